@@ -42,6 +42,7 @@ class Sentence:
     words: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     review: bool = False  # lies in a review of past work
+    table_row: bool = False  # a row of a table flattened one cell per line
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Commitment:
     targets: list[Target] = field(default_factory=list)
     method: str = "rule"
     confidence: float = 1.0
+    sentence: Optional[Sentence] = field(default=None, repr=False)  # where it came from
 
 
 @dataclass

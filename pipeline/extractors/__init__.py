@@ -1,0 +1,36 @@
+"""Extractors: small components that take a Document and return it with more filled in.
+
+Like spaCy's pipeline components they are registered by name, so that a run can choose and
+replace them (``--extractors``), and each writes offsets on every span it adds.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..records import Document
+
+Extractor = Callable[[Document], Document]
+REGISTRY: dict[str, Extractor] = {}
+
+
+def register(name: str) -> Callable[[Extractor], Extractor]:
+    def wrap(func: Extractor) -> Extractor:
+        REGISTRY[name] = func
+        return func
+
+    return wrap
+
+
+def get(name: str) -> Extractor:
+    _load_builtins()
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"unknown extractor {name!r}; known: {', '.join(sorted(REGISTRY))}") from None
+
+
+def _load_builtins() -> None:
+    from . import commitments, deadlines, owners, status, targets  # noqa: F401  (registers)
+
+
+RULE_EXTRACTORS = ["status", "commitments", "targets", "deadlines", "owners"]

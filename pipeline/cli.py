@@ -1,0 +1,95 @@
+"""Command line: `python -m pipeline extract|evaluate …`."""
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .extractors import RULE_EXTRACTORS
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="pipeline")
+def main() -> None:
+    """Turn Chinese policy documents (工作要点, 政府工作报告, 任务分工, 行动方案) into tables of
+    commitments: what will be done, how much, by whom and by when, each row traceable to its words.
+
+    \b
+    Typical use:
+      python -m pipeline extract data/raw --out data/processed
+      python -m pipeline evaluate --gold data/gold --pred data/processed
+    """
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder; created if missing. Existing tables in it are replaced.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["xlsx"]),
+              help="Also write commitments.xlsx, one sheet per table (Parquet, CSV and DuckDB "
+                   "are always written).")
+@click.option("--extractors", "extractor_set", default="rules", show_default=True,
+              type=click.Choice(["rules"]), help="Which extractors to run.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (for scripts).")
+def extract(inputs: tuple[str, ...], out_dir: Path, formats: tuple[str, ...], extractor_set: str,
+            quiet: bool) -> None:
+    """Extract commitments from INPUTS (files, folders, globs) into tables in --out.
+
+    \b
+    Reads .txt/.md (UTF-8, GBK/GB18030, UTF-16), .html, .docx and .pdf. Writes, in --out:
+      documents, sections, commitments, targets, owners, errors   as .parquet and .csv (UTF-8 BOM)
+      commitments.duckdb   all tables in one DuckDB database
+      texts/<doc_id>.txt   the cleaned text that every start/end offset refers to
+    A file that cannot be read becomes a row of `errors`; the others are still processed.
+    The exit status is 1 when any input failed, else 0.
+    """
+    from .batch import run_batch
+
+    summary = run_batch(inputs, out_dir, formats=formats, extractors=RULE_EXTRACTORS, quiet=quiet)
+    if not quiet:
+        click.echo(summary.render(out_dir), err=True)
+    sys.exit(1 if summary.errors else 0)
+
+
+@main.command()
+@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of gold files (<doc_id>.json, see GOLD.md).")
+@click.option("--pred", "pred_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of tables written by `extract`. Omit it to extract INPUTS first.")
+@click.option("--errors", "show_errors", is_flag=True,
+              help="List every false positive and false negative with its sentence.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the full report as JSON here.")
+@click.argument("inputs", nargs=-1)
+def evaluate(gold_dir: Path, pred_dir: Path | None, show_errors: bool, json_path: Path | None,
+             inputs: tuple[str, ...]) -> None:
+    """Score extracted tables against gold annotations (precision, recall, F1 per field).
+
+    \b
+    python -m pipeline evaluate --gold data/gold --pred data/processed
+    python -m pipeline evaluate --gold data/gold data/raw      # extracts first, into a temp folder
+    """
+    from .evaluate import evaluate as score, format_errors, format_report
+
+    if pred_dir is None:
+        if not inputs:
+            raise click.UsageError("give --pred DIR, or INPUT files/folders to extract first")
+        from .batch import run_batch
+
+        tmp = Path(tempfile.mkdtemp(prefix="pipeline-eval-"))
+        run_batch(inputs, tmp, quiet=True)
+        pred_dir = tmp
+    report = score(gold_dir, pred_dir)
+    click.echo(format_report(report))
+    if show_errors:
+        click.echo(format_errors(report))
+    if json_path:
+        json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

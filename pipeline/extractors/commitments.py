@@ -1,0 +1,39 @@
+"""Which sentences are commitments: every body sentence that does something (has a verb or a
+quantity), minus bare headings and page furniture ('发布时间:', '各位代表：')."""
+from __future__ import annotations
+
+import re
+
+from ..records import Commitment, Document
+from ..tokens import tag
+from . import register
+
+_FURNITURE = re.compile(r"^[^，。；]{0,14}[:：]\S{0,30}$|^(各位代表|同志们)")
+_HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万]")
+
+
+@register("commitments")
+def find_commitments(doc: Document) -> Document:
+    heading_ends = {sec.start: sec for sec in doc.sections}
+    paths = {sec.section_id: sec.path for sec in doc.sections}
+    out = []
+    for sent in doc.sentences:
+        text = sent.text.strip()
+        if len(text) < 4 or (_FURNITURE.match(text) and not sent.table_row):
+            continue
+        sec = heading_ends.get(sent.start)
+        if sec is not None and len(text.rstrip("。")) <= len(sec.title) + len(sec.number) + 8:
+            continue  # the heading line itself
+        sent.words, sent.tags = tag(sent.text)
+        if not any(t.startswith("v") for t in sent.tags) and not _HAS_NUMBER.search(text):
+            continue
+        out.append(Commitment(
+            commitment_id=f"{doc.doc_id}:c{len(out) + 1:04d}",
+            section_id=sent.section_id,
+            section_path=paths.get(sent.section_id, ""),
+            text=sent.text, start=sent.start, end=sent.end,
+            status="achieved" if sent.review else "planned",
+            sentence=sent,
+        ))
+    doc.commitments = out
+    return doc

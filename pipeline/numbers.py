@@ -1,0 +1,212 @@
+"""The grammar of Chinese quantities: numerals, 万/亿 scaling, units, comparators and ranges.
+
+`find_quantities(text)` returns every quantity mention with offsets; deciding which of them
+is a committed target is the job of `extractors.targets`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from importlib import resources
+from typing import Optional
+
+import cn2an
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    raw: str
+    value: float
+    value_max: Optional[float]
+    unit: Optional[str]
+    unit_kind: Optional[str]
+    comparator: str
+    chinese: bool  # written in Chinese numerals
+    multiplier: bool  # had 万/亿/千 folded in
+
+
+@lru_cache(maxsize=1)
+def units() -> dict[str, str]:
+    """Unit → kind, from the versioned resource file."""
+    table: dict[str, str] = {}
+    text = resources.files("pipeline.resources").joinpath("units.txt").read_text("utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            unit, _, kind = line.partition("\t")
+            table[unit.strip()] = kind.strip() or "other"
+    return table
+
+
+_MULTIPLIERS = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10,
+                "十亿": Decimal(10) ** 9, "亿": Decimal(10) ** 8, "千万": Decimal(10) ** 7,
+                "百万": Decimal(10) ** 6, "十万": Decimal(10) ** 5, "万": Decimal(10) ** 4,
+                "千": Decimal(1000), "百": Decimal(100)}
+
+# Comparator words before the number (longest first) and after it.
+PRE_COMPARATORS = [
+    ("不少于", ">="), ("不低于", ">="), ("至少", ">="), ("最少", ">="), ("最低", ">="),
+    ("不超过", "<="), ("不高于", "<="), ("最多", "<="), ("最高", "<="), ("不足", "<"), ("不到", "<"),
+    ("超过", ">"), ("多于", ">"), ("高于", ">"), ("突破", ">"), ("逾", ">"), ("超", ">"),
+    ("低于", "<"), ("少于", "<"), ("大约", "~"), ("接近", "~"), ("约", "~"), ("近", "~"),
+    ("控制在", "<="),
+]
+POST_COMPARATORS = [("及以上", ">="), ("以上", ">="), ("以内", "<="), ("以下", "<="),
+                    ("左右", "~"), ("上下", "~"), ("之内", "<=")]
+
+_CANONICAL_UNITS = {"人民币": "元"}
+_AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CN_DIGIT = "零〇一二两三四五六七八九"
+_CN = rf"[{_CN_DIGIT}十百千万亿]+(?:点[{_CN_DIGIT}]+)?"
+_MULT = r"(?:万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千(?![瓦米克伏])|百(?!分))"
+_APPROX = r"(?:余|多)"
+
+
+# A one-character unit that starts a word is not a unit there: 家庭, 人民, 项目, 部门, 支持…
+_NOT_AFTER = {"家": "庭乡属园具电居", "人": "民口员均", "个": "人体性", "项": "目", "条": "件例款",
+              "部": "门分署", "单": "位", "支": "持付出", "处": "理置", "期": "间限", "本": "地级",
+              "组": "织", "队": "伍", "种": "植子类", "台": "风", "所": "有在属", "元": "素",
+              "起": "来步", "度": "过假", "门": "类户槛", "次": "数序", "类": "型别", "片": "区",
+              "批": "准次", "场": "所地景", "座": "谈", "只": "是有要", "列": "入", "份": "额",
+              "例": "如", "天": "然", "米": "粮"}
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern:
+    unit_alt = "|".join(re.escape(u) + (f"(?![{_NOT_AFTER[u]}])" if u in _NOT_AFTER else "")
+                        for u in sorted(units(), key=len, reverse=True))
+    pre = "|".join(w for w, _ in PRE_COMPARATORS)
+    post = "|".join(w for w, _ in POST_COMPARATORS)
+    number = (rf"(?:(?P<pct>百分之)(?P<pctnum>{_AR}|{_CN})"
+              rf"|(?P<up>上)?(?P<num>{_AR}|{_CN})(?P<approx1>{_APPROX})?(?P<mult>{_MULT})?)")
+    second = (rf"(?:(?P<sep>至|到|—+|–|-|~|～)(?P<num2>{_AR}|{_CN})(?P<mult2>{_MULT})?)")
+    return re.compile(
+        rf"(?P<pre>{pre})?{number}(?P<approx2>{_APPROX})?(?P<unit1>{unit_alt})?"
+        rf"(?:{second}(?P<unit2>{unit_alt})?)?(?P<post>{post})?")
+
+
+def _to_decimal(num: str) -> Optional[Decimal]:
+    num = num.replace(",", "")
+    try:
+        if re.fullmatch(r"\d+(?:\.\d+)?", num):
+            return Decimal(num)
+        return Decimal(str(cn2an.cn2an(num, "smart")))
+    except (ValueError, KeyError, InvalidOperation, TypeError):
+        return None
+
+
+def _number(m: re.Match, num_group: str, mult_group: str) -> Optional[Decimal]:
+    value = _to_decimal(m.group(num_group))
+    if value is None:
+        return None
+    mult = m.group(mult_group)
+    if mult:
+        value *= _MULTIPLIERS[mult]
+    return value
+
+
+def _clean_float(value: Decimal) -> float:
+    """Decimal → float without binary noise (16.4亿 → 1640000000.0, not 1639999999.9999998)."""
+    return float(value.normalize()) if value == value.to_integral_value() else float(value)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every number-with-unit (or bare number) in ``text``, left to right, non-overlapping."""
+    out: list[Quantity] = []
+    kinds = units()
+    for m in _pattern().finditer(text):
+        if m.group("num") is None and m.group("pctnum") is None:
+            continue
+        chinese = not re.match(r"\d", m.group("pctnum") or m.group("num"))
+        if m.group("pct"):
+            value = _to_decimal(m.group("pctnum"))
+            unit = "%"
+        else:
+            value = _number(m, "num", "mult")
+            unit = m.group("unit1") or m.group("unit2")
+            unit = _CANONICAL_UNITS.get(unit, unit)
+        if chinese and m.group("num") and not _plausible_chinese(m.group("num")):
+            if not (m.group("up") or m.group("pre")) or not _BARE_MAGNITUDE.match(m.group("num")):
+                continue
+            value = _magnitude(m.group("num"))  # '上千万' → 10000000, '突破千亿' → 100000000000
+        if value is None:
+            continue
+        value_max = None
+        comparator = "="
+        start = m.start()
+        end = m.end()
+        if m.group("num2") is not None:
+            second = _number(m, "num2", "mult2")
+            if m.group("mult2") and not m.group("mult") and m.group("num"):
+                # '5000-6000万元': the multiplier written once applies to both ends
+                value *= _MULTIPLIERS[m.group("mult2")]
+            if second is None or second <= value or (m.group("unit1") and m.group("unit2")
+                                                     and m.group("unit1") != m.group("unit2")):
+                # not a range: keep the first number only
+                end = m.start("sep")
+            else:
+                value_max = second
+                comparator = "range"
+        # comparators
+        if m.group("pre"):
+            comparator = dict(PRE_COMPARATORS)[m.group("pre")] if comparator == "=" else comparator
+        if m.group("up"):
+            comparator = ">="
+        if (m.group("approx1") or m.group("approx2")) and comparator in ("=",):
+            comparator = ">"
+        if m.group("post") and end == m.end():
+            post = dict(POST_COMPARATORS)[m.group("post")]
+            if comparator in ("=", "<=", ">"):  # '控制在5.5%以内' → <=, '30余家以上' → >=
+                comparator = post
+        elif m.group("post"):
+            pass
+        raw = text[start:end]
+        out.append(Quantity(
+            start=start, end=end, raw=raw, value=_clean_float(value),
+            value_max=_clean_float(value_max) if value_max is not None else None,
+            unit=unit, unit_kind=kinds.get(unit) if unit else None, comparator=comparator,
+            chinese=chinese, multiplier=bool(m.group("mult") or m.group("mult2")),
+        ))
+    return out
+
+
+_BARE_MAGNITUDE = re.compile(r"^[十百千万亿]{1,3}$")
+
+
+def _magnitude(word: str) -> Decimal:
+    value = Decimal(1)
+    for ch in word:
+        value *= {"十": 10, "百": 100, "千": 1000, "万": 10 ** 4, "亿": 10 ** 8}[ch]
+    return value
+
+
+_CN_WORD = re.compile(rf"^[{_CN_DIGIT}十百千万亿点]+$")
+
+
+def _plausible_chinese(num: str) -> bool:
+    """Chinese numerals that read as a number (not '万' alone or '亿万')."""
+    if not _CN_WORD.match(num) or num in ("万", "亿", "千", "百", "亿万", "千万", "百万"):
+        return False
+    return True
+
+
+_FRACTIONS = re.compile(r"(?P<pre>超过|不少于|不低于|至少|近|约)?(?P<frac>一半|半数|三分之一|三分之二|四分之一|四分之三|五分之一)(?P<post>以上|左右)?")
+_FRACTION_VALUES = {"一半": 0.5, "半数": 0.5, "三分之一": 1 / 3, "三分之二": 2 / 3,
+                    "四分之一": 0.25, "四分之三": 0.75, "五分之一": 0.2}
+
+
+def find_fractions(text: str) -> list[Quantity]:
+    """'一半以上', '超过一半', '三分之一': shares written as words."""
+    out = []
+    for m in _FRACTIONS.finditer(text):
+        comparator = "="
+        if m.group("pre"):
+            comparator = dict(PRE_COMPARATORS)[m.group("pre")]
+        if m.group("post"):
+            comparator = dict(POST_COMPARATORS)[m.group("post")]
+        out.append(Quantity(m.start(), m.end(), m.group(0), _FRACTION_VALUES[m.group("frac")], None,
+                            None, "share", comparator, True, False))
+    return out

@@ -1,0 +1,52 @@
+"""The per-document pipeline: ingest → clean → metadata → structure → sentences → extractors.
+
+`process` never raises for bad input: it returns the error as a `PipelineError` so that a
+batch goes on with the next file.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from . import __version__
+from .clean import clean
+from .extractors import RULE_EXTRACTORS, get
+from .ingest import ingest
+from .metadata import metadata
+from .records import Document, PipelineError
+from .sentences import sentences
+from .structure import structure
+
+PIPELINE_VERSION = __version__
+
+STAGES = [("ingest", ingest), ("clean", clean), ("metadata", metadata),
+          ("structure", structure), ("sentences", sentences)]
+
+
+def process(path: Path, doc_id: str | None = None,
+            extractors: Sequence[str] = tuple(RULE_EXTRACTORS)) -> Document | PipelineError:
+    """One document through every stage; a failure becomes a PipelineError naming its stage."""
+    doc = Document(doc_id=doc_id or path.stem, source_path=str(path))
+    stage = "ingest"
+    try:
+        for stage, func in STAGES:
+            doc = func(doc)
+        for stage in extractors:
+            doc = get(stage)(doc)
+    except PipelineError as err:
+        return err
+    except Exception as err:  # a bug or an input we did not foresee: report, never crash the batch
+        return PipelineError(stage, f"{type(err).__name__}: {err}")
+    return doc
+
+
+def unique_ids(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """doc_id = file name without extension, made unique with a suffix when two collide."""
+    seen: dict[str, int] = {}
+    out = []
+    for p in paths:
+        base = p.stem
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        out.append((p, base if n == 0 else f"{base}__{n + 1}"))
+    return out

@@ -1,0 +1,109 @@
+"""Stage 4a: sentences (or table rows) with offsets, each tied to its deepest section.
+
+Sentences end at 。！？； or a line break. A note in brackets standing after a sentence
+('……公布。（牵头单位：市发展改革委）') is joined to it, so that owners stay with their task.
+A web table flattened to one cell per line becomes one sentence per table row.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+
+from .records import Document, Sentence
+from .structure import match_heading
+
+_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
+_NOTE = re.compile(r"^[（(][^（）()]*[）)]$")
+_CELL_MAX = 30
+_ROW_NUMBER = re.compile(r"^\d{1,3}$")
+_TABLE_MIN_LINES = 8
+
+
+def _is_cell(line: str) -> bool:
+    return len(line) <= _CELL_MAX and not re.search(r"[。；]", line)
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    offset = 0
+    for line in text.split("\n"):
+        if line:
+            spans.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return spans
+
+
+def _table_rows(text: str, lines: list[tuple[int, int]], i: int) -> tuple[list[tuple[int, int]], int]:
+    """From line i, a run of short cell lines grouped into rows at each row number (1, 2, …)."""
+    j = i
+    while j < len(lines) and _is_cell(text[lines[j][0]:lines[j][1]]):
+        j += 1
+    numbers = []  # row numbers count 1, 2, 3…; a cell holding '0' or '42' is a value, not a row
+    for k in range(i, j):
+        cell = text[lines[k][0]:lines[k][1]]
+        if _ROW_NUMBER.match(cell) and int(cell) == len(numbers) + 1:
+            numbers.append(k)
+    if j - i < _TABLE_MIN_LINES or len(numbers) < 2:
+        return [], i
+    rows = []
+    bounds = [i] + numbers + [j]
+    for a, b in zip(bounds, bounds[1:]):
+        if a < b:
+            rows.append((lines[a][0], lines[b - 1][1]))
+    return rows, j
+
+
+def split_sentences(text: str, limit: int | None = None) -> list[tuple[int, int, bool]]:
+    """(start, end, is_table_row) of every sentence in text[:limit]."""
+    limit = len(text) if limit is None or limit < 0 else limit
+    lines = [span for span in _line_spans(text) if span[0] < limit]
+    out: list[tuple[int, int, bool]] = []
+    i = 0
+    while i < len(lines):
+        rows, j = _table_rows(text, lines, i)
+        if rows:
+            out.extend((a, b, True) for a, b in rows)
+            i = j
+            continue
+        start, end = lines[i]
+        line = text[start:end]
+        pos = 0
+        for m in _END.finditer(line):
+            out.append((start + pos, start + m.end(), False))
+            pos = m.end()
+        if pos < len(line):
+            out.append((start + pos, end, False))
+        i += 1
+    return _join_notes(text, out)
+
+
+def _join_notes(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    out: list[tuple[int, int, bool]] = []
+    for start, end, row in spans:
+        piece = text[start:end].strip()
+        if out and _NOTE.match(piece) and text.count("\n", out[-1][1], start) <= 1 \
+                and not match_heading(piece):
+            out[-1] = (out[-1][0], end, out[-1][2])
+        else:
+            out.append((start, end, row))
+    return out
+
+
+def sentences(doc: Document) -> Document:
+    """Fills doc.sentences; each knows its deepest section."""
+    starts = [s.start for s in doc.sections]
+    index_of = {s.section_id: i for i, s in enumerate(doc.sections)}
+    result = []
+    for start, end, row in split_sentences(doc.text, doc.body_end):
+        idx = bisect.bisect_right(starts, start) - 1
+        section_id = None
+        while idx >= 0:  # the nearest heading before, or the ancestor that still holds us
+            sec = doc.sections[idx]
+            if sec.start <= start < sec.end:
+                section_id = sec.section_id
+                break
+            idx = index_of[sec.parent_id] if sec.parent_id else -1
+        result.append(Sentence(start=start, end=end, text=doc.text[start:end],
+                               section_id=section_id, table_row=row))
+    doc.sentences = result
+    return doc
