@@ -18,22 +18,28 @@ _LIST_SEP = "、"
 # Quoted names and titles: a number inside “…” or 《…》 belongs to a name or a slogan.
 _QUOTED = re.compile(r"“[^“”]{0,20}”|《[^《》]{0,60}》|「[^」]{0,20}」|‘[^’]{0,12}’")
 _YEAR_UNITS = {"年", "届", "岁"}
-_DURATION_AFTER = re.compile(r"^(内|之内|以内|时间|后|来|以来|期间|左右时间|的时间)")
+_DURATION_AFTER = re.compile(r"^(内|之内|以内|时间|后|来|以来|期间|左右时间|的时间|一周期)")
 _DURATION_BEFORE = re.compile(r"(用|经过|利用|花|历时|每|近|连续|前|后|第)$")
-_DATE_AFTER = re.compile(r"^(年|月|日|号|时|点|周年|世纪|次会议|次全会|次党代会|届|大|中全会|号文|〔)")
+_DATE_AFTER = re.compile(r"^(年|月|日|号|时|点|周年|世纪|届|大|中全会|号文|〔|次会议|次全会)")
+_MEETING_AFTER = re.compile(r"^(全会|会议|党代会|代表大会|团代会)")
 _ORDINAL_BEFORE = re.compile(r"(第|[〔\[【(（]\s*|No\.?|编号|电话|热线|邮编|代码|编码|号码|文号|序号)$")
 # Per-case incentives and eligibility thresholds of a policy (GOLD.md): not deliverables.
-_INCENTIVE_BEFORE = re.compile(r"(给予|奖励|补贴|补助|资助|一次性|最高|每人|每户|每家|每个|每名|每项|每亩|按|分别给予|标准为|不超过)[^，。；]{0,8}$")
-_INCENTIVE_AFTER = re.compile(r"^[^，。；]{0,6}(的(奖励|补贴|补助|资助)|奖励|补贴|补助|给予|资助|的企业|的项目|的个人|的单位|的)")
-_THRESHOLD_AFTER = re.compile(r"^(及以上|以上|以下|以内)?的")
-_CONTENT_COUNT_BEFORE = re.compile(r"等$")
+_INCENTIVE_BEFORE = re.compile(
+    r"(给予|奖励|补贴|补助|资助|一次性|最高|每人|每户|每家|每个|每名|每项|每亩|按|分别给予|标准为)[^，。；]{0,8}$")
+_RAISES = re.compile(r"(提高|增加|提升|达到|增长|上调)")
+_INCENTIVE_AFTER = re.compile(r"^[^，。；]{0,6}?(的(奖励|补贴|补助|资助)|奖励|补贴|补助|给予|资助)")
+_THRESHOLD_AFTER = re.compile(r"^((及以上|以上|以下|以内|及以下)的|的(企业|项目|单位|个人|家庭|人员|农户|对象|园区))")
+_SIZE_CLASS_AFTER = re.compile(r"^(级|量级|规模以上)")
+_MODIFIER_AFTER = re.compile(r"^[\u4e00-\u9fff]")
+_FREQUENCY_BEFORE = re.compile(r"每[^，。；]{0,4}$")
+_FORECAST = re.compile(r"预计(今年|明年|全年|到)")
 _MODAL = {"力争", "确保", "争取", "努力", "要", "将", "计划", "预计", "全年", "今年", "明年", "全面",
           "进一步", "持续", "加快", "积极", "重点", "累计", "预期", "目标", "主要", "其中", "共",
-          "实现", "继续", "再", "均", "分别", "年均", "平均", "总计", "合计", "各", "一般"}
+          "实现", "继续", "再", "均", "分别", "年均", "平均", "总计", "合计", "各", "一般", "原则上"}
 _ACTION_WORDS = ["新增", "增长", "下降", "降低", "减少", "提高到", "提高", "提升到", "提升", "达到", "达",
-                 "超过", "突破", "稳定在", "控制在", "保持在", "保持", "完成", "实现", "建成", "新建",
+                 "超过", "突破", "稳定在", "控制在", "保持在", "保持", "完成", "建成", "新建",
                  "改造", "培训", "培养", "引进", "资助", "帮扶", "组织", "开展", "建设", "新开工",
-                 "开工", "投资", "增加", "扩大", "占", "为", "惠及", "覆盖", "安置", "吸纳", "带动"]
+                 "开工", "投资", "增加", "扩大", "惠及", "覆盖", "安置", "吸纳", "带动", "争创", "创建"]
 
 
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -45,34 +51,41 @@ def is_target_quantity(q: Quantity, text: str, quoted: list[tuple[int, int]],
     """Whether a quantity in ``text`` (a sentence) can be a committed target (GOLD.md)."""
     before = text[max(0, q.start - 12):q.start]
     after = text[q.end:q.end + 12]
-    if _in_spans(q.start, quoted):
+    if q.value == 0 or _in_spans(q.start, quoted):
         return False
-    if q.unit in _YEAR_UNITS:
+    if q.unit in _YEAR_UNITS or q.unit == "千伏":
         return False
-    if _DATE_AFTER.match(after) or _ORDINAL_BEFORE.search(before):
+    if _ORDINAL_BEFORE.search(before) or _SIZE_CLASS_AFTER.match(after):
         return False
     if q.unit is None:
-        if q.unit_kind == "share":
-            return True
-        if not q.multiplier or table_row:
-            return False  # a bare number: a name (12355), a phone, a list item; table cells elsewhere
+        if _DATE_AFTER.match(after):
+            return False
+        if q.unit_kind != "share" and (not q.multiplier or table_row):
+            return False  # a bare number: a name (12355), a phone, a list item
+    if q.unit == "次" and (_MEETING_AFTER.match(after) or _FREQUENCY_BEFORE.search(before)):
+        return False  # '十二届二次全会', '每年调整1次'
     if q.unit_kind == "duration":
         if _DURATION_AFTER.match(after) or _DURATION_BEFORE.search(before):
             return False
-        if not re.search(r"(为|至少|不少于|不低于|达到|超过)$", before[-4:] or ""):
+        if q.comparator == "=" and not re.search(r"(为|达到)$", before):
             return False
-    if q.unit == "千伏" or (q.unit_kind == "other" and q.unit in ("倍",) and not re.search(r"(达到|增长|提高)", before)):
+    if q.unit == "倍" and not _RAISES.search(before):
         return False
-    if q.chinese and q.value < 10 and q.comparator in ("=",) and q.unit_kind != "share":
+    if q.chinese and q.value < 10 and q.comparator == "=" and q.unit_kind != "share":
         return False  # '两个维护', '三项制度', '一批': fixed phrases far more often than targets
-    if q.unit_kind == "money" and (_INCENTIVE_BEFORE.search(before) or _INCENTIVE_AFTER.match(after)):
+    if q.unit_kind == "money" and not _RAISES.search(before[-6:]) and (
+            _INCENTIVE_BEFORE.search(before) or _INCENTIVE_AFTER.match(after)):
         return False
     if q.unit_kind == "percent" and _INCENTIVE_AFTER.match(after) and re.search(r"(按|的)", before[-6:]):
         return False
-    if _THRESHOLD_AFTER.match(text[q.end:q.end + 4]) and not re.search(r"(达到|确保|力争|总规模)", before):
+    if _THRESHOLD_AFTER.match(after) and not re.search(r"(达到|确保|力争|总规模)", before):
         return False
-    if _CONTENT_COUNT_BEFORE.search(before) and q.unit in ("方面", "类", "项") and not re.match(r"^[^，。]{0,12}(任务|工程|项目)", after):
-        return False
+    if re.search(r"(及以上|以上)$", q.raw) and q.unit_kind in ("money", "area") and _MODIFIER_AFTER.match(after) \
+            and not re.match(r"^(和|及|、|，|。|；)", after):
+        return False  # '引进5亿元及以上制造业项目80个': a size threshold, the target is the 80
+    clause_start = max(text.rfind(c, 0, q.start) for c in "，,；;：:。") + 1
+    if _FORECAST.search(text[clause_start:q.start]):
+        return False  # '预计今年高校毕业生超过1170万人': a forecast, not a commitment
     return True
 
 
@@ -90,78 +103,125 @@ def _token_spans(words: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-_NOUNISH = ("n", "vn", "nz", "nt", "ns", "nr", "j", "b", "an", "l", "i", "g", "ng", "eng", "x")
+_STOP_TAGS = ("p", "c", "u", "uj", "ul", "d", "f", "r", "y", "e", "o")
+_LINKING = {"达到", "达", "为", "超过", "突破", "稳定在", "控制在", "保持在", "占", "提高到", "提升到",
+            "增加到", "扩大到", "是", "有"}
+_COMPARATOR_VERBS = re.compile(r"^(超过|突破|控制在|不超过|不低于|不少于|达到)")
+_TIME_OR_MODAL = re.compile(r"^(\d+年内|\d+年|\d+个?月|[一二三四五]年内|20\d\d年起|今年|全年|明年|到20\d\d年)")
+
+
+def _verb(tag_: str, word: str) -> bool:
+    return (tag_.startswith("v") and tag_ != "vn" and word not in _MODAL) or word in _ACTION_WORDS
 
 
 def _noun_phrase_after(text: str, pos: int, stop: int, words, tags, spans) -> Optional[str]:
-    """The noun phrase that starts right after the quantity ('300名|大学生|找到工作')."""
+    """What a quantity counts, when it comes after it: '300名|大学生|找到工作',
+    '15万名|紧跟科技发展前沿、创新能力强的|中高级紧缺专业技术人才'."""
+    region_end = stop
+    while region_end < len(text) and text[region_end] == "、":  # a list inside the phrase
+        nxt = min([i for i in (text.find(c, region_end + 1) for c in _CLAUSE_END) if i != -1] or [len(text)])
+        region_end = nxt
+    region = text[pos:region_end]
+    de = region.rfind("的")
+    head_start = pos + de + 1 if de != -1 else pos
     out_start, out_end = None, None
     for (a, b), w, t in zip(spans, words, tags):
-        if b <= pos:
+        if b <= head_start or a < head_start:
             continue
-        if a >= stop:
+        if a >= region_end:
             break
-        if a < pos:  # a token straddling the quantity's end (jieba merged '余名')
+        if w in "，。；：:（）()" or (w == "、" and out_start is None):
+            break
+        if w in ("“", "”", "、", "（", "）"):
+            out_start = a if out_start is None else out_start
+            out_end = b
             continue
-        if w in "，。；、：:（）()":
-            break
-        if (t.startswith("v") and t != "vn") or t in ("p", "c", "u", "uj", "d", "f", "m", "q", "r") \
-                and not (out_start is not None and w in "“”"):
-            if w in ("“", "”") and out_start is None:
-                out_start = a
-                out_end = b
-                continue
+        if _verb(t, w) or t in _STOP_TAGS or t.startswith(("m", "q")):
+            if out_start is None and de == -1:
+                return None
             break
         if out_start is None:
             out_start = a
         out_end = b
     if out_start is None:
         return None
-    phrase = text[out_start:out_end].strip("“”的 ")
-    return phrase or None
+    phrase = text[out_start:out_end].strip("、 ")
+    if phrase.count("“") != phrase.count("”"):
+        phrase = phrase.strip("“”")
+    return phrase if len(phrase) >= 2 else None
 
 
-def _action_and_entity(text: str, q: Quantity, clause_start: int, clause_end: int,
-                       words, tags, spans) -> tuple[Optional[str], Optional[str]]:
-    left = text[clause_start:q.start]
-    # the action: the last action word / verb in the clause before the quantity
-    action, action_pos = None, None
-    for word in _ACTION_WORDS:
-        i = left.rfind(word)
-        if i != -1 and (action_pos is None or i + len(word) > action_pos + len(action)
-                        or (i + len(word) == action_pos + len(action) and len(word) > len(action))):
-            action, action_pos = word, i
-    verb_tokens = [(a, b, w) for (a, b), w, t in zip(spans, words, tags)
-                   if clause_start <= a and b <= q.start and t.startswith("v") and t != "vn"
-                   and w not in _MODAL]
-    if verb_tokens:
-        a, b, w = verb_tokens[-1]
-        # extend over directly preceding verbs: 结对|帮扶 → 结对帮扶, 新建|改建 → 新建改建
-        k = len(verb_tokens) - 1
-        while k > 0 and verb_tokens[k - 1][1] == verb_tokens[k][0]:
+def _choose_action(text: str, q: Quantity, region_start: int, tokens) -> Optional[str]:
+    """The committing verb: the clause's leading action verb, else the verb right before the
+    quantity, else a verb-like comparator written with it ('超过', '控制在')."""
+    words = [(a, b, w, t) for (a, b), w, t in tokens if region_start <= a and b <= q.start]
+    # skip leading time and modal words
+    i = 0
+    while i < len(words) and (words[i][2] in _MODAL or _TIME_OR_MODAL.match(text[words[i][0]:q.start])
+                              and not _verb(words[i][3], words[i][2])
+                              or words[i][2] in ("“", "”", "内", "年", "，", "、")
+                              or words[i][3] in ("m", "q", "t") or re.fullmatch(r"\d+", words[i][2])):
+        i += 1
+
+    def run_from(k: int) -> tuple[int, int]:
+        """Extend a verb at k over adjacent verbs and '和' (引进和培养, 新建改扩建)."""
+        a, b = words[k][0], words[k][1]
+        j = k + 1
+        while j < len(words) and (_verb(words[j][3], words[j][2]) or
+                                  (words[j][2] in ("和", "及", "并") and j + 1 < len(words)
+                                   and _verb(words[j + 1][3], words[j + 1][2]))):
+            b = words[j][1]
+            j += 1
+        return a, b
+
+    init = run_from(i) if i < len(words) and _verb(words[i][3], words[i][2]) else None
+    last = None
+    if words and _verb(words[-1][3], words[-1][2]) and words[-1][1] == q.start:
+        k = len(words) - 1
+        while k > 0 and (_verb(words[k - 1][3], words[k - 1][2]) or words[k - 1][2] in ("和", "及")) \
+                and words[k - 1][2] not in _MODAL:
             k -= 1
-        a = verb_tokens[k][0]
-        if action is None or a - clause_start > action_pos or (
-                q.start - b <= 1 and b - clause_start > action_pos + len(action)):
-            if action is None or b - clause_start >= action_pos + len(action):
-                action, action_pos = text[a:b], a - clause_start
-    between = left[action_pos + len(action):] if action else ""
-    between = between.strip("，、 的")
-    between_has_noun = bool(re.search(r"[\u4e00-\u9fffA-Za-z“”]{2,}", between)) and not re.fullmatch(
-        r"(到|在|至|为|了|达|约|近|超过|不少于|不低于|至少)", between)
+        if k < len(words) - 1 or words[k][2] not in ("和", "及"):
+            last = (words[k][0], words[-1][1])
+    if init and (last is None or text[last[0]:last[1]] in _LINKING
+                 or any(text[init[0]:init[1]].startswith(w) for w in _ACTION_WORDS)):
+        return text[init[0]:init[1]]
+    if last:
+        return text[last[0]:last[1]]
+    m = _COMPARATOR_VERBS.match(q.raw)
+    if m:
+        return m.group(1)
+    for word in sorted(_ACTION_WORDS, key=len, reverse=True):
+        i = text.rfind(word, region_start, q.start)
+        if i != -1:
+            return word
+    return None
+
+
+def _action_and_entity(text: str, q: Quantity, region_start: int, clause_end: int,
+                       words, tags, spans) -> tuple[Optional[str], Optional[str]]:
+    tokens = list(zip(spans, words, tags))
+    action = _choose_action(text, q, region_start, tokens)
+    left = text[region_start:q.start]
+    pos = left.rfind(action) if action and action not in q.raw else -1
     after = _noun_phrase_after(text, q.end, clause_end, words, tags, spans)
-    if between_has_noun:
+    between = _strip_modal(left[pos + len(action):]) if pos != -1 else ""
+    between = between.strip("，、：:的 ")
+    if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", between)) >= 2 and between not in _LINKING:
         entity = between
-    elif after and q.unit_kind in ("count", "area", "length", "mass", "energy", None, "other") and q.unit != "%":
+    elif after and q.unit != "%" and q.unit_kind != "percent":
         entity = after
     else:
-        entity = left[:action_pos] if action else left
-        entity = _strip_modal(entity)
+        entity = _strip_modal(left[:pos] if pos != -1 else left)
     entity = (entity or "").strip("，、：:的 ")
+    for word in sorted(_LINKING | {"分别", "均"}, key=len, reverse=True):
+        if entity.endswith(word) and len(entity) > len(word) + 1:
+            entity = entity[: -len(word)]
     return action, (entity or None)
 
 
-_LEADING = re.compile(r"^(力争|确保|争取|努力|预计|全年|今年|明年|其中|同时|此外|并|和|及|将|要|使|让|推动|实现|到20\d\d年|20\d\d年|年底前|底前)+")
+_LEADING = re.compile(r"^(力争|确保|争取|努力|预计|全年|今年|明年|其中|同时|此外|并|和|及|将|要|使|让|推动|"
+                      r"实现|重点|\d+年内|[一二三四五]年内|到20\d\d年|20\d\d年起|20\d\d年|年底前|底前|“)+")
 
 
 def _strip_modal(text: str) -> str:
@@ -180,16 +240,20 @@ def _sentence_targets(c: Commitment, doc_id: str, counter: list[int]) -> list[Ta
     found = []
     quantities = find_quantities(text) + find_fractions(text)
     quantities.sort(key=lambda q: q.start)
-    last_entity, last_action = None, None
+    last_entity, last_action, last_end = None, None, 0
     for q in quantities:
         if not is_target_quantity(q, text, quoted, sent.table_row):
             continue
         clause_start, clause_end = _clause_bounds(text, q.start, q.end)
-        action, entity = _action_and_entity(text, q, clause_start, clause_end, sent.words, sent.tags, spans)
-        if text[q.start - 1:q.start] == _LIST_SEP or (entity is None and last_entity):
-            entity = entity or last_entity  # '4.55万元、2.28万元': the list shares its entity
-            action = action or last_action
-        last_entity, last_action = entity, action
+        continues_list = text[:q.start].rstrip()[-1:] in ("、", "和", "及", "与")
+        region_start = max(clause_start, last_end) if continues_list else clause_start
+        action, entity = _action_and_entity(text, q, region_start, clause_end, sent.words, sent.tags, spans)
+        if continues_list and last_action:
+            action = last_action  # '选拔100名正职后备人才、200名副职后备人才'
+            entity = _noun_phrase_after(text, q.end, clause_end, sent.words, sent.tags, spans) or last_entity
+        action = action or last_action
+        entity = entity or last_entity
+        last_entity, last_action, last_end = entity, action, q.end
         counter[0] += 1
         found.append(Target(
             target_id=f"{doc_id}:t{counter[0]:04d}", raw=q.raw, value=q.value, value_max=q.value_max,
