@@ -8,7 +8,10 @@ from ..records import Commitment, Document
 from ..tokens import tag
 from . import register
 
-_FURNITURE = re.compile(r"^[^，。；]{0,14}[:：]\S{0,30}$|^(各位代表|同志们)")
+# Page furniture: labelled metadata lines, salutations, and addressee lines ending in a colon.
+_FURNITURE = re.compile(
+    r"^(发布时间|发布日期|信息来源|来源|访问次数|浏览次数|字体大小|作者|索引号|主题分类|发文机关|成文日期|"
+    r"标题|发文字号|主题词|责任编辑|编辑|打印|关闭|分享到?)\s*[:：]|^(各位代表|同志们)|^[^。；]{0,60}[:：]$")
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万]")
 
 

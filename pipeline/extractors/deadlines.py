@@ -28,7 +28,9 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("year_before", re.compile(rf"(?P<y>{_Y})年(?:底|末)?(?:前|之前)")),
     ("half", re.compile(rf"(?:(?P<y>{_Y})年)?(?P<h>上半年|下半年)")),
     ("quarter", re.compile(rf"(?:(?P<y>{_Y})年)?第?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前)?")),
-    ("within_years", re.compile(rf"(?:(?P<y>{_Y})年起)?(?P<n>\d{{1,2}}|[一二两三四五六七八九十])年(?:内|之内|时间)")),
+    # '5年内…', '用3年时间', '力争2年内': a period that starts with the plan; not '毕业一年内未就业'
+    ("within_years", re.compile(rf"(?:(?P<y>{_Y})年起|(?<=^)|(?<=[，。；：、,;:])|(?<=力争)|(?<=争取)|(?<=用)|(?<=在))"
+                                rf"(?P<n>\d{{1,2}}|[一二两三四五六七八九十])年(?:内|之内|时间)")),
     ("this_year", re.compile(r"(?<![\d一二两三四五六七八九十])年内")),
     ("year_goal", re.compile(rf"(?:^|[，。；：,;:])(?P<y>{_Y})年[，,]?(?=初步|基本|全面|实现|建成|完成|达到|力争|确保|要|将|争取)")),
 ]

@@ -13,8 +13,10 @@ from ..records import Commitment, Document, Owner
 from . import register
 
 # What a unit's name ends with.
-_ORG_SUFFIX = (r"(?:部门|部|委员会|委|局|厅|办公室|办|院|署|总局|行|会|联|中心|集团|公司|政府|"
-               r"机关|单位|团委|团|队|站|所|处|科|室|街道|镇|乡|县|区|市|县级市|组)")
+_ORG_SUFFIX = (r"(?:部门|部|委员会|委|局|厅|办公室|办|院|署|总局|行|会|联|协|中心|集团|公司|政府|"
+               r"机关|单位|团委|团|队|站|所|处|科|室|街道|镇|乡|县|区|市|县级市|组|馆|台|社|校)")
+# '列第一位者为牵头单位，下同': the first unit of every later note leads.
+FIRST_IS_LEAD = re.compile(r"(列|排)(在)?第一位(者|的)?(单位)?(为|是)牵头")
 _LABELS = {"牵头单位": "lead", "牵头部门": "lead", "牵头领导": None, "责任单位": "responsible",
            "责任部门": "responsible", "主责单位": "responsible", "负责单位": "responsible",
            "实施单位": "responsible", "承办单位": "responsible", "主办单位": "responsible",
@@ -25,8 +27,8 @@ _NOTE_RE = re.compile(r"[（(]([^（）()]{2,160})[）)]")
 _SEGMENT_ROLE = re.compile(r"^(?P<names>.+?)(?:等(?:有关|相关)?(?:部门|单位)?)?(?:按职责分工|按职责|依职责|分别)?"
                            r"(?P<role>牵头|负责|配合|参与|协同|协助|落实)(?:实施|落实)?$")
 _RUNNING = re.compile(
-    rf"(?:由)?(?P<name>(?:[\u4e00-\u9fff]{{1,6}}(?:省|市|县|区))?[\u4e00-\u9fff]{{1,16}}?{_ORG_SUFFIX})"
-    r"(?P<role>牵头|会同|负责)")
+    rf"(?:(?<=由)|(?<=[，。；、（(])|^)(?P<name>(?:[\u4e00-\u9fff]{{1,6}}(?:省|市|县|区))?[\u4e00-\u9fff]{{1,16}}?{_ORG_SUFFIX})"
+    r"(?:依照|按照|根据)?[^，。；]{0,8}?(?P<role>牵头|会同|负责)")
 _SPLIT = re.compile(r"[、，,；;/]|\s+")
 _ADMIN_LEVEL = re.compile(r"^(县级市|县|市|区|乡镇|街道|县（市、区）|县\(市、区\))$")
 _BAD_NAME = re.compile(r"^(各地|有关|相关|各级|地方|我们|政府工作|其他)")
@@ -73,7 +75,9 @@ def note_owners(text: str) -> list[Owner]:
             continue
         found: list[Owner] = []
         has_lead = False
-        for segment in re.split(r"[，,；;]", body):
+        for segment in re.split(r"[，,；;。]", body):
+            if not segment.strip() or FIRST_IS_LEAD.search(segment) or segment.strip() == "下同":
+                continue
             m = _SEGMENT_ROLE.match(segment.strip())
             if not m:
                 found = []
@@ -111,9 +115,11 @@ def _table_owners(c: Commitment, header: list[str]) -> list[Owner]:
     cells = [x.strip() for x in c.text.split("\n")]
     orgs = [cell for cell in cells[2:]
             if re.fullmatch(rf"[\u4e00-\u9fff（）()]{{2,30}}{_ORG_SUFFIX}", cell)]
-    if not any(_RESPONSIBLE_COLUMN.search(h) for h in header):
-        return []
-    if header and _SCORING_COLUMN.search(header[-1]) and len(orgs) > 1:
+    responsible = [i for i, h in enumerate(header) if _RESPONSIBLE_COLUMN.search(h.strip())]
+    scoring = [i for i, h in enumerate(header) if _SCORING_COLUMN.search(h.strip())]
+    if not responsible or not cells[0].isdigit():
+        return []  # not a task table, or its header row
+    if scoring and scoring[-1] > responsible[0] and len(orgs) > 1:
         orgs = orgs[:-1]  # the last unit cell fills the scoring column
     return [Owner(name, "responsible", "explicit") for name in orgs]
 
@@ -147,10 +153,13 @@ def extract_owners(doc: Document) -> Document:
             headers[sent.start] = header
         else:
             header = []
+    first_leads = FIRST_IS_LEAD.search(doc.text) is not None
     # a note at the end of a paragraph names the owners of the whole paragraph
     by_line: dict[int, list[Owner]] = {}
     for c in doc.commitments:
         c.owners = find_owners(c, headers.get(c.start))
+        if first_leads and c.owners and not any(o.role == "lead" for o in c.owners):
+            c.owners[0].role = "lead"
         if c.owners:
             bucket = by_line.setdefault(line_of(c.start), [])
             bucket.extend(o for o in c.owners if o not in bucket)

@@ -16,8 +16,8 @@ _PLAN_HEADING = re.compile(r"(安排|任务|目标|要求|部署|打算|思路|�
 # Sentence openers and markers of results already reached.
 _PAST = re.compile(
     r"^(过去一年|过去五年|去年|上年|一年来|五年来|三年来|近年来|近五年|20\d\d年以来|这一年|这些年|回顾)"
-    r"|(已经|累计|比上年|较上年|同比增长|实现了|完成了|达到了|取得了|创历史|历史最好|预计全年|预计全[市省国]|全年完成|全年实现)")
-_STRONG_PLAN = re.compile(r"(今年|明年|力争|确保|预期目标|主要目标|目标是|到20\d\d年|年底前)")
+    r"|(已经|累计|实现了|完成了|达到了|取得了|创历史|历史最好|预计全年|预计全[市省国]|全年完成|全年实现)")
+_STRONG_PLAN = re.compile(r"(今年|明年|力争|确保|预期目标|主要目标|目标是|到20\d\d年|年底前|^拟|，拟)")
 
 
 def sentence_is_review(text: str, in_review_section: bool, year: int | None) -> bool:

@@ -291,6 +291,8 @@ def _table_targets(c: Commitment, doc_id: str, counter: list[int]) -> list[Targe
             continue
         value = float(vm.group("num")) * _MULT.get(um.group("mult") or "", 1)
         value = round(value, 6)
+        if value == 0:
+            continue  # a zero quota: nothing to deliver
         counter[0] += 1
         out.append(Target(
             target_id=f"{doc_id}:t{counter[0]:04d}", raw=value_cell, value=value, value_max=None,
