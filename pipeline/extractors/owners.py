@@ -10,6 +10,7 @@ import bisect
 import re
 
 from ..records import Commitment, Document, Owner
+from ..tokens import tag
 from . import register
 
 # What a unit's name ends with.
@@ -25,14 +26,14 @@ _LABELS = {"牵头单位": "lead", "牵头部门": "lead", "牵头领导": None,
 _LABEL_RE = re.compile(r"(" + "|".join(_LABELS) + r")\s*[:：]\s*")
 _NOTE_RE = re.compile(r"[（(]([^（）()]{2,160})[）)]")
 _SEGMENT_ROLE = re.compile(r"^(?P<names>.+?)(?:等(?:有关|相关)?(?:部门|单位)?)?(?:按职责分工|按职责|依职责|分别)?"
-                           r"(?P<role>牵头|负责|配合|参与|协同|协助|落实)(?:实施|落实)?$")
-_RUNNING = re.compile(
-    rf"(?:(?<=由)|(?<=[，。；、（(])|^)(?P<name>(?:[\u4e00-\u9fff]{{1,6}}(?:省|市|县|区))?[\u4e00-\u9fff]{{1,16}}?{_ORG_SUFFIX})"
-    r"(?:依照|按照|根据)?[^，。；]{0,8}?(?P<role>牵头|会同|负责)")
+                           r"(?P<role>牵头负责|负责牵头|牵头|负责|配合|参与|协同|协助|落实)(?:实施|落实)?$")
+_ROLE_AT = re.compile(r"(牵头负责|负责牵头|牵头|会同|负责)(?!制|同志|人|的同志|任)")
+_GAP = re.compile(r"((依照|按照|根据)[^，。；、]{0,10}|等(有关|相关)?(部门|单位)?|按职责分工|按职责|分别|要|应|统一|共同)$")
+_GENERIC = re.compile(r"^(组织|职能|有关|相关|各级|各类|用人|主管|行业主管|业务主管)(部门|单位)$")
 _SPLIT = re.compile(r"[、，,；;/]|\s+")
 _ADMIN_LEVEL = re.compile(r"^(县级市|县|市|区|乡镇|街道|县（市、区）|县\(市、区\))$")
 _BAD_NAME = re.compile(r"^(各地|有关|相关|各级|地方|我们|政府工作|其他)")
-_ROLE_WORDS = {"牵头": "lead", "会同": "lead", "负责": "responsible", "配合": "support",
+_ROLE_WORDS = {"牵头负责": "lead", "负责牵头": "lead", "牵头": "lead", "会同": "lead", "负责": "responsible", "配合": "support",
                "参与": "support", "协同": "support", "协助": "support", "落实": "responsible"}
 
 
@@ -86,7 +87,7 @@ def note_owners(text: str) -> list[Owner]:
             if role == "responsible" and has_lead:
                 role = "responsible"
             has_lead = has_lead or role == "lead"
-            names = [n for n in _names(m.group("names")) if _is_org(n)]
+            names = [n for n in _names(m.group("names").split("由")[-1]) if _is_org(n)]
             if not names:
                 found = []
                 break
@@ -95,14 +96,31 @@ def note_owners(text: str) -> list[Owner]:
     return out
 
 
+def _plain_org(name: str) -> bool:
+    """A unit's name: ends like one, is not a generic class, and holds no verb ('贯彻军委')."""
+    if not re.fullmatch(rf"[\u4e00-\u9fff（）()]{{2,24}}{_ORG_SUFFIX}", name) or _GENERIC.match(name) \
+            or _BAD_NAME.match(name):
+        return False
+    _words, tags = tag(name)
+    return not any(t.startswith("v") and t != "vn" for t in tags)
+
+
 def running_owners(text: str) -> list[Owner]:
-    """'由市委组织部负责', 'A会同有关部门…', 'A依照职业标准牵头组织开发'."""
+    """'由市委组织部负责', 'A、B牵头的…', 'A会同有关部门…', 'A依照职业标准牵头组织开发'."""
     out = []
-    for m in _RUNNING.finditer(text):
-        name = m.group("name")
-        if _BAD_NAME.match(name) or len(name) < 3:
+    for m in _ROLE_AT.finditer(text):
+        left = text[:m.start()]
+        prev = None
+        while prev != left:
+            prev = left
+            left = _GAP.sub("", left)
+        segment = re.split(r"[，。；（(：:\n]", left)[-1].split("由")[-1]
+        names = [n for n in segment.split("、") if n]
+        if not names or not _plain_org(names[-1]):
             continue
-        out.append(Owner(name, _ROLE_WORDS[m.group("role")], "explicit"))
+        for name in names:
+            if _plain_org(name):
+                out.append(Owner(name, _ROLE_WORDS[m.group(1)], "explicit"))
     return out
 
 

@@ -35,7 +35,12 @@ _FREQUENCY_BEFORE = re.compile(r"每[^，。；]{0,4}$")
 _FORECAST = re.compile(r"预计(今年|明年|全年|到)")
 _MODAL = {"力争", "确保", "争取", "努力", "要", "将", "计划", "预计", "全年", "今年", "明年", "全面",
           "进一步", "持续", "加快", "积极", "重点", "累计", "预期", "目标", "主要", "其中", "共",
-          "实现", "继续", "再", "均", "分别", "年均", "平均", "总计", "合计", "各", "一般", "原则上"}
+          "实现", "继续", "再", "均", "分别", "年均", "平均", "总计", "合计", "各", "一般", "原则上",
+          "推动", "推进", "促进", "加大", "着力", "大力", "深入", "不断", "新"}
+# Verbs that name a quantity rather than do something: '营业收入', '固定资产投资', '城镇就业'.
+_NOUNY_VERBS = {"收入", "投资", "就业", "消费", "支出", "出口", "进口", "生产", "创新", "租赁", "登记",
+                "制造", "参保", "服务", "管理", "发展", "贸易", "融资", "利用", "用电", "成交", "销售"}
+_CHANGE_VERBS = {"增长", "下降", "提高", "降低", "减少", "增加", "上涨", "回落", "提升", "扩大", "缩小"}
 _ACTION_WORDS = ["新增", "增长", "下降", "降低", "减少", "提高到", "提高", "提升到", "提升", "达到", "达",
                  "超过", "突破", "稳定在", "控制在", "保持在", "保持", "完成", "建成", "新建",
                  "改造", "培训", "培养", "引进", "资助", "帮扶", "组织", "开展", "建设", "新开工",
@@ -174,7 +179,10 @@ def _choose_action(text: str, q: Quantity, region_start: int, tokens) -> Optiona
             j += 1
         return a, b
 
-    init = run_from(i) if i < len(words) and _verb(words[i][3], words[i][2]) else None
+    init = None
+    if i < len(words) and _verb(words[i][3], words[i][2]) and words[i][2] not in _NOUNY_VERBS \
+            and len(words[i][2]) >= 2:
+        init = run_from(i)
     last = None
     if words and _verb(words[-1][3], words[-1][2]) and words[-1][1] == q.start:
         k = len(words) - 1
@@ -183,11 +191,15 @@ def _choose_action(text: str, q: Quantity, region_start: int, tokens) -> Optiona
             k -= 1
         if k < len(words) - 1 or words[k][2] not in ("和", "及"):
             last = (words[k][0], words[-1][1])
-    if init and (last is None or text[last[0]:last[1]] in _LINKING
-                 or any(text[init[0]:init[1]].startswith(w) for w in _ACTION_WORDS)):
+        if words[-1][2] in _NOUNY_VERBS and _COMPARATOR_VERBS.match(q.raw):
+            last = None  # '营业收入超过2600亿元': the action is 超过
+    last_text = text[last[0]:last[1]] if last else None
+    if last_text and any(last_text.endswith(v) for v in _CHANGE_VERBS):
+        return last_text  # 'GDP增长6%': the change verb measures the quantity
+    if init:
         return text[init[0]:init[1]]
     if last:
-        return text[last[0]:last[1]]
+        return last_text
     m = _COMPARATOR_VERBS.match(q.raw)
     if m:
         return m.group(1)
@@ -246,7 +258,9 @@ def _sentence_targets(c: Commitment, doc_id: str, counter: list[int]) -> list[Ta
             continue
         clause_start, clause_end = _clause_bounds(text, q.start, q.end)
         continues_list = text[:q.start].rstrip()[-1:] in ("、", "和", "及", "与")
-        region_start = max(clause_start, last_end) if continues_list else clause_start
+        region_start = clause_start
+        if last_end > clause_start:  # '…超过800家、评价入库科技型中小企业超过2200家'
+            region_start = last_end + 1 if text[last_end:last_end + 1] in "、和及与" else last_end
         action, entity = _action_and_entity(text, q, region_start, clause_end, sent.words, sent.tags, spans)
         if continues_list and last_action:
             action = last_action  # '选拔100名正职后备人才、200名副职后备人才'
