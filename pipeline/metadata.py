@@ -23,7 +23,8 @@ _ORG_END = r"(?:人民政府办公厅|人民政府办公室|人民政府|办公�
 _ORG = re.compile(rf"(?:中共|中国共产党)?[\u4e00-\u9fff]{{0,16}}?{_ORG_END}")
 _SPEAKER = re.compile(r"我代表(?P<org>[\u4e00-\u9fff]{2,20}?)(?:，|,|向)")
 _MAYOR = re.compile(r"(?P<org>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|自治区|自治州))人民政府(?:代理)?(?:省长|市长|县长|区长|主席|州长)")
-_GENERIC_GOV = {"省人民政府", "市人民政府", "县人民政府", "区人民政府", "自治区人民政府"}
+_GENERIC_GOV = {"省人民政府", "市人民政府", "县人民政府", "区人民政府", "自治区人民政府",
+                "省政府", "市政府", "县政府", "区政府", "自治区政府"}
 _CITED = re.compile(r"根据《(?P<org>[^《》]{2,40}?)关于[^《》]{2,60}》")
 _DATE_LINE = re.compile(r"^(?:——)?(?P<y>(?:19|20)\d\d)年\d{1,2}月\d{1,2}日")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
@@ -118,7 +119,8 @@ def find_issuer(doc: Document, lines: list[str], title: Optional[str]) -> Option
         org = m.group("org")
         if org in _GENERIC_GOV and doc.region:  # '我代表省人民政府' → '云南省人民政府'
             level = "省" if org.startswith(("省", "自治区")) else org[0]
-            return _short_region(doc.region, level) + "人民政府"
+            suffix = org[3:] if org.startswith("自治区") else org[1:]
+            return _short_region(doc.region, level) + suffix
         return org
     if title:
         m = re.match(rf"^(?P<org>.+?)(?:关于|(?:19|20)\d\d年|印发)", title)
@@ -177,6 +179,23 @@ def _city_by_short_name(text: str) -> Optional[tuple[str, Optional[str], Optiona
     return None
 
 
+def _depth(place: tuple[str, Optional[str], Optional[str]]) -> int:
+    return sum(1 for x in place if x)
+
+
+def _issuer_level(issuer: Optional[str]) -> Optional[int]:
+    """1 province, 2 city, 3 county, from how the issuer names itself ('团市委' → 2)."""
+    if not issuer:
+        return None
+    if re.search(r"(市委|市人民政府|市政府|团市委|市[^，。]{0,6}(局|委|办))", issuer):
+        return 2
+    if re.search(r"(县委|县人民政府|县政府|团县委|区委|区人民政府)", issuer):
+        return 3
+    if re.search(r"(省委|省人民政府|省政府|团省委|自治区)", issuer):
+        return 1
+    return None
+
+
 def find_region(doc: Document, title: Optional[str], issuer: Optional[str]) -> Optional[str]:
     if issuer and _NATIONAL.match(issuer):
         return None
@@ -187,6 +206,9 @@ def find_region(doc: Document, title: Optional[str], issuer: Optional[str]) -> O
                 return _region_name(max(places, key=lambda p: sum(1 for x in p if x)))
     head = doc.text[:5000]
     places = Counter(find_places(head))
+    level = _issuer_level(issuer)
+    if level is not None:  # a 团市委 plan is about a city: Hong Kong named in passing is not its region
+        places = Counter({p: n for p, n in places.items() if _depth(p) == level})
     if places:
         place, n = places.most_common(1)[0]
         # prefer a county or city that lies inside the most mentioned province
