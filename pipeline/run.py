@@ -40,6 +40,19 @@ def process(path: Path, doc_id: str | None = None,
     return doc
 
 
+def process_text(text: str, doc_id: str = "inline", year: int | None = None,
+                 extractors: Sequence[str] = tuple(RULE_EXTRACTORS)) -> Document:
+    """Runs the pipeline on a string (for notebooks and tests); ``year`` overrides the plan year."""
+    doc = Document(doc_id=doc_id, source_path="<text>", format="txt", encoding="utf_8", raw_text=text)
+    for name, func in STAGES[1:]:
+        doc = func(doc)
+        if name == "metadata" and year is not None:
+            doc.year = year
+    for name in extractors:
+        doc = get(name)(doc)
+    return doc
+
+
 def unique_ids(paths: Iterable[Path]) -> list[tuple[Path, str]]:
     """doc_id = file name without extension, made unique with a suffix when two collide."""
     seen: dict[str, int] = {}

@@ -29,7 +29,7 @@ _SEGMENT_ROLE = re.compile(r"^(?P<names>.+?)(?:等(?:有关|相关)?(?:部门|�
                            r"(?P<role>牵头负责|负责牵头|牵头|负责|配合|参与|协同|协助|落实)(?:实施|落实)?$")
 _ROLE_AT = re.compile(r"(牵头负责|负责牵头|牵头|会同|负责)(?!制|同志|人|的同志|任)")
 _GAP = re.compile(r"((依照|按照|根据)[^，。；、]{0,10}|等(有关|相关)?(部门|单位)?|按职责分工|按职责|分别|要|应|统一|共同)$")
-_GENERIC = re.compile(r"^(组织|职能|有关|相关|各级|各类|用人|主管|行业主管|业务主管)(部门|单位)$")
+_GENERIC = re.compile(r"(组织|职能|有关|相关|各级|各类|用人|主管|行业主管|业务主管)(部门|单位)$")
 _SPLIT = re.compile(r"[、，,；;/]|\s+")
 _ADMIN_LEVEL = re.compile(r"^(县级市|县|市|区|乡镇|街道|县（市、区）|县\(市、区\))$")
 _BAD_NAME = re.compile(r"^(各地|有关|相关|各级|地方|我们|政府工作|其他)")
@@ -98,7 +98,7 @@ def note_owners(text: str) -> list[Owner]:
 
 def _plain_org(name: str) -> bool:
     """A unit's name: ends like one, is not a generic class, and holds no verb ('贯彻军委')."""
-    if not re.fullmatch(rf"[\u4e00-\u9fff（）()]{{2,24}}{_ORG_SUFFIX}", name) or _GENERIC.match(name) \
+    if not re.fullmatch(rf"[\u4e00-\u9fff（）()]{{2,24}}{_ORG_SUFFIX}", name) or _GENERIC.search(name) \
             or _BAD_NAME.match(name):
         return False
     _words, tags = tag(name)
