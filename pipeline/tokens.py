@@ -56,3 +56,32 @@ def to_spacy(words: list[str], tags: list[str]):
     from spacy.tokens import Doc
 
     return Doc(_blank_zh().vocab, words=words, spaces=[False] * len(words), tags=tags)
+
+
+# Words that frame a commitment rather than say what is done ('力争', '确保', '加快').
+FRAMING_VERBS = ["力争", "确保", "争取", "努力", "要", "将", "坚持", "继续", "持续", "加快", "推动",
+                 "推进", "着力", "大力", "深入", "积极", "不断", "进一步", "全面", "切实", "扎实"]
+
+
+@lru_cache(maxsize=1)
+def action_matcher():
+    """A spaCy ``Matcher`` for the committing verb phrase: a verb (not a framing word),
+    optionally followed by a second verb ('结对帮扶', '新建改扩建')."""
+    from spacy.matcher import Matcher
+
+    matcher = Matcher(_blank_zh().vocab)
+    verb = {"TAG": {"REGEX": "^v[dg]?$"}, "TEXT": {"NOT_IN": FRAMING_VERBS}, "LENGTH": {">=": 2}}
+    matcher.add("ACTION", [[verb, {"TAG": {"REGEX": "^v$"}, "OP": "?"}]], greedy="LONGEST")
+    return matcher
+
+
+def first_action(words: list[str], tags: list[str]) -> str | None:
+    """The first committing verb phrase of a sentence, found with the spaCy ``Matcher``."""
+    if not words:
+        return None
+    doc = to_spacy(words, tags)
+    matches = sorted(action_matcher()(doc), key=lambda m: m[1])
+    if not matches:
+        return None
+    _, start, end = matches[0]
+    return doc[start:end].text

@@ -11,6 +11,7 @@ from typing import Optional
 
 from ..numbers import Quantity, find_fractions, find_quantities, units
 from ..records import Commitment, Document, Target
+from ..tokens import first_action
 from . import register
 
 _CLAUSE_END = "，,；;：:。！？!?\n"
@@ -327,4 +328,6 @@ def extract_targets(doc: Document) -> Document:
         c.targets = (_table_targets if c.sentence.table_row else _sentence_targets)(c, doc.doc_id, counter)
         if c.targets and c.action is None:
             c.action = c.targets[0].action
+        if c.action is None:
+            c.action = first_action(c.sentence.words, c.sentence.tags)
     return doc
