@@ -93,3 +93,6 @@ def evaluate(gold_dir: Path, pred_dir: Path | None, show_errors: bool, json_path
 
 if __name__ == "__main__":
     main()
+
+# Commands from other modules register themselves on `main`.
+from . import cli_compare  # noqa: E402,F401

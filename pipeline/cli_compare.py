@@ -1,0 +1,1 @@
+"""Commands for comparing plans across documents (compare, report): registered on `main`."""
