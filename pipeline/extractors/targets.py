@@ -7,6 +7,7 @@ eligibility thresholds or per-case incentives) and what they count.
 from __future__ import annotations
 
 import re
+from importlib import resources
 from typing import Optional
 
 from ..numbers import Quantity, find_fractions, find_quantities, units
@@ -34,6 +35,11 @@ _SIZE_CLASS_AFTER = re.compile(r"^(级|量级|规模以上)")
 _MODIFIER_AFTER = re.compile(r"^[\u4e00-\u9fff]")
 _FREQUENCY_BEFORE = re.compile(r"每[^，。；]{0,4}$")
 _FORECAST = re.compile(r"预计(今年|明年|全年|到)")
+def _load_words(name: str) -> list[str]:
+    text = resources.files("pipeline.resources").joinpath(name).read_text("utf-8")
+    return [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
+
+
 _MODAL = {"力争", "确保", "争取", "努力", "要", "将", "计划", "预计", "全年", "今年", "明年", "全面",
           "进一步", "持续", "加快", "积极", "重点", "累计", "预期", "目标", "主要", "其中", "共",
           "实现", "继续", "再", "均", "分别", "年均", "平均", "总计", "合计", "各", "一般", "原则上",
@@ -42,10 +48,8 @@ _MODAL = {"力争", "确保", "争取", "努力", "要", "将", "计划", "预�
 _NOUNY_VERBS = {"收入", "投资", "就业", "消费", "支出", "出口", "进口", "生产", "创新", "租赁", "登记",
                 "制造", "参保", "服务", "管理", "发展", "贸易", "融资", "利用", "用电", "成交", "销售"}
 _CHANGE_VERBS = {"增长", "下降", "提高", "降低", "减少", "增加", "上涨", "回落", "提升", "扩大", "缩小"}
-_ACTION_WORDS = ["新增", "增长", "下降", "降低", "减少", "提高到", "提高", "提升到", "提升", "达到", "达",
-                 "超过", "突破", "稳定在", "控制在", "保持在", "保持", "完成", "建成", "新建",
-                 "改造", "培训", "培养", "引进", "资助", "帮扶", "组织", "开展", "建设", "新开工",
-                 "开工", "投资", "增加", "扩大", "惠及", "覆盖", "安置", "吸纳", "带动", "争创", "创建"]
+_ACTION_WORDS = frozenset(_load_words("action_verbs.txt"))
+_ACTION_LONGEST_FIRST = sorted(_ACTION_WORDS, key=len, reverse=True)
 
 
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -112,7 +116,7 @@ def _token_spans(words: list[str]) -> list[tuple[int, int]]:
 _STOP_TAGS = ("p", "c", "u", "uj", "ul", "d", "f", "r", "y", "e", "o")
 _LINKING = {"达到", "达", "为", "超过", "突破", "稳定在", "控制在", "保持在", "占", "提高到", "提升到",
             "增加到", "扩大到", "是", "有"}
-_COMPARATOR_VERBS = re.compile(r"^(超过|突破|控制在|不超过|不低于|不少于|达到)")
+_COMPARATOR_VERBS = re.compile(r"^(超过|突破|控制在|达到)")
 _TIME_OR_MODAL = re.compile(r"^(\d+年内|\d+年|\d+个?月|[一二三四五]年内|20\d\d年起|今年|全年|明年|到20\d\d年)")
 
 
@@ -181,7 +185,8 @@ def _choose_action(text: str, q: Quantity, region_start: int, tokens) -> Optiona
         return a, b
 
     init = None
-    if i < len(words) and _verb(words[i][3], words[i][2]) and words[i][2] not in _NOUNY_VERBS \
+    if i < len(words) and (_verb(words[i][3], words[i][2]) or words[i][3] == "vn") \
+            and words[i][2] not in _NOUNY_VERBS \
             and len(words[i][2]) >= 2:
         init = run_from(i)
     last = None
@@ -204,7 +209,7 @@ def _choose_action(text: str, q: Quantity, region_start: int, tokens) -> Optiona
     m = _COMPARATOR_VERBS.match(q.raw)
     if m:
         return m.group(1)
-    for word in sorted(_ACTION_WORDS, key=len, reverse=True):
+    for word in _ACTION_LONGEST_FIRST:
         i = text.rfind(word, region_start, q.start)
         if i != -1:
             return word
