@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: data test test-fast eval clean-data
+.PHONY: data test test-fast eval train clean-data
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test-fast: $(STAMP)
 ## eval: score data/processed against data/gold
 eval: data
 	$(PY) -m pipeline evaluate --gold data/gold --pred data/processed
+
+## train: rebuild models/ from data/ (gold + weak labels), with cross-validation
+train: $(STAMP)
+	$(PY) -m pipeline.ml.train
 
 clean-data:
 	rm -rf data/processed

@@ -30,7 +30,13 @@ def get(name: str) -> Extractor:
 
 
 def _load_builtins() -> None:
-    from . import commitments, deadlines, owners, status, targets  # noqa: F401  (registers)
+    from . import commitments, deadlines, ml_targets, owners, status, targets  # noqa: F401  (registers)
 
 
 RULE_EXTRACTORS = ["status", "commitments", "targets", "deadlines", "owners"]
+# The extractor chains a run can choose with --extractors.
+CHAINS = {
+    "rules": RULE_EXTRACTORS,
+    "ml": ["status", "commitments", "ml_clauses", "targets", "ml_targets", "deadlines", "owners"],
+    "both": ["status", "commitments", "both_clauses", "targets", "both_targets", "deadlines", "owners"],
+}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from importlib import resources
-from typing import Optional
+from typing import Callable, Optional
 
 from ..numbers import Quantity, find_fractions, find_quantities, units
-from ..records import Commitment, Document, Target
+from ..records import Commitment, Document, Sentence, Target
 from ..tokens import first_action
 from . import register
 
@@ -250,18 +250,40 @@ def _strip_modal(text: str) -> str:
     return text
 
 
-def _sentence_targets(c: Commitment, doc_id: str, counter: list[int]) -> list[Target]:
+# A decision on one mention: (status, method, confidence), or None to drop it.
+Decision = Optional[tuple[str, str, float]]
+Decide = Callable[[Quantity, Sentence, list[tuple[int, int]]], Decision]
+
+
+def candidates(sent: Sentence) -> list[Quantity]:
+    """Every quantity mention of a sentence, left to right: what the rules and models judge."""
+    return sorted(find_quantities(sent.text) + find_fractions(sent.text), key=lambda q: q.start)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+
+
+def rule_decision(q: Quantity, sent: Sentence, quoted: list[tuple[int, int]]) -> Decision:
+    if not is_target_quantity(q, sent.text, quoted, sent.table_row):
+        return None
+    return ("achievement" if sent.review else "target", "rule", 1.0)
+
+
+def sentence_targets(c: Commitment, doc_id: str, counter: list[int],
+                     decide: Decide = rule_decision) -> list[Target]:
+    """The targets of one sentence, each with entity and action; ``decide`` keeps or drops."""
     sent = c.sentence
     text = sent.text
-    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    quoted = quoted_spans(text)
     spans = _token_spans(sent.words)
     found = []
-    quantities = find_quantities(text) + find_fractions(text)
-    quantities.sort(key=lambda q: q.start)
     last_entity, last_action, last_end = None, None, 0
-    for q in quantities:
-        if not is_target_quantity(q, text, quoted, sent.table_row):
+    for q in candidates(sent):
+        decision = decide(q, sent, quoted)
+        if decision is None:
             continue
+        status, method, confidence = decision
         clause_start, clause_end = _clause_bounds(text, q.start, q.end)
         continues_list = text[:q.start].rstrip()[-1:] in ("、", "和", "及", "与")
         region_start = clause_start
@@ -278,8 +300,7 @@ def _sentence_targets(c: Commitment, doc_id: str, counter: list[int]) -> list[Ta
         found.append(Target(
             target_id=f"{doc_id}:t{counter[0]:04d}", raw=q.raw, value=q.value, value_max=q.value_max,
             unit=q.unit, comparator=q.comparator, raw_start=c.start + q.start, raw_end=c.start + q.end,
-            entity=entity, action=action,
-            status="achievement" if sent.review else "target",
+            entity=entity, action=action, status=status, method=method, confidence=confidence,
         ))
     return found
 
@@ -330,7 +351,7 @@ def extract_targets(doc: Document) -> Document:
     for c in doc.commitments:
         if c.sentence is None:
             continue
-        c.targets = (_table_targets if c.sentence.table_row else _sentence_targets)(c, doc.doc_id, counter)
+        c.targets = (_table_targets if c.sentence.table_row else sentence_targets)(c, doc.doc_id, counter)
         if c.targets and c.action is None:
             c.action = c.targets[0].action
         if c.action is None:

@@ -1,0 +1,107 @@
+"""Features of a numeric mention and of a clause, as plain dicts for scikit-learn vectorizers.
+
+A mention is every quantity `extractors.targets.candidates` finds in a commitment sentence; its
+features are the words around it (number masked), its unit and comparator, the cues the rules
+look at (quotes, 第, 年/届 after, incentive words), tense and aspect markers of its sentence
+and whether the sentence lies in a review of past work.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from ..numbers import Quantity
+from ..records import Sentence
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_PAST_MARKERS = ["已", "已经", "完成", "累计", "去年", "过去", "一年来", "五年来", "实现", "达到", "比上年",
+                 "同比", "增长", "预计", "首次", "历史"]
+_PLAN_MARKERS = ["将", "力争", "确保", "今年", "明年", "计划", "目标", "预期", "争取", "要", "拟", "到20",
+                 "年底前", "新增", "建设", "推进"]
+
+
+def _mask(text: str) -> str:
+    return _DIGITS.sub("0", text)
+
+
+def mention_features(q: Quantity, sent: Sentence, quoted: list[tuple[int, int]],
+                     context: int = 8) -> dict:
+    """The features of one quantity mention in its sentence."""
+    text = sent.text
+    left = _mask(text[max(0, q.start - context):q.start])
+    right = _mask(text[q.end:q.end + context])
+    f: dict[str, float | str] = {
+        "unit": q.unit or "<none>",
+        "unit_kind": q.unit_kind or "<none>",
+        "comparator": q.comparator,
+        "chinese": float(q.chinese),
+        "multiplier": float(q.multiplier),
+        "range": float(q.value_max is not None),
+        "log_value": min(math.log10(abs(q.value) + 1), 16) / 16,
+        "integer": float(q.value == int(q.value)),
+        "zero": float(q.value == 0),
+        "year_like": float(1900 <= q.value <= 2100 and q.value == int(q.value)),
+        "quoted": float(any(a < q.start < b for a, b in quoted)),
+        "review": float(sent.review),
+        "table_row": float(sent.table_row),
+        "prev1": left[-1:] or "<s>",
+        "prev2": left[-2:] or "<s>",
+        "next1": right[:1] or "</s>",
+        "next2": right[:2] or "</s>",
+        "raw_shape": _mask(q.raw),
+        "position": round(q.start / max(len(text), 1), 1),
+    }
+    for n in (1, 2, 3):
+        for i in range(len(left) - n + 1):
+            f[f"L{n}:{left[i:i + n]}"] = 1.0
+        for i in range(len(right) - n + 1):
+            f[f"R{n}:{right[i:i + n]}"] = 1.0
+    clause_start = max(text.rfind(c, 0, q.start) for c in "，,；;：:。") + 1
+    clause = text[clause_start:q.start]
+    for m in _PAST_MARKERS:
+        if m in text:
+            f[f"S_past:{m}"] = 1.0
+        if m in clause:
+            f[f"C_past:{m}"] = 1.0
+    for m in _PLAN_MARKERS:
+        if m in text:
+            f[f"S_plan:{m}"] = 1.0
+        if m in clause:
+            f[f"C_plan:{m}"] = 1.0
+    # POS of the words just before and after the mention
+    pos = 0
+    before_tag, after_tag = "<s>", "</s>"
+    for w, t in zip(sent.words, sent.tags):
+        if pos + len(w) <= q.start:
+            before_tag = t
+        elif pos >= q.end and after_tag == "</s>":
+            after_tag = t
+        pos += len(w)
+    f["tag_before"] = before_tag
+    f["tag_after"] = after_tag
+    return f
+
+
+def clause_features(sent: Sentence, position: float, in_section: bool, heading: bool) -> dict:
+    """The features of one sentence for the clause classifier."""
+    text = _mask(sent.text)
+    f: dict[str, float | str] = {
+        "position": round(position, 1),
+        "in_section": float(in_section),
+        "heading_line": float(heading),
+        "length": min(len(text), 200) / 200,
+        "ends": text.rstrip()[-1:] or "<none>",
+        "starts2": text[:2],
+        "table_row": float(sent.table_row),
+        "has_number": float(bool(_DIGITS.search(sent.text))),
+    }
+    for n in (1, 2):
+        for i in range(min(len(text), 60) - n + 1):
+            f[f"c{n}:{text[i:i + n]}"] = 1.0
+    for m in _PAST_MARKERS:
+        if m in sent.text:
+            f[f"past:{m}"] = 1.0
+    for m in _PLAN_MARKERS:
+        if m in sent.text:
+            f[f"plan:{m}"] = 1.0
+    return f
