@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .extractors import RULE_EXTRACTORS
+from .extractors import CHAINS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -33,7 +33,9 @@ def main() -> None:
               help="Also write commitments.xlsx, one sheet per table (Parquet, CSV and DuckDB "
                    "are always written).")
 @click.option("--extractors", "extractor_set", default="rules", show_default=True,
-              type=click.Choice(["rules"]), help="Which extractors to run.")
+              type=click.Choice(["rules", "ml", "both"]),
+              help="rules: hand-written rules; ml: the trained models in models/; both: rules, "
+                   "overruled by a confident model. Rows say which made them (method).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (for scripts).")
 def extract(inputs: tuple[str, ...], out_dir: Path, formats: tuple[str, ...], extractor_set: str,
             quiet: bool) -> None:
@@ -49,7 +51,7 @@ def extract(inputs: tuple[str, ...], out_dir: Path, formats: tuple[str, ...], ex
     """
     from .batch import run_batch
 
-    summary = run_batch(inputs, out_dir, formats=formats, extractors=RULE_EXTRACTORS, quiet=quiet)
+    summary = run_batch(inputs, out_dir, formats=formats, extractors=CHAINS[extractor_set], quiet=quiet)
     if not quiet:
         click.echo(summary.render(out_dir), err=True)
     sys.exit(1 if summary.errors else 0)
