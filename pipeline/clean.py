@@ -10,7 +10,7 @@ from .records import Document
 _FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # ０-９
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
-_FULLWIDTH.update({"％": "%", "＋": "+", "．": ".", "＜": "<", "＞": ">", "＝": "=", "／": "/",
+_FULLWIDTH.update({"％": "%", "＋": "+", "－": "-", "．": ".", "＜": "<", "＞": ">", "＝": "=", "／": "/",
                    "～": "~", "＃": "#", "＊": "*", "\u00a0": " ", "\u3000": " ", "\u2002": " ",
                    "\u2003": " ", "\u2009": " ", "\ufeff": "", "\u200b": "", "\u200c": "",
                    "\u200d": "", "\u2060": "", "\r": ""})

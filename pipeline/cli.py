@@ -26,9 +26,12 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder; created if missing. Existing tables in it are replaced.")
+@click.option("--from-list", "lists", multiple=True, type=click.Path(dir_okay=False),
+              help="A text file naming inputs, one per line ('#' starts a comment line; relative "
+                   "paths are relative to the list file). May be repeated.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["xlsx"]),
               help="Also write commitments.xlsx, one sheet per table (Parquet, CSV and DuckDB "
                    "are always written).")
@@ -36,22 +39,76 @@ def main() -> None:
               type=click.Choice(["rules", "ml", "both"]),
               help="rules: hand-written rules; ml: the trained models in models/; both: rules, "
                    "overruled by a confident model. Rows say which made them (method).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (for scripts).")
-def extract(inputs: tuple[str, ...], out_dir: Path, formats: tuple[str, ...], extractor_set: str,
-            quiet: bool) -> None:
-    """Extract commitments from INPUTS (files, folders, globs) into tables in --out.
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes [default: the number of CPU cores]. 1 processes everything "
+                   "in this process. The tables are identical whatever the number.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: worker processes on this machine; dask: the workers of a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --engine dask: the scheduler's address (tcp://host:8786). Without it a "
+                   "local Dask cluster of --workers processes is started.")
+@click.option("--rebuild", is_flag=True,
+              help="Process every document again instead of reusing unchanged results cached "
+                   "in --out/.cache.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar (documents/s, ETA) on stderr [default: when stderr is a "
+                   "terminal].")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress bar, no summary, no log lines except failures (for scripts).")
+@click.option("--backend", type=click.Choice(["jieba", "hanlp"]), default="jieba", show_default=True,
+              help="Word segmenter and POS tagger. hanlp: POS tags from the HanLP model in "
+                   "--hanlp-model (words from jieba, or from a HanLP tokenizer in DIR/tok/); needs "
+                   "the extra: pip install torch==2.13.0 && pip install -e '.[hanlp]'.")
+@click.option("--hanlp-model", "hanlp_model", metavar="DIR",
+              type=click.Path(file_okay=True, path_type=Path),
+              help="With --backend hanlp: a local folder holding a HanLP POS model (config.json, "
+                   "model.pt), or pos/ and tok/ subfolders. Nothing is ever downloaded.")
+def extract(inputs: tuple[str, ...], out_dir: Path, lists: tuple[str, ...], formats: tuple[str, ...],
+            extractor_set: str, workers: int | None, engine: str, scheduler: str | None,
+            rebuild: bool, progress: bool | None, quiet: bool, backend: str = "jieba",
+            hanlp_model: Path | None = None) -> None:
+    """Extract commitments from INPUTS (files, folders, globs, .zip archives) into tables in --out.
 
     \b
-    Reads .txt/.md (UTF-8, GBK/GB18030, UTF-16), .html, .docx and .pdf. Writes, in --out:
+    Reads .txt/.md (UTF-8, GBK/GB18030, UTF-16), .html, .docx and .pdf, also inside .zip archives
+    (source_path 'archive.zip!/inner/file.txt'). Writes, in --out:
       documents, sections, commitments, targets, owners, errors   as .parquet and .csv (UTF-8 BOM)
       commitments.duckdb   all tables in one DuckDB database
       texts/<doc_id>.txt   the cleaned text that every start/end offset refers to
+      .cache/              one file per processed document: a rerun skips unchanged documents,
+                           and a run that was interrupted (Ctrl-C, kill) resumes where it stopped
     A file that cannot be read becomes a row of `errors`; the others are still processed.
-    The exit status is 1 when any input failed, else 0.
+    The exit status is 1 when any input failed, 130 when interrupted, else 0.
     """
-    from .batch import run_batch
+    import logging
 
-    summary = run_batch(inputs, out_dir, formats=formats, extractors=CHAINS[extractor_set], quiet=quiet)
+    from .batch import log_to_stderr, run_batch
+    from .records import PipelineError
+
+    if not inputs and not lists:
+        raise click.UsageError("give INPUTS (files, folders, globs, .zip) or --from-list FILE")
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    log_to_stderr(logging.WARNING if quiet else logging.INFO)
+    from .backends import BackendError, configure
+
+    try:  # loads a HanLP model now: a bad one is reported once, before any document
+        configure(backend, hanlp_model)
+    except BackendError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    if backend != "jieba":
+        logging.getLogger("pipeline").info("backend %s: POS tags from the HanLP model in %s",
+                                           backend, hanlp_model)
+    try:
+        summary = run_batch(inputs, out_dir, formats=formats, extractors=CHAINS[extractor_set],
+                            quiet=quiet, lists=lists, workers=workers, engine=engine,
+                            scheduler=scheduler, progress=progress, rebuild=rebuild)
+    except KeyboardInterrupt:  # (BatchInterrupted: finished documents are cached, it said so)
+        sys.exit(130)
+    except PipelineError as err:  # e.g. another run holds --out
+        click.echo(f"error: {err.message}", err=True)
+        sys.exit(2)
     if not quiet:
         click.echo(summary.render(out_dir), err=True)
     sys.exit(1 if summary.errors else 0)

@@ -441,16 +441,20 @@ _READERS: dict[str, Callable[[bytes, Path], _Extracted]] = {
 assert set(_READERS) == SUPPORTED_SUFFIXES
 
 
-def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise _err(f"file not found: {path}")
-    if path.is_dir():
-        raise _err(f"{path} is a directory, not a file")
+def _check_suffix(path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         shown = f"'{suffix}'" if suffix else "(no suffix)"
         raise _err(f"unsupported file type {shown} for {path} "
                    f"(supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise _err(f"file not found: {path}")
+    if path.is_dir():
+        raise _err(f"{path} is a directory, not a file")
+    _check_suffix(path)
     try:
         data = path.read_bytes()
     except PermissionError as exc:
@@ -463,13 +467,22 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def ingest(doc: Document) -> Document:
+def ingest(doc: Document, data: Optional[bytes] = None) -> Document:
     """Reads doc.source_path; fills doc.raw_text, doc.format ('txt','md','html','docx','pdf'),
     doc.encoding (detected charset for text/html, e.g. 'utf_8', 'gb18030', 'utf_16'; 'binary'
     for docx/pdf), doc.sha256 (hex of the file bytes) and appends human-readable strings to
-    doc.warnings. Raises PipelineError(stage='ingest', message=...) with a clear reason."""
+    doc.warnings. Raises PipelineError(stage='ingest', message=...) with a clear reason.
+
+    ``data``: the file's bytes when the caller already holds them (a member of a zip archive,
+    a document sent to a worker process or a Dask worker); doc.source_path then only names the
+    document (its suffix chooses the reader) and is not read."""
     path = Path(doc.source_path)
-    data = _read_bytes(path)
+    if data is None:
+        data = _read_bytes(path)
+    else:
+        _check_suffix(path)
+        if not data:
+            raise _err(f"{path} is an empty file (0 bytes)")
     extracted = _READERS[path.suffix.lower()](data, path)
     text = _normalise_newlines(extracted.text)
     if text.startswith("\ufeff"):

@@ -17,6 +17,11 @@ _NOTE = re.compile(r"^[（(][^（）()]*[）)]$")
 _CELL_MAX = 30
 _ROW_NUMBER = re.compile(r"^\d{1,3}$")
 _TABLE_MIN_LINES = 8
+# Longest sentence kept whole (the longest in 249 real documents has 568 characters). A longer
+# one — a line without 。；！？, as hostile or broken input has — is cut at a comma: every target
+# row repeats its sentence, so a 1 MB sentence with 30 000 quantities made 30 GB of rows.
+_MAX_SENTENCE = 1000
+_CUT_AT = "，,、：:；;"
 
 
 def _is_cell(line: str) -> bool:
@@ -34,7 +39,9 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _table_rows(text: str, lines: list[tuple[int, int]], i: int) -> tuple[list[tuple[int, int]], int]:
-    """From line i, a run of short cell lines grouped into rows at each row number (1, 2, …)."""
+    """From line i, a run of short cell lines grouped into rows at each row number (1, 2, …).
+    Returns (rows, the line after them); with no rows, (no rows, the end of the run of cells):
+    no table starts inside that run either, so the caller need not look there again."""
     j = i
     while j < len(lines) and _is_cell(text[lines[j][0]:lines[j][1]]):
         j += 1
@@ -44,7 +51,7 @@ def _table_rows(text: str, lines: list[tuple[int, int]], i: int) -> tuple[list[t
         if _ROW_NUMBER.match(cell) and int(cell) == len(numbers) + 1:
             numbers.append(k)
     if j - i < _TABLE_MIN_LINES or len(numbers) < 2:
-        return [], i
+        return [], j
     rows = []
     bounds = [i] + numbers + [j]
     for a, b in zip(bounds, bounds[1:]):
@@ -59,22 +66,40 @@ def split_sentences(text: str, limit: int | None = None) -> list[tuple[int, int,
     lines = [span for span in _line_spans(text) if span[0] < limit]
     out: list[tuple[int, int, bool]] = []
     i = 0
+    no_table_before = 0  # a run of cells already found to hold no table ends here
     while i < len(lines):
-        rows, j = _table_rows(text, lines, i)
-        if rows:
-            out.extend((a, b, True) for a, b in rows)
-            i = j
-            continue
+        if i >= no_table_before:  # (checking every line of a long run again was quadratic)
+            rows, j = _table_rows(text, lines, i)
+            if rows:
+                out.extend((a, b, True) for a, b in rows)
+                i = j
+                continue
+            no_table_before = j
         start, end = lines[i]
         line = text[start:end]
         pos = 0
         for m in _END.finditer(line):
-            out.append((start + pos, start + m.end(), False))
+            out.extend(_capped(text, start + pos, start + m.end()))
             pos = m.end()
         if pos < len(line):
-            out.append((start + pos, end, False))
+            out.extend(_capped(text, start + pos, end))
         i += 1
     return _join_notes(text, out)
+
+
+def _capped(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """(start, end) as one sentence, or cut into pieces of at most _MAX_SENTENCE characters,
+    each ending after the last comma (else at the limit)."""
+    out = []
+    while end - start > _MAX_SENTENCE:
+        limit = start + _MAX_SENTENCE
+        cut = max(text.rfind(c, start + 1, limit) for c in _CUT_AT) + 1
+        if cut <= start + 1:
+            cut = limit
+        out.append((start, cut, False))
+        start = cut
+    out.append((start, end, False))
+    return out
 
 
 def _join_notes(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:

@@ -2,12 +2,17 @@
 
 Every file is written under a temporary name in the output directory and renamed into place,
 so a reader (or a rerun after a crash) sees either the old file or the new one.
+
+Batches stream: ``TableWriter`` appends each document's rows to one Parquet file per table
+(a row group every ``FLUSH_ROWS`` rows), and CSV, DuckDB and Excel are then made from those
+Parquet files batch by batch (``publish``), so memory stays flat however large the corpus.
 """
 from __future__ import annotations
 
+import codecs
 import os
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -34,7 +39,8 @@ SCHEMAS: dict[str, pa.Schema] = {
                           ("value", F), ("value_max", F), ("unit", S), ("comparator", S),
                           ("entity", S), ("action", S), ("text", S), ("start", I), ("end", I),
                           ("status", S), ("method", S), ("confidence", F), ("raw_start", I),
-                          ("raw_end", I), ("section_id", S), ("deadline_date", S)]),
+                          ("raw_end", I), ("section_id", S), ("deadline_date", S),
+                          ("metric", S), ("metric_name", S)]),
     "owners": pa.schema([("doc_id", S), ("commitment_id", S), ("name", S), ("role", S),
                          ("source", S)]),
     "errors": pa.schema([("source_path", S), ("stage", S), ("error", S)]),
@@ -73,6 +79,9 @@ def document_rows(doc: Document, version: str) -> dict[str, list[dict]]:
         for o in c.owners:
             rows["owners"].append(dict(doc_id=doc.doc_id, commitment_id=c.commitment_id,
                                        name=o.name, role=o.role, source=o.source))
+    from .metrics import annotate  # canonical metric of each target (pipeline/metrics.py)
+
+    annotate(rows["targets"])
     return rows
 
 
@@ -87,12 +96,17 @@ def frame(name: str, rows: list[dict]) -> pd.DataFrame:
     return table.to_pandas()
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 @contextmanager
 def atomic_path(final: Path) -> Iterator[Path]:
     """A temporary path beside ``final``, renamed onto it only if the block succeeds."""
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private; the result is an ordinary file
     try:
         yield Path(tmp)
         os.replace(tmp, final)
@@ -143,3 +157,153 @@ def concat(parts: Iterable[dict[str, list[dict]]]) -> dict[str, pa.Table]:
         for name in TABLES:
             merged[name].extend(part[name])
     return {name: pa.Table.from_pylist(merged[name], schema=SCHEMAS[name]) for name in TABLES}
+
+
+# --------------------------------------------------------------------------- streaming
+
+FLUSH_ROWS = 20_000  # rows buffered per table before they are written out
+CSV_BATCH = 20_000
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def _int_as_nullable(t: pa.DataType):
+    return pd.Int64Dtype() if t == pa.int64() else None
+
+
+def _append_csv(f, table: pa.Table, header: bool) -> None:
+    """Rows as CSV, the way pandas writes them; integer columns stay integers even with empty
+    cells, so the bytes do not depend on how rows are split into chunks."""
+    frame_ = table.to_pandas(types_mapper=_int_as_nullable)
+    frame_.to_csv(f, index=False, header=header, lineterminator="\n", encoding="utf-8")
+
+
+@contextmanager
+def staged_dir(final: Path) -> Iterator[Path]:
+    """A temporary folder beside ``final`` whose files are moved into ``final`` (replacing
+    same-named ones, removing the others) only if the block succeeds."""
+    import shutil
+
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+    try:
+        yield tmp
+        final.mkdir(exist_ok=True)
+        keep = set()
+        for p in tmp.iterdir():
+            os.replace(p, final / p.name)
+            keep.add(p.name)
+        for p in final.iterdir():
+            if p.is_file() and p.name not in keep and not p.name.startswith("."):
+                p.unlink()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class TableWriter:
+    """Appends rows of every table, as they come, to ``<table>.parquet`` (a row group per
+    ``flush_rows`` rows) and ``<table>.csv`` (UTF-8 with BOM, so Excel on Chinese Windows reads
+    it); ``close`` then loads ``commitments.duckdb`` from the Parquet files (DuckDB streams them)
+    and, with ``formats=('xlsx',)``, writes ``commitments.xlsx`` from them. Everything is under
+    temporary names registered on ``stack``, renamed into place when it closes without an error
+    (and removed when it does not)."""
+
+    def __init__(self, out_dir: Path, stack: ExitStack, formats=(), flush_rows: int = FLUSH_ROWS):
+        out_dir = Path(out_dir)
+        self.out_dir, self.formats, self.flush_rows = out_dir, tuple(formats), flush_rows
+        self.parquet = {n: stack.enter_context(atomic_path(out_dir / f"{n}.parquet")) for n in TABLES}
+        self.csv = {n: stack.enter_context(atomic_path(out_dir / f"{n}.csv")) for n in TABLES}
+        self.db = stack.enter_context(atomic_path(out_dir / "commitments.duckdb"))
+        self.xlsx = stack.enter_context(atomic_path(out_dir / "commitments.xlsx")) \
+            if "xlsx" in self.formats else None
+        stack.callback(self._abort)
+        self._pq = {n: pq.ParquetWriter(self.parquet[n], SCHEMAS[n]) for n in TABLES}
+        self._csv = {}
+        for n in TABLES:
+            f = open(self.csv[n], "wb")  # binary: pandas encodes whole chunks, not row by row
+            f.write(codecs.BOM_UTF8)
+            _append_csv(f, SCHEMAS[n].empty_table(), header=True)
+            self._csv[n] = f
+        self._buffer: dict[str, list[pa.Table]] = {n: [] for n in TABLES}
+        self._rows = {n: 0 for n in TABLES}
+        self.rows_written = {n: 0 for n in TABLES}
+
+    def add(self, name: str, table: pa.Table) -> None:
+        if table.num_rows == 0:
+            return
+        self._buffer[name].append(table)
+        self._rows[name] += table.num_rows
+        if self._rows[name] >= self.flush_rows:
+            self._flush(name)
+
+    def add_rows(self, name: str, rows: list[dict]) -> None:
+        if rows:
+            self.add(name, pa.Table.from_pylist(rows, schema=SCHEMAS[name]))
+
+    def _flush(self, name: str) -> None:
+        if not self._buffer[name]:
+            return
+        table = pa.concat_tables(self._buffer[name]).combine_chunks()
+        self._buffer[name], self._rows[name] = [], 0
+        self._pq[name].write_table(table, row_group_size=max(table.num_rows, 1))
+        _append_csv(self._csv[name], table, header=False)
+        self.rows_written[name] += table.num_rows
+
+    def close(self) -> None:
+        for name in TABLES:
+            self._flush(name)
+        for name in TABLES:
+            self._pq.pop(name).close()
+            self._csv.pop(name).close()
+        duckdb_from_parquet(self.parquet, self.db)
+        if self.xlsx is not None:
+            xlsx_from_parquet(self.parquet, self.xlsx)
+
+    def _abort(self) -> None:
+        """On an error: close what is open (the temporary files are removed anyway)."""
+        for closer in [*self._pq.values(), *self._csv.values()]:
+            with suppress(Exception):
+                closer.close()
+
+
+def duckdb_from_parquet(parquets: dict[str, Path], db: Path) -> None:
+    """One DuckDB file with every table, streamed from the Parquet files in their row order,
+    with a small buffer pool (so memory does not grow with the corpus)."""
+    import duckdb
+
+    db.unlink(missing_ok=True)  # duckdb wants to create the file itself
+    con = duckdb.connect(str(db), config={"memory_limit": "64MB", "preserve_insertion_order": True})
+    try:
+        for name, path in parquets.items():
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(path)])
+    finally:
+        con.close()
+    Path(str(db) + ".wal").unlink(missing_ok=True)
+
+
+def xlsx_from_parquet(parquets: dict[str, Path], xlsx: Path) -> None:
+    """commitments.xlsx, one sheet per table (a table longer than Excel's 1,048,576 rows goes on
+    into '<table> (2)', …), written row by row with openpyxl's write-only mode."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def clean(value):
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+    wb = Workbook(write_only=True)
+    for name, path in parquets.items():
+        pf = pq.ParquetFile(path)
+        names = pf.schema_arrow.names
+        part, rows_in_sheet = 1, 0
+        ws = wb.create_sheet(name)
+        ws.append(names)
+        for batch in pf.iter_batches(batch_size=CSV_BATCH):
+            columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+            for row in zip(*columns):
+                if rows_in_sheet + 1 >= EXCEL_MAX_ROWS:
+                    part += 1
+                    ws = wb.create_sheet(f"{name} ({part})")
+                    ws.append(names)
+                    rows_in_sheet = 0
+                ws.append([clean(v) for v in row])
+                rows_in_sheet += 1
+    wb.save(xlsx)

@@ -5,7 +5,9 @@ other callers' global jieba) with its cache file in the user cache directory.
 """
 from __future__ import annotations
 
+import math
 import os
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -35,12 +37,145 @@ def pos_tokenizer() -> jieba.posseg.POSTokenizer:
     return jieba.posseg.POSTokenizer(tok)
 
 
-def tag(text: str) -> tuple[list[str], list[str]]:
-    """Words and jieba POS tags. HMM off: ~4× faster, and new words come from the dictionary."""
+def tag_posseg(text: str) -> tuple[list[str], list[str]]:
+    """Words and POS tags straight from jieba's ``POSTokenizer.cut(HMM=False)``: the reference
+    that ``tag`` must reproduce exactly."""
     words, tags = [], []
     for pair in pos_tokenizer().cut(text, HMM=False):
         words.append(pair.word)
         tags.append(pair.flag)
+    return words, tags
+
+
+@lru_cache(maxsize=1)
+def _tagger_tables():
+    """What ``tag`` needs of the POS tokenizer, computed once: every entry of jieba's frequency
+    dictionary (words and their prefixes) → its log probability ``log(freq) - log(total)``, or
+    None for a prefix that is no word (freq 0); the score of a character that is no word; and
+    the word → POS table (user dictionary merged)."""
+    pos = pos_tokenizer()
+    pos.makesure_userdict_loaded()
+    pos.tokenizer.check_initialized()
+    logtotal = math.log(pos.tokenizer.total)
+    log = math.log
+    logprob = {w: (log(f) - logtotal if f else None) for w, f in pos.tokenizer.FREQ.items()}
+    return logprob, log(1) - logtotal, pos.word_tag_tab
+
+
+_RE_HAN = jieba.posseg.re_han_internal
+_RE_SKIP = jieba.posseg.re_skip_internal
+_RE_NUM = jieba.posseg.re_num
+_RE_ENG = jieba.posseg.re_eng
+_RE_ENG1 = jieba.posseg.re_eng1
+_ABSENT = object()
+
+
+def _cut_han(block: str, words: list[str], tags: list[str], tables) -> None:
+    """jieba's ``__cut_DAG_NO_HMM`` on one block: ``get_DAG`` and ``calc`` fused into one
+    backward pass (same scores, same float operations, same tie-break: the longer word wins),
+    with one dictionary lookup per fragment and no per-word generator or ``pair`` objects.
+    ~2× faster than jieba's own loop."""
+    logprob, unknown, tag_tab = tables
+    get = logprob.get
+    n = len(block)
+    score = [0.0] * (n + 1)
+    nxt = list(range(1, n + 2))
+    for k in range(n - 1, -1, -1):
+        best = None
+        i = k
+        lp = get(block[k], _ABSENT)
+        while lp is not _ABSENT:  # jieba's get_DAG: extend while the fragment is a dict prefix
+            if lp is not None:
+                s = lp + score[i + 1]
+                if best is None or s >= best:  # i ascends: on a tie the later end wins, as max()
+                    best = s
+                    nxt[k] = i + 1
+            i += 1
+            if i >= n:
+                break
+            lp = get(block[k:i + 1], _ABSENT)
+        if best is None:  # no dictionary word starts here: the single character, freq 1
+            best = unknown + score[k + 1]
+        score[k] = best
+    x = 0
+    buf = ""
+    while x < n:
+        y = nxt[x]
+        word = block[x:y]
+        if _RE_ENG1.match(word):
+            buf += word
+        else:
+            if buf:
+                words.append(buf)
+                tags.append("eng")
+                buf = ""
+            words.append(word)
+            tags.append(tag_tab.get(word, "x"))
+        x = y
+    if buf:
+        words.append(buf)
+        tags.append("eng")
+
+
+# The tagger backend (pipeline/backends.py): None is jieba, the default; else a callable
+# text -> (words, tags). Chosen by ``pipeline.backends.configure`` (--backend), or in a worker
+# process by the environment it inherited (loaded on its first sentence).
+_backend = None
+
+
+def _backend_from_env(text: str) -> tuple[list[str], list[str]]:
+    """Stands in as ``_backend`` until the backend named by the environment is loaded."""
+    from .backends import from_env
+
+    set_backend(from_env())
+    return tag(text)
+
+
+def set_backend(tagger) -> None:
+    """``tag`` uses ``tagger`` (text -> (words, tags)) from now on; None: jieba."""
+    global _backend
+    _backend = tagger
+
+
+if os.environ.get("PIPELINE_BACKEND", "jieba") != "jieba":  # backends.BACKEND_ENV
+    _backend = _backend_from_env
+
+
+def tag(text: str) -> tuple[list[str], list[str]]:
+    """Words and POS tags of the active backend: jieba's (``tag_jieba``) unless ``--backend``
+    chose another (pipeline/backends.py)."""
+    if _backend is not None:
+        return _backend(text)
+    return tag_jieba(text)
+
+
+def tag_jieba(text: str) -> tuple[list[str], list[str]]:
+    """Words and jieba POS tags. HMM off: ~4× faster, and new words come from the dictionary.
+
+    The same output as ``tag_posseg`` (jieba's ``POSTokenizer.cut(text, HMM=False)``), computed
+    by ``_cut_han``; tests/test_batch_tokens.py checks they agree on real and random text."""
+    tables = _tagger_tables()
+    words: list[str] = []
+    tags: list[str] = []
+    for block in _RE_HAN.split(text):
+        if not block:
+            continue
+        if _RE_HAN.match(block):
+            _cut_han(block, words, tags, tables)
+            continue
+        for x in _RE_SKIP.split(block):
+            if _RE_SKIP.match(x):
+                words.append(x)
+                tags.append("x")
+            else:
+                for xx in x:
+                    words.append(xx)
+                    if _RE_NUM.match(xx):
+                        tags.append("m")
+                    elif _RE_ENG.match(x):  # sic: jieba tests the whole run here, not xx
+                        tags.append("eng")
+                    else:
+                        tags.append("x")
     return words, tags
 
 
@@ -75,8 +210,25 @@ def action_matcher():
     return matcher
 
 
+_ACTION_TAG = re.compile("^v[dg]?$")
+_FRAMING = frozenset(FRAMING_VERBS)
+
+
 def first_action(words: list[str], tags: list[str]) -> str | None:
-    """The first committing verb phrase of a sentence, found with the spaCy ``Matcher``."""
+    """The first committing verb phrase of a sentence: what ``action_matcher`` finds first
+    (greedy LONGEST keeps the earliest start), computed directly, because building a spaCy
+    ``Doc`` per sentence cost a third of the pipeline's time. tests/test_batch_tokens.py checks
+    that both agree."""
+    for i, word in enumerate(words):
+        if len(word) >= 2 and word not in _FRAMING and _ACTION_TAG.search(tags[i]):
+            if i + 1 < len(words) and tags[i + 1] == "v":
+                return word + words[i + 1]
+            return word
+    return None
+
+
+def first_action_spacy(words: list[str], tags: list[str]) -> str | None:
+    """The reference implementation of ``first_action`` with the spaCy ``Matcher``."""
     if not words:
         return None
     doc = to_spacy(words, tags)

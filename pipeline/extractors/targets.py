@@ -7,6 +7,8 @@ eligibility thresholds or per-case incentives) and what they count.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from importlib import resources
 from typing import Callable, Optional
 
@@ -34,7 +36,7 @@ _THRESHOLD_AFTER = re.compile(r"^((及以上|以上|以下|以内|及以下)的|
 _SIZE_CLASS_AFTER = re.compile(r"^(级|量级|规模以上)")
 _MODIFIER_AFTER = re.compile(r"^[\u4e00-\u9fff]")
 _FREQUENCY_BEFORE = re.compile(r"每[^，。；]{0,4}$")
-_FORECAST = re.compile(r"预计(今年|明年|全年|到)")
+_FORECAST = re.compile(r"预计(今年|明年|到)")
 def _load_words(name: str) -> list[str]:
     text = resources.files("pipeline.resources").joinpath(name).read_text("utf-8")
     return [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
@@ -49,7 +51,9 @@ _NOUNY_VERBS = {"收入", "投资", "就业", "消费", "支出", "出口", "进
                 "制造", "参保", "服务", "管理", "发展", "贸易", "融资", "利用", "用电", "成交", "销售"}
 _CHANGE_VERBS = {"增长", "下降", "提高", "降低", "减少", "增加", "上涨", "回落", "提升", "扩大", "缩小"}
 _ACTION_WORDS = frozenset(_load_words("action_verbs.txt"))
-_ACTION_LONGEST_FIRST = sorted(_ACTION_WORDS, key=len, reverse=True)
+# Longest first, then by the word: a frozenset's order changes with PYTHONHASHSEED, so sorting
+# by length alone gave different actions from run to run (and from worker to worker).
+_ACTION_LONGEST_FIRST = sorted(_ACTION_WORDS, key=lambda w: (-len(w), w))
 
 
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -93,16 +97,59 @@ def is_target_quantity(q: Quantity, text: str, quoted: list[tuple[int, int]],
     if re.search(r"(及以上|以上)$", q.raw) and q.unit_kind in ("money", "area") and _MODIFIER_AFTER.match(after) \
             and not re.match(r"^(和|及|、|，|。|；)", after):
         return False  # '引进5亿元及以上制造业项目80个': a size threshold, the target is the 80
-    clause_start = max(text.rfind(c, 0, q.start) for c in "，,；;：:。") + 1
-    if _FORECAST.search(text[clause_start:q.start]):
+    clause_start = _last_of(text, "，,；;：:。", 0, q.start) + 1
+    if _forecast_in(text, clause_start, q.start):
         return False  # '预计今年高校毕业生超过1170万人': a forecast, not a commitment
     return True
 
 
+# A sentence can be a 1 MB line with thousands of quantities: the searches around each quantity
+# then use position indexes (bisect) instead of scans, which made long sentences quadratic.
+_LONG = 2000
+
+
+@lru_cache(maxsize=16)  # a few kinds of character, of the last sentences
+def _positions(text: str, chars: str) -> list[int]:
+    return [m.start() for m in re.finditer("[" + re.escape(chars) + "]", text)]
+
+
+def _last_of(text: str, chars: str, lo: int, hi: int) -> int:
+    """``max(text.rfind(c, lo, hi) for c in chars)``: the last position in [lo, hi) holding one
+    of ``chars``, or -1."""
+    if len(text) <= _LONG:
+        return max(text.rfind(c, lo, hi) for c in chars)
+    pos = _positions(text, chars)
+    k = bisect_left(pos, hi) - 1
+    return pos[k] if k >= 0 and pos[k] >= lo else -1
+
+
+def _first_of(text: str, chars: str, lo: int) -> int:
+    """The first position from ``lo`` on holding one of ``chars``, or -1."""
+    if len(text) <= _LONG:
+        found = [i for i in (text.find(c, lo) for c in chars) if i != -1]
+        return min(found) if found else -1
+    pos = _positions(text, chars)
+    k = bisect_left(pos, lo)
+    return pos[k] if k < len(pos) else -1
+
+
+def _forecast_in(text: str, lo: int, hi: int) -> bool:
+    """``_FORECAST.search(text[lo:hi])``, without scanning a long clause for every quantity."""
+    if len(text) <= _LONG:
+        return _FORECAST.search(text, lo, hi) is not None
+    pos = _positions(text, "预")
+    k = bisect_left(pos, lo)
+    while k < len(pos) and pos[k] < hi:
+        if _FORECAST.match(text, pos[k], hi):
+            return True
+        k += 1
+    return False
+
+
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    a = max(text.rfind(c, 0, start) for c in _CLAUSE_END) + 1
-    ends = [i for i in (text.find(c, end) for c in _CLAUSE_END + _LIST_SEP) if i != -1]
-    return a, (min(ends) if ends else len(text))
+    a = _last_of(text, _CLAUSE_END, 0, start) + 1
+    e = _first_of(text, _CLAUSE_END + _LIST_SEP, end)
+    return a, (e if e != -1 else len(text))
 
 
 def _token_spans(words: list[str]) -> list[tuple[int, int]]:
@@ -129,13 +176,14 @@ def _noun_phrase_after(text: str, pos: int, stop: int, words, tags, spans) -> Op
     '15万名|紧跟科技发展前沿、创新能力强的|中高级紧缺专业技术人才'."""
     region_end = stop
     while region_end < len(text) and text[region_end] == "、":  # a list inside the phrase
-        nxt = min([i for i in (text.find(c, region_end + 1) for c in _CLAUSE_END) if i != -1] or [len(text)])
-        region_end = nxt
-    region = text[pos:region_end]
-    de = region.rfind("的")
+        nxt = _first_of(text, _CLAUSE_END, region_end + 1)
+        region_end = nxt if nxt != -1 else len(text)
+    de = _last_of(text, "的", pos, region_end)
+    de = de - pos if de != -1 else -1
     head_start = pos + de + 1 if de != -1 else pos
     out_start, out_end = None, None
-    for (a, b), w, t in zip(spans, words, tags):
+    for k in range(bisect_left(spans, head_start, key=lambda s: s[0]), len(spans)):
+        (a, b), w, t = spans[k], words[k], tags[k]
         if b <= head_start or a < head_start:
             continue
         if a >= region_end:
@@ -216,9 +264,16 @@ def _choose_action(text: str, q: Quantity, region_start: int, tokens) -> Optiona
     return None
 
 
+# Longest first, then by the word, so the order (and the result) does not change with
+# PYTHONHASHSEED as the order of a set does.
+_TRAILING_LINKS = sorted(_LINKING | {"分别", "均"}, key=lambda w: (-len(w), w))
+
+
 def _action_and_entity(text: str, q: Quantity, region_start: int, clause_end: int,
                        words, tags, spans) -> tuple[Optional[str], Optional[str]]:
-    tokens = list(zip(spans, words, tags))
+    lo = bisect_left(spans, region_start, key=lambda s: s[0])  # the tokens _choose_action reads
+    hi = bisect_right(spans, q.start, key=lambda s: s[1])
+    tokens = list(zip(spans[lo:hi], words[lo:hi], tags[lo:hi]))
     action = _choose_action(text, q, region_start, tokens)
     left = text[region_start:q.start]
     pos = left.rfind(action) if action and action not in q.raw else -1
@@ -232,7 +287,7 @@ def _action_and_entity(text: str, q: Quantity, region_start: int, clause_end: in
     else:
         entity = _strip_modal(left[:pos] if pos != -1 else left)
     entity = (entity or "").strip("，、：:的 ")
-    for word in sorted(_LINKING | {"分别", "均"}, key=len, reverse=True):
+    for word in _TRAILING_LINKS:
         if entity.endswith(word) and len(entity) > len(word) + 1:
             entity = entity[: -len(word)]
     return action, (entity or None)
@@ -276,7 +331,7 @@ def sentence_targets(c: Commitment, doc_id: str, counter: list[int],
     sent = c.sentence
     text = sent.text
     quoted = quoted_spans(text)
-    spans = _token_spans(sent.words)
+    spans = None  # token offsets, computed for the first quantity kept (most sentences have none)
     found = []
     last_entity, last_action, last_end = None, None, 0
     for q in candidates(sent):
@@ -284,8 +339,13 @@ def sentence_targets(c: Commitment, doc_id: str, counter: list[int],
         if decision is None:
             continue
         status, method, confidence = decision
+        if spans is None:
+            spans = _token_spans(sent.words)
         clause_start, clause_end = _clause_bounds(text, q.start, q.end)
-        continues_list = text[:q.start].rstrip()[-1:] in ("、", "和", "及", "与")
+        j = q.start  # the last character before the quantity, spaces skipped
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        continues_list = text[j - 1:j] in ("、", "和", "及", "与") if j else False
         region_start = clause_start
         if last_end > clause_start:  # '…超过800家、评价入库科技型中小企业超过2200家'
             region_start = last_end + 1 if text[last_end:last_end + 1] in "、和及与" else last_end

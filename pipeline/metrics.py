@@ -1,0 +1,470 @@
+"""Metric normalisation: map a target to a canonical indicator (gdp_growth, urban_new_jobs, …).
+
+The lexicon is data: ``pipeline/resources/metrics.json`` (versioned). A target is read in its
+sentence: the words before the quantity, back to the clause boundary, name what it measures
+('地区生产总值增长' → the concept ``gdp``), and the target's unit class picks the metric
+(``gdp`` with % → ``gdp_growth``; with 元 → ``gdp_level``; with 个 → nothing).
+
+Lists are followed: in '规上工业增加值、固定资产投资、进出口分别增长5.1%、6.1%和13.8%' the third
+quantity belongs to the third item (foreign_trade). A bare '增长7.6%' after
+'一般公共预算收入3591亿元、' or after a comma continues the subject before it.
+
+Targets no lexicon entry claims get a cluster id (``cluster:0042``) when their entity is close
+to one of the recurring entities of the province corpus (TF-IDF over character n-grams, cosine
+similarity, a fixed threshold), from ``pipeline/resources/metric_clusters.json``; rebuild it with
+``python -m pipeline.metrics train OUT_DIR``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Optional, Sequence
+
+from .numbers import units as unit_kinds
+
+LEXICON_FILE = "metrics.json"
+CLUSTERS_FILE = "metric_clusters.json"
+CLUSTER_THRESHOLD = 0.5  # cosine distance: an entity closer than this to a member joins its cluster
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    zh: str
+    en: str
+    unit_class: str
+    unit: str
+    better: str = "higher"  # 'higher' or 'lower' (a cap: unemployment, CPI)
+
+
+@dataclass
+class Concept:
+    name: str
+    kind: str  # 'metric' | 'block' | 'skip'
+    patterns: list[re.Pattern]
+    after: list[re.Pattern] = field(default_factory=list)
+    units: dict[str, str] = field(default_factory=dict)
+    split: list[str] = field(default_factory=list)  # a pair ('城乡居民…'): one item per metric
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    concept: Concept
+
+
+# Clause boundaries: a subject never reaches across these (a soft one may be crossed by a
+# continuation like '…3591亿元，增长7.6%').
+_HARD = "。；;！？!?\n"
+_SOFT = "，,：:（）()"
+_CONNECTOR = re.compile(r"(?:以及|、|和|与|及)")
+_CONTINUATION = re.compile(
+    r"^[、，,\s]*(?:其中)?(?:同比|比上年|较上年|比去年|年均|分别|全年|预计|实际|累计)?"
+    r"(?:增长|增速|下降|增加|提高|降低|上涨|回落|降到|降至|下降到|下降至|提高到|提高至|提升到|提升至|"
+    r"增加到|增加至|增长到|增长至|上升到|上升至|达到|达|为|到|至|突破|超过)?[\s]*$")
+_RANGE_START = re.compile(r"\d+(?:\.\d+)?%?\s*[－—–\-~～]+\s*$")
+_LIST_GLUE = re.compile(r"^[、和与及,\s]*$")
+
+
+@lru_cache(maxsize=1)
+def _qty_pattern() -> re.Pattern:
+    """Arabic-numeral quantities (with unit and comparator words) in the words before a target."""
+    us = [u for u, kind in unit_kinds().items() if kind != "duration"]
+    unit_alt = "|".join(re.escape(u) for u in sorted(us, key=len, reverse=True))
+    return re.compile(
+        r"(?:约|近|超过|超|突破|达到|达|控制在|不低于|不少于|不超过)?"
+        r"\d+(?:,\d{3})*(?:\.\d+)?(?:\s*[—\-–~～至到]\s*\d+(?:\.\d+)?)?"
+        rf"(?:万亿|千亿|百亿|亿|千万|百万|万|千)?(?:余|多)?(?:{unit_alt})?(?:左右|以上|以内|以下|上下)?")
+
+
+_NOT_QTY_AFTER = re.compile(r"^(?:年|个?月|日|季度|周|天|届|次会议|号|批次)")
+
+
+def quantities(text: str) -> list[tuple[int, int]]:
+    """Spans of Arabic-numeral quantities in ``text`` (years, months, '第3' left out)."""
+    spans = []
+    for m in _qty_pattern().finditer(text):
+        if _NOT_QTY_AFTER.match(text[m.end():]) or (m.start() and text[m.start() - 1] == "第"):
+            continue
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+class Lexicon:
+    """The metrics and concepts of the lexicon file, with compiled patterns."""
+
+    def __init__(self, data: dict):
+        self.version: str = data["version"]
+        self.metrics: dict[str, Metric] = {
+            mid: Metric(mid, m["zh"], m["en"], m["unit_class"], m["unit"], m.get("better", "higher")) for mid, m in data["metrics"].items()}
+        self.unit_class: dict[str, str] = {u: cls for cls, us in data["unit_classes"].items() for u in us}
+        self.concepts: list[Concept] = []
+        for c in data["concepts"]:
+            concept = Concept(name=c["name"], kind=c.get("kind", "metric"),
+                              patterns=[re.compile(p) for p in c["patterns"]],
+                              after=[re.compile(p) for p in c.get("after", [])],
+                              units=dict(c.get("units", {})), split=list(c.get("split", [])))
+            for mid in list(concept.units.values()) + concept.split:
+                if mid not in self.metrics:
+                    raise ValueError(f"{LEXICON_FILE}: concept {concept.name} names unknown metric {mid}")
+            self.concepts.append(concept)
+        self._after = [c for c in self.concepts if c.after]
+        # one alternation to test quickly whether a text mentions any concept at all
+        self._any = re.compile("|".join(p.pattern for c in self.concepts for p in c.patterns))
+
+    # -- matching -------------------------------------------------------------------------
+    def hits(self, text: str) -> list[Hit]:
+        """Concept mentions in ``text``, overlaps resolved (longest first), left to right."""
+        if not self._any.search(text):
+            return []
+        found = []
+        for ci, concept in enumerate(self.concepts):
+            for pat in concept.patterns:
+                for m in pat.finditer(text):
+                    if m.end() > m.start():
+                        found.append((m.start(), m.end(), ci))
+        found.sort(key=lambda h: (-(h[1] - h[0]), -h[1], h[2]))
+        chosen: list[Hit] = []
+        for s, e, ci in found:
+            if all(e <= h.start or s >= h.end for h in chosen):
+                chosen.append(Hit(s, e, self.concepts[ci]))
+        return sorted(chosen, key=lambda h: h.start)
+
+    def items(self, zone: str) -> list[tuple[Optional[Concept], Optional[int], str]]:
+        """The zone split into list items at 、/和/与/及 (never inside a concept mention); each
+        item → the concept it names (its last non-skip mention), None for an unknown item; a
+        pair concept ('城乡居民人均可支配收入') counts as two items."""
+        hits = [h for h in self.hits(zone)]
+        cuts = [m for m in _CONNECTOR.finditer(zone)
+                if not any(h.start < m.end() and m.start() < h.end for h in hits)]
+        bounds, pos = [], 0
+        for m in cuts:
+            bounds.append((pos, m.start()))
+            pos = m.end()
+        bounds.append((pos, len(zone)))
+        out: list[tuple[Optional[Concept], Optional[int], str]] = []
+        for s, e in bounds:
+            if not zone[s:e].strip():
+                continue
+            inside = [h for h in hits if h.start >= s and h.end <= e and h.concept.kind != "skip"]
+            concept = inside[-1].concept if inside else None
+            text = zone[s:e].strip()
+            if concept is not None and concept.split:
+                out.extend((concept, i, text) for i in range(len(concept.split)))
+            else:
+                out.append((concept, None, text))
+        return out
+
+    def unit_class_of(self, unit: Optional[str]) -> str:
+        return self.unit_class.get(unit or "", "other")
+
+    def metric_for_concept(self, concept: Optional[Concept], part: Optional[int], unit_class: str) -> Optional[str]:
+        if concept is None or concept.kind != "metric":
+            return None
+        if concept.split:
+            mid = concept.split[part or 0]
+            # a pair concept is a pair of rate metrics; its level variants follow the '_level' rule
+            if unit_class == self.metrics[mid].unit_class:
+                return mid
+            level = f"{mid}_level"
+            return level if level in self.metrics and self.metrics[level].unit_class == unit_class else None
+        return concept.units.get(unit_class)
+
+    def classify(self, text: str, raw_start: int, raw_end: int, unit: Optional[str] = None,
+                 entity: Optional[str] = None, action: Optional[str] = None) -> Optional[str]:
+        """The metric id of the quantity at ``text[raw_start:raw_end]``, or None.
+
+        ``text`` is the sentence (or any text) holding the quantity; ``entity`` and ``action``
+        are used only when the offsets do not point into ``text``.
+        """
+        ucls = self.unit_class_of(unit)
+        if not (0 <= raw_start < raw_end <= len(text)):
+            words = (entity or "") + (action or "")
+            items = self.items(words) if words else []
+            named = [it for it in items if it[0] is not None]
+            return self.metric_for_concept(named[-1][0], named[-1][1], ucls) if named else None
+
+        right = text[raw_end:raw_end + 16]
+        for concept in self._after:
+            # number-first wording: '99.7万贫困人口脱贫', '20个贫困县摘帽'
+            if any(p.match(right) for p in concept.after):
+                metric = self.metric_for_concept(concept, None, ucls)
+                if metric:
+                    return metric
+        left = text[:raw_start]
+        dangling = _RANGE_START.search(left)
+        if dangling:  # '增长5－6%' read as '6%': the range's first number is not a list item
+            left = left[:dangling.start()]
+        hard = max(left.rfind(ch) for ch in _HARD)
+        base = hard + 1
+        qspans = [(s + base, e + base) for s, e in quantities(left[base:])]
+        in_list_after = bool(re.match(r"^[、和与及]\s*(?:约|近|超过)?\d", right))
+
+        pos, k, jumps = len(left), 0, 0
+        while True:
+            # walk back over the list of quantities just before pos: '5.1%、6.1%和' → k += 2
+            qi = len([q for q in qspans if q[1] <= pos])
+            while qi and _LIST_GLUE.match(left[qspans[qi - 1][1]:pos]) and left[qspans[qi - 1][1]:pos] != "":
+                pos = qspans[qi - 1][0]
+                qi -= 1
+                k += 1 if jumps == 0 else 0
+            prev_q_end = qspans[qi - 1][1] if qi else base
+            soft = max(left.rfind(ch, 0, pos) for ch in _SOFT)
+            zs = max(prev_q_end, soft + 1, base)
+            zone = left[zs:pos]
+            items = self.items(zone)
+            named = [it for it in items if it[0] is not None]
+            if not named and _CONTINUATION.match(zone) and jumps < 3 and zs > base:
+                # '…3591亿元、增长' / '…10920亿元，增长' / '由4.6万元增加到': the subject is further back
+                jumps += 1
+                if zs == prev_q_end and qi:
+                    pos = qspans[qi - 1][0]
+                    # and the list that quantity may belong to
+                    while qi > 1 and _LIST_GLUE.match(left[qspans[qi - 2][1]:pos]) and left[qspans[qi - 2][1]:pos]:
+                        qi -= 1
+                        pos = qspans[qi - 1][0]
+                else:
+                    # a soft boundary: continue only if a quantity ends right before it
+                    before = left[:zs - 1]
+                    ends = [q for q in qspans if q[1] == len(before.rstrip())]
+                    if not ends:
+                        break
+                    pos = ends[0][0]
+                    qi = qspans.index(ends[0])
+                    while qi > 0 and _LIST_GLUE.match(left[qspans[qi - 1][1]:pos]) and left[qspans[qi - 1][1]:pos]:
+                        qi -= 1
+                        pos = qspans[qi][0]
+                continue
+            break
+
+        metric: Optional[str] = None
+        if named:
+            if k > 0 or in_list_after or "分别" in zone or "依次" in zone:
+                # an enumeration: the k-th quantity belongs to the k-th item
+                if k < len(items):
+                    metric = self.metric_for_concept(items[k][0], items[k][1], ucls)
+            else:
+                last = items[-1]
+                if last[0] is None and len(last[2]) > 6:
+                    last = None  # '…增长较快、人均收入达到8%': an unknown subject after the known one
+                elif last[0] is None:
+                    last = named[-1]  # '…高于经济增长速度、力争达到8%': a verb phrase, not a subject
+                if last is not None:
+                    metric = self.metric_for_concept(last[0], last[1], ucls)
+        return metric
+
+    def name(self, metric: Optional[str]) -> Optional[str]:
+        return self.metrics[metric].zh if metric in self.metrics else None
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    text = resources.files("pipeline.resources").joinpath(LEXICON_FILE).read_text("utf-8")
+    return Lexicon(json.loads(text))
+
+
+def classify(text: str, raw_start: int, raw_end: int, unit: Optional[str] = None,
+             entity: Optional[str] = None, action: Optional[str] = None) -> Optional[str]:
+    """Metric id of one quantity in its sentence (offsets into ``text``), or None."""
+    return lexicon().classify(text, raw_start, raw_end, unit, entity, action)
+
+
+def classify_sentence(sentence: str, raw: str, unit: Optional[str] = None) -> Optional[str]:
+    """Convenience for tests and notebooks: the metric of the first ``raw`` in ``sentence``."""
+    i = sentence.find(raw)
+    if i < 0:
+        raise ValueError(f"{raw!r} not in {sentence!r}")
+    if unit is None:
+        from .numbers import find_quantities
+        qs = [q for q in find_quantities(raw)]
+        unit = qs[0].unit if qs else None
+    return classify(sentence, i, i + len(raw), unit)
+
+
+# -- clusters of the entities no lexicon entry claims ------------------------------------------
+_ENTITY_PREFIX = re.compile(r"^(?:全国|全省|全区|全市|全州|全县|全社会|我省|我区|我市|本省|全年|预计|力争|确保|"
+                            r"累计|新增|其中|年均|共|各类|全)+")
+_ENTITY_STOP = {"分别", "其中", "均", "合计", "总计", "同比", "比上年", "以上", "左右", "达到", "总量", "规模",
+                "目标", "目标设定", "增速", "增幅", "比重", "占比", "人均", "人次", "个", "新台阶", "台阶"}
+_ENTITY_JUNK = re.compile(r"^[\W\d_a-zA-Z]*$")
+
+
+def normalise_entity(entity: Optional[str]) -> str:
+    """'全省规模以上工业增加值' → '规模以上工业增加值'; '' for entities too short to cluster."""
+    if not isinstance(entity, str) or not entity:
+        return ""
+    e = re.sub(r"\s+", "", entity)
+    e = _ENTITY_PREFIX.sub("", e) or e
+    e = re.sub(r"(?:由|从|为|达|年|年均)$", "", e)
+    if len(e) < 2 or _ENTITY_JUNK.match(e) or e in _ENTITY_STOP:
+        return ""
+    return e
+
+
+@dataclass
+class ClusterModel:
+    version: str
+    threshold: float
+    ids: list[str]  # one per member
+    labels: dict[str, str]  # cluster id → label (its most frequent member)
+    members: list[str]
+    exact: dict[str, str] = field(default_factory=dict)
+    _vectorizer: object = None
+    _matrix: object = None
+
+    def fit(self) -> "ClusterModel":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.exact = dict(zip(self.members, self.ids))
+        if self.members:
+            self._vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+            self._matrix = self._vectorizer.fit_transform(self.members)
+        return self
+
+    def assign(self, entities: Sequence[str]) -> list[Optional[str]]:
+        """Cluster id of each (normalised) entity, None when nothing is close enough."""
+        out: list[Optional[str]] = [self.exact.get(e) if e else None for e in entities]
+        todo = [i for i, e in enumerate(entities) if e and out[i] is None]
+        if todo and self._matrix is not None:
+            q = self._vectorizer.transform([entities[i] for i in todo])
+            sims = (q @ self._matrix.T).tocsr()
+            for row, i in enumerate(todo):
+                r = sims.getrow(row)
+                if r.nnz:
+                    j = r.indices[r.data.argmax()]
+                    if 1.0 - r.data.max() < self.threshold:
+                        out[i] = self.ids[j]
+        return out
+
+
+@lru_cache(maxsize=1)
+def cluster_model() -> Optional[ClusterModel]:
+    path = resources.files("pipeline.resources").joinpath(CLUSTERS_FILE)
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text("utf-8"))
+    ids, members = [], []
+    for c in data["clusters"]:
+        for m in c["members"]:
+            ids.append(c["id"])
+            members.append(m)
+    labels = {c["id"]: c["label"] for c in data["clusters"]}
+    return ClusterModel(data["version"], data.get("threshold", CLUSTER_THRESHOLD), ids, labels, members).fit()
+
+
+def _str(x) -> str:
+    return x if isinstance(x, str) else ""
+
+
+def _int(x) -> Optional[int]:
+    try:
+        return None if x is None or x != x else int(x)
+    except (TypeError, ValueError):
+        return None
+
+
+def _lexicon_only(rows: list[dict]) -> list[dict]:
+    return annotate(rows, use_clusters=False)
+
+
+def annotate(rows: list[dict], use_clusters: bool = True) -> list[dict]:
+    """Fill ``metric`` and ``metric_name`` of target rows (dicts with the targets columns).
+
+    Lexicon first (per target); the rest, in one batch, nearest recurring entity cluster.
+    """
+    lex = lexicon()
+    rest: list[int] = []
+    for i, r in enumerate(rows):
+        text, raw = _str(r.get("text")), _str(r.get("raw"))
+        start, rs, re_ = _int(r.get("start")), _int(r.get("raw_start")), _int(r.get("raw_end"))
+        a = rs - start if rs is not None and start is not None else -1
+        b = re_ - start if re_ is not None and start is not None else -1
+        if not (0 <= a < b <= len(text)) or text[a:b] != raw:
+            i_raw = text.find(raw) if raw else -1
+            a, b = (i_raw, i_raw + len(raw)) if i_raw >= 0 else (-1, -1)
+        metric = lex.classify(text, a, b, _str(r.get("unit")) or None, _str(r.get("entity")), _str(r.get("action")))
+        r["metric"] = metric
+        r["metric_name"] = lex.name(metric)
+        if metric is None:
+            rest.append(i)
+    model = cluster_model() if rest and use_clusters else None
+    if model is not None:
+        keys = [normalise_entity(rows[i].get("entity")) for i in rest]
+        for i, cid in zip(rest, model.assign(keys)):
+            if cid:
+                rows[i]["metric"] = cid
+                rows[i]["metric_name"] = model.labels.get(cid)
+    return rows
+
+
+# -- training the clusters ---------------------------------------------------------------------
+def train_clusters(entities_by_doc: Iterable[tuple[str, str]], min_docs: int = 3,
+                   threshold: float = CLUSTER_THRESHOLD, version: str = "1") -> dict:
+    """Cluster the recurring entities (seen in at least ``min_docs`` documents) of unmatched
+    targets: TF-IDF char 1–3-grams, agglomerative clustering (average linkage, cosine distance
+    below ``threshold``). Deterministic: ids are numbered by cluster size, then label."""
+    from collections import Counter, defaultdict
+
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs: dict[str, set] = defaultdict(set)
+    freq: Counter = Counter()
+    for doc_id, entity in entities_by_doc:
+        e = normalise_entity(entity)
+        if e:
+            docs[e].add(doc_id)
+            freq[e] += 1
+    members = sorted(e for e, d in docs.items() if len(d) >= min_docs)
+    if len(members) < 2:
+        return {"version": version, "threshold": threshold, "clusters": []}
+    X = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit_transform(members)
+    labels = AgglomerativeClustering(n_clusters=None, distance_threshold=threshold, metric="cosine",
+                                     linkage="average").fit_predict(X.toarray())
+    groups: dict[int, list[str]] = defaultdict(list)
+    for e, lab in zip(members, labels):
+        groups[int(lab)].append(e)
+    ordered = sorted(groups.values(), key=lambda g: (-sum(freq[e] for e in g), max(g, key=lambda e: (freq[e], e))))
+    clusters = []
+    for n, group in enumerate(ordered, 1):
+        label = max(group, key=lambda e: (freq[e], -len(e), e))
+        clusters.append({"id": f"cluster:{n:04d}", "label": label, "members": sorted(group)})
+    return {"version": version, "threshold": threshold, "min_docs": min_docs, "clusters": clusters}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """python -m pipeline.metrics train OUT_DIR... : rebuild resources/metric_clusters.json."""
+    import argparse
+    from pathlib import Path
+
+    import pandas as pd
+
+    p = argparse.ArgumentParser(prog="python -m pipeline.metrics")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train", help="cluster the unmatched entities of extract output folders")
+    t.add_argument("out_dirs", nargs="+", type=Path)
+    t.add_argument("--min-docs", type=int, default=3)
+    t.add_argument("--dest", type=Path,
+                   default=Path(str(resources.files("pipeline.resources").joinpath(CLUSTERS_FILE))))
+    args = p.parse_args(argv)
+    frames = [pd.read_parquet(d / "targets.parquet") for d in args.out_dirs]
+    df = pd.concat(frames, ignore_index=True)
+    rows = df.drop(columns=["metric", "metric_name"], errors="ignore").to_dict("records")
+    cluster_model.cache_clear()
+    lex = lexicon()
+    pairs = []
+    for r in _lexicon_only(rows):
+        if r["metric"] is None:
+            pairs.append((r["doc_id"], r["entity"]))
+    model = train_clusters(pairs, min_docs=args.min_docs, version=lex.version)
+    args.dest.write_text(json.dumps(model, ensure_ascii=False, indent=0), encoding="utf-8")
+    print(f"{len(model['clusters'])} clusters, {sum(len(c['members']) for c in model['clusters'])} "
+          f"entities → {args.dest}")
+
+
+if __name__ == "__main__":
+    main()

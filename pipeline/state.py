@@ -1,0 +1,149 @@
+"""The per-document cache that makes batch runs incremental and resumable.
+
+Every processed document leaves one file in ``<out>/.cache/``: ``<doc_id>.<key>.arrow``, an
+Arrow IPC file (LZ4) of a single row holding the cleaned text and the document's rows of every
+table (one list column per table): it is written and read back far faster than Parquet. It is written under a temporary name and renamed, so a run killed at any moment
+leaves only whole files. ``key`` hashes everything the rows depend on: the file's bytes
+(sha256), its doc_id and file name, the extractor chain and the pipeline's own code, resources
+and models (``fingerprint``). A rerun reuses a file whose key still matches, and the final
+tables are always assembled from these files in input order, so an interrupted run that is
+started again ends with exactly the tables of an uninterrupted one.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional, Sequence
+
+import pyarrow as pa
+import pyarrow.ipc  # noqa: F401  (pa.ipc)
+
+from . import __version__
+from .tables import SCHEMAS, TABLES, atomic_path
+
+CACHE_DIR = ".cache"
+_PACKAGE = Path(__file__).resolve().parent
+_MODELS = _PACKAGE.parent / "models"
+
+
+def fingerprint(extractors: tuple[str, ...]) -> str:
+    """Changes whenever the pipeline could produce different rows: its version, the extractor
+    chain, the bytes of its code, resources and trained models, and the tagger backend
+    (``--backend``; nothing for the default jieba, so its keys are as before)."""
+    from .backends import cache_tag
+
+    return _fingerprint(tuple(extractors), cache_tag())
+
+
+@lru_cache(maxsize=8)
+def _fingerprint(extractors: tuple[str, ...], backend: str) -> str:
+    h = hashlib.sha256()
+    h.update(f"{__version__}\0{','.join(extractors)}\0".encode())
+    if backend:
+        h.update(f"backend\0{backend}\0".encode())
+    files = sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix not in (".pyc",)
+                   and "__pycache__" not in p.parts)
+    if _MODELS.is_dir():
+        files += sorted(p for p in _MODELS.iterdir() if p.is_file())
+    for p in files:
+        h.update(str(p.relative_to(_PACKAGE.parent)).encode() + b"\0")
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def doc_key(fp: str, doc_id: str, file_name: str, content_sha256: str) -> str:
+    return hashlib.sha256(f"{fp}\0{doc_id}\0{file_name}\0{content_sha256}".encode()).hexdigest()[:24]
+
+
+def cache_name(doc_id: str, key: str) -> str:
+    """File name in the cache; doc_ids too long for a file name are hashed."""
+    safe = doc_id if len(doc_id.encode()) <= 150 and "/" not in doc_id and not doc_id.startswith(".") \
+        else hashlib.sha256(doc_id.encode()).hexdigest()[:32]
+    return f"{safe}.{key}.arrow"
+
+
+_RECORD_SCHEMA = pa.schema(
+    [("doc_id", pa.string()), ("key", pa.string()), ("text", pa.large_string())]
+    + [(name, pa.list_(pa.struct(list(SCHEMAS[name])))) for name in TABLES if name != "errors"])
+
+
+_IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+
+
+def encode(doc_id: str, key: str, text: str, rows: dict[str, list[dict]]) -> bytes:
+    """One document's text and rows → the bytes of its cache file."""
+    columns = {"doc_id": [doc_id], "key": [key], "text": [text]}
+    for name in TABLES:
+        if name != "errors":
+            columns[name] = [rows[name]]
+    table = pa.Table.from_pydict(columns, schema=_RECORD_SCHEMA)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, _RECORD_SCHEMA, options=_IPC_OPTIONS) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def decode(data_or_path) -> tuple[str, str, str, dict[str, pa.Table]]:
+    """(doc_id, key, text, {table: rows as a pa.Table with the table's schema})."""
+    if isinstance(data_or_path, (bytes, bytearray)):
+        record = pa.ipc.open_file(pa.BufferReader(data_or_path)).read_all()
+    else:
+        with pa.OSFile(str(data_or_path)) as f:
+            record = pa.ipc.open_file(f).read_all()
+    if record.schema != _RECORD_SCHEMA or record.num_rows != 1:
+        raise ValueError("not a cache record of this pipeline version")
+    tables = {}
+    for name in TABLES:
+        if name == "errors":
+            tables[name] = SCHEMAS[name].empty_table()
+            continue
+        values = record.column(name).combine_chunks().flatten()
+        tables[name] = pa.Table.from_struct_array(values)
+    return (record.column("doc_id")[0].as_py(), record.column("key")[0].as_py(),
+            record.column("text")[0].as_py(), tables)
+
+
+class Cache:
+    """``<out>/.cache``: which documents are done, and their rows."""
+
+    def __init__(self, out_dir: Path):
+        self.dir = Path(out_dir) / CACHE_DIR
+
+    def path(self, doc_id: str, key: str) -> Path:
+        return self.dir / cache_name(doc_id, key)
+
+    def has(self, doc_id: str, key: str) -> bool:
+        return self.path(doc_id, key).is_file()
+
+    def put(self, doc_id: str, key: str, payload: bytes) -> None:
+        with atomic_path(self.path(doc_id, key)) as tmp:
+            tmp.write_bytes(payload)
+
+    def get(self, doc_id: str, key: str) -> Optional[tuple[str, dict[str, pa.Table]]]:
+        """(text, tables), or None when the file is missing or unreadable (it is redone)."""
+        path = self.path(doc_id, key)
+        try:
+            got_id, got_key, text, tables = decode(path)
+        except (OSError, pa.ArrowException, ValueError):
+            return None
+        if got_id != doc_id or got_key != key:
+            return None
+        return text, tables
+
+    def prune(self, keep: Sequence[Path]) -> int:
+        """Removes cache files of documents no longer among the inputs (and stray temporary
+        files of killed runs); returns how many were removed."""
+        if not self.dir.is_dir():
+            return 0
+        wanted = {p.name for p in keep}
+        removed = 0
+        for p in self.dir.iterdir():
+            if p.is_file() and p.name not in wanted and p.suffix in (".arrow", ".parquet", ".tmp"):
+                try:
+                    os.unlink(p)
+                    removed += 1
+                except OSError:
+                    pass
+        return removed

@@ -1,0 +1,206 @@
+"""Batch runs at scale: the tables are byte-identical whether a run is serial, parallel, on Dask,
+killed and resumed, or a rerun that reuses unchanged documents."""
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import RAW, ROOT, SEED, run_cli
+from pipeline.batch import run_batch
+
+TABLES = ["documents", "sections", "commitments", "targets", "owners", "errors"]
+
+
+def csv_bytes(out: Path) -> dict[str, bytes]:
+    return {name: (out / f"{name}.csv").read_bytes() for name in TABLES}
+
+
+def texts(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((out / "texts").glob("*.txt"))}
+
+
+def assert_same_tables(out: Path, reference: Path) -> None:
+    got, want = csv_bytes(out), csv_bytes(reference)
+    for name in TABLES:
+        assert got[name] == want[name], f"{name}.csv differs"
+    assert texts(out) == texts(reference)
+    assert not list(out.glob(".*.tmp")), "no temporary file may be left behind"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """21 documents: the 7 of data/raw, three times under distinct names."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for src in sorted(RAW.glob("*.txt")):
+        for k in range(3):
+            name = src.name if k == 0 else f"{src.stem}__copy{k}{src.suffix}"
+            shutil.copyfile(src, folder / name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def serial(corpus, tmp_path_factory) -> Path:
+    """The reference: every document processed one after the other in this process."""
+    out = tmp_path_factory.mktemp("serial")
+    summary = run_batch([str(corpus)], out, quiet=True, workers=1)
+    assert summary.documents == 21 and not summary.errors
+    return out
+
+
+def test_two_workers_give_byte_identical_tables(corpus, serial, tmp_path):
+    result = run_cli("extract", str(corpus), "--out", str(tmp_path), "--workers", "2", "-q")
+    assert result.returncode == 0, result.stderr
+    assert_same_tables(tmp_path, serial)
+    parquet = pd.read_parquet(tmp_path / "targets.parquet")
+    assert list(parquet.doc_id.drop_duplicates()) == sorted(set(parquet.doc_id))  # input order
+
+
+def test_dask_cluster_gives_the_same_tables(corpus, serial, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        summary = run_batch([str(corpus)], tmp_path, quiet=True, engine="dask",
+                            scheduler=cluster.scheduler_address)
+    assert summary.documents == 21 and not summary.errors
+    assert_same_tables(tmp_path, serial)
+
+
+def _start(corpus: Path, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "extract", str(corpus), "--out",
+                             str(out), *extra], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_cached(proc: subprocess.Popen, out: Path, n: int) -> int:
+    """Waits until ``n`` documents are in the cache (the run is then halfway)."""
+    deadline = time.monotonic() + 120
+    cache = out / ".cache"
+    while time.monotonic() < deadline:
+        done = len(list(cache.glob("*.arrow"))) if cache.is_dir() else 0
+        if done >= n:
+            return done
+        assert proc.poll() is None, f"the run ended before it could be interrupted: {proc.stderr.read()}"
+        time.sleep(0.02)
+    raise AssertionError("no progress")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+def test_killed_run_resumes_to_the_uninterrupted_tables(corpus, serial, tmp_path, sig):
+    out = tmp_path / "out"
+    proc = _start(corpus, out, "--workers", "1")
+    cached = _wait_for_cached(proc, out, 4)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130, stderr
+        assert "interrupted" in stderr and "resume" in stderr
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    assert not (out / "targets.csv").exists(), "an interrupted run publishes no partial tables"
+    assert cached < 21
+    result = run_cli("extract", str(corpus), "--out", str(out), "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    skipped = int(result.stderr.split("unchanged (skipped) :")[1].split()[0])
+    assert skipped >= cached  # finished documents were not done again
+    assert_same_tables(out, serial)
+    assert not list((out / ".cache").glob(".*.tmp"))
+
+
+def test_rerun_skips_unchanged_documents_and_forgets_vanished_ones(tmp_path):
+    src = tmp_path / "in"
+    shutil.copytree(RAW, src)
+    out = tmp_path / "out"
+    first = run_batch([str(src)], out, quiet=True, workers=1)
+    before = csv_bytes(out)
+    again = run_batch([str(src)], out, quiet=True, workers=1)
+    assert (again.skipped, again.processed, again.documents) == (7, 0, 7)
+    assert csv_bytes(out) == before
+    assert (again.commitments, again.targets) == (first.commitments, first.targets)
+
+    # one document edited, one deleted: only the edited one is processed again
+    edited = src / f"{SEED}.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n组织不少于20名志愿者参与活动。\n",
+                      encoding="utf-8")
+    gone = sorted(src.glob("*.txt"))[0]
+    gone.unlink()
+    third = run_batch([str(src)], out, quiet=True, workers=1)
+    assert (third.skipped, third.processed, third.documents) == (5, 1, 6)
+    fresh = tmp_path / "fresh"
+    run_batch([str(src)], fresh, quiet=True, workers=1)
+    assert_same_tables(out, fresh)
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert gone.stem not in set(docs.doc_id)
+    assert not (out / "texts" / f"{gone.stem}.txt").exists()
+    assert len(list((out / ".cache").glob("*.arrow"))) == 6, "the cache forgets vanished documents"
+
+
+def test_cli_rerun_says_how_many_were_skipped(tmp_path):
+    args = ("extract", str(RAW / f"{SEED}.txt"), "--out", str(tmp_path))
+    assert run_cli(*args).returncode == 0
+    result = run_cli(*args)
+    assert result.returncode == 0
+    assert "unchanged (skipped) : 1" in result.stderr
+    assert "documents processed : 1" in result.stderr
+    assert "targets             : 3" in result.stderr
+
+
+def test_damaged_cache_file_is_processed_again(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(RAW / f"{SEED}.txt", src)
+    out = tmp_path / "out"
+    run_batch([str(src)], out, quiet=True, workers=1)
+    before = csv_bytes(out)
+    (cached,) = (out / ".cache").glob("*.arrow")
+    cached.write_bytes(cached.read_bytes()[:100])  # e.g. a disk that filled up
+    summary = run_batch([str(src)], out, quiet=True, workers=1)
+    assert summary.documents == 1 and not summary.errors
+    assert csv_bytes(out) == before
+
+
+def test_changed_pipeline_code_invalidates_the_cache(tmp_path, monkeypatch):
+    from pipeline import state
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(RAW / f"{SEED}.txt", src)
+    out = tmp_path / "out"
+    run_batch([str(src)], out, quiet=True, workers=1)
+    assert run_batch([str(src)], out, quiet=True, workers=1).skipped == 1
+    monkeypatch.setattr(state, "_fingerprint", lambda *a: "another version of the code")
+    assert run_batch([str(src)], out, quiet=True, workers=1).skipped == 0
+
+
+def test_a_second_run_on_the_same_out_is_refused_while_one_is_running(tmp_path):
+    fcntl = pytest.importorskip("fcntl")
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = run_cli("extract", str(RAW / f"{SEED}.txt"), "--out", str(out), "-q")
+    assert result.returncode == 2
+    assert "another extract" in result.stderr
+
+
+def test_progress_bar_and_log_lines_go_to_stderr(tmp_path):
+    bad = tmp_path / "in"
+    bad.mkdir()
+    shutil.copy(RAW / f"{SEED}.txt", bad)
+    (bad / "empty.txt").write_bytes(b"")
+    result = run_cli("extract", str(bad), "--out", str(tmp_path / "out"), "--progress", "-j", "1")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "doc/s" in result.stderr  # tqdm: documents per second and ETA
+    assert "empty.txt: [ingest]" in result.stderr and "empty" in result.stderr
+    quiet = run_cli("extract", str(bad), "--out", str(tmp_path / "q"), "-q", "-j", "1")
+    assert quiet.returncode == 1
+    assert "doc/s" not in quiet.stderr and "documents processed" not in quiet.stderr
+    assert "empty.txt" in quiet.stderr  # failures are still named
