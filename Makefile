@@ -38,7 +38,7 @@ clean-data:
 ## bench: batch throughput, scaling (1×, 2×, 4×), peak memory, 2-worker speed-up and the ratio to
 ## plain jieba.lcut on data/provinces/; prints a table, writes bench/results.json
 bench: $(STAMP)
-	$(PY) bench/bench_batch.py
+	$(PY) bench/bench_batch.py --repeat 2
 
 ## install-hanlp: the optional HanLP backend (--backend hanlp) into .venv: torch 2.13.0 first,
 ## pinned (the CPU wheel; unpinned, pip would fetch a multi-GB CUDA build), then the extra
