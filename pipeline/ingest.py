@@ -412,10 +412,18 @@ def _t2s():
     return OpenCC("t2s")
 
 
+# Frequent characters that exist only in traditional writing (their simplified forms differ).
+_COMMON_TRADITIONAL = frozenset("們這個為國發會說經與對實現開關時來進區產業務動際設當說體機點還"
+                                "應將過關讓們質從覺學長場種義導黨見費總計劃導裡變辦員頭難"
+                                "報農車歲際權項結構東傳專")
+
+
 def _looks_traditional(text: str, sample_size: int = 5000) -> bool:
     """True when > 3% (and > 10) of the CJK characters in a sample change under t2s.
     Simplified text changes by ~0 characters; a few legitimate ones (e.g. 著) stay below both."""
     sample = text[:sample_size]
+    if len(_COMMON_TRADITIONAL.intersection(sample)) < 3:
+        return False  # cheap pre-check: traditional text is full of these; saves OpenCC's pass
     cjk = len(_CJK_RE.findall(sample))
     if cjk == 0:
         return False
