@@ -12,7 +12,7 @@ from ..ml.models import CLAUSE_FILE, MENTION_FILE, load
 from ..numbers import Quantity
 from ..records import Document, Sentence
 from . import register
-from .targets import Decision, candidates, quoted_spans, rule_decision, sentence_targets
+from .targets import Decision, mentions, rule_decision, sentence_targets
 
 OVERRIDE = 0.98  # chosen by leave-one-document-out cross-validation (models/README.md)
 
@@ -21,14 +21,9 @@ def _probabilities(doc: Document) -> dict[tuple[int, int], dict[str, float]]:
     """(sentence start, mention start) → class probabilities, for a whole document at once."""
     model = load(MENTION_FILE)
     keys, rows = [], []
-    for c in doc.commitments:
-        sent = c.sentence
-        if sent is None or sent.table_row:
-            continue
-        quoted = quoted_spans(sent.text)
-        for q in candidates(sent):
-            keys.append((sent.start, q.start))
-            rows.append(mention_features(q, sent, quoted))
+    for sent, q, quoted in mentions(doc):
+        keys.append((sent.start, q.start))
+        rows.append(mention_features(q, sent, quoted))
     if not rows:
         return {}
     classes = [str(c) for c in model.classes_]

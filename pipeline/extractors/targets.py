@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from importlib import resources
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from ..numbers import Quantity, find_fractions, find_quantities, units
 from ..records import Commitment, Document, Sentence, Target
@@ -317,6 +317,18 @@ def candidates(sent: Sentence) -> list[Quantity]:
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+
+
+def mentions(doc: Document) -> Iterator[tuple[Sentence, Quantity, list[tuple[int, int]]]]:
+    """(sentence, mention, quoted spans) for every mention of every non-table commitment:
+    what the rules decide on, the models classify and training labels."""
+    for c in doc.commitments:
+        sent = c.sentence
+        if sent is None or sent.table_row:
+            continue
+        quoted = quoted_spans(sent.text)
+        for q in candidates(sent):
+            yield sent, q, quoted
 
 
 def rule_decision(q: Quantity, sent: Sentence, quoted: list[tuple[int, int]]) -> Decision:

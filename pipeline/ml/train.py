@@ -28,7 +28,7 @@ import numpy as np
 
 from ..clean import normalise_chars
 from ..extractors import CHAINS
-from ..extractors.targets import candidates, quoted_spans, rule_decision
+from ..extractors.targets import mentions, rule_decision
 from ..records import Document
 from ..run import process
 from .features import clause_features, mention_features
@@ -60,35 +60,25 @@ def gold_mentions(doc: Document, gold: dict) -> list[Mention]:
     """Mentions of a gold document, labelled from its gold targets (each gold target once)."""
     pending = list(gold["targets"])
     out = []
-    for c in doc.commitments:
-        sent = c.sentence
-        if sent is None or sent.table_row:
-            continue
-        quoted = quoted_spans(sent.text)
+    for sent, q, quoted in mentions(doc):
         key = _key(sent.text)
-        for q in candidates(sent):
-            label = "not_a_target"
-            for g in pending:
-                if (_key(g["quote"]) in key and abs(float(g["value"]) - q.value) <= 1e-6 * max(1, abs(q.value))
-                        and _same_unit(g["unit"], q.unit)):
-                    label = g["status"]
-                    pending.remove(g)
-                    break
-            out.append(Mention(doc.doc_id, mention_features(q, sent, quoted), label))
+        label = "not_a_target"
+        for g in pending:
+            if (_key(g["quote"]) in key and abs(float(g["value"]) - q.value) <= 1e-6 * max(1, abs(q.value))
+                    and _same_unit(g["unit"], q.unit)):
+                label = g["status"]
+                pending.remove(g)
+                break
+        out.append(Mention(doc.doc_id, mention_features(q, sent, quoted), label))
     return out
 
 
 def weak_mentions(doc: Document) -> list[Mention]:
     """Mentions labelled by the rules."""
     out = []
-    for c in doc.commitments:
-        sent = c.sentence
-        if sent is None or sent.table_row:
-            continue
-        quoted = quoted_spans(sent.text)
-        for q in candidates(sent):
-            d = rule_decision(q, sent, quoted)
-            out.append(Mention(doc.doc_id, mention_features(q, sent, quoted), d[0] if d else "not_a_target"))
+    for sent, q, quoted in mentions(doc):
+        d = rule_decision(q, sent, quoted)
+        out.append(Mention(doc.doc_id, mention_features(q, sent, quoted), d[0] if d else "not_a_target"))
     return out
 
 
