@@ -332,12 +332,13 @@ class ClusterModel:
         if todo and self._matrix is not None:
             q = self._vectorizer.transform([entities[i] for i in todo])
             sims = (q @ self._matrix.T).tocsr()
-            for row, i in enumerate(todo):
-                r = sims.getrow(row)
-                if r.nnz:
-                    j = r.indices[r.data.argmax()]
-                    if 1.0 - r.data.max() < self.threshold:
-                        out[i] = self.ids[j]
+            data, indices, indptr = sims.data, sims.indices, sims.indptr
+            for row, i in enumerate(todo):  # the best member of each row (first on a tie)
+                lo, hi = indptr[row], indptr[row + 1]
+                if hi > lo:
+                    k = lo + int(data[lo:hi].argmax())
+                    if 1.0 - data[k] < self.threshold:
+                        out[i] = self.ids[indices[k]]
         return out
 
 

@@ -88,6 +88,7 @@ def _pattern() -> re.Pattern:
         rf"(?:{second}(?P<unit2>{unit_alt})?)?(?P<post>{post})?")
 
 
+@lru_cache(maxsize=65536)  # Decimals are immutable; the same numerals recur in every report
 def _to_decimal(num: str) -> Optional[Decimal]:
     num = num.replace(",", "")
     try:

@@ -149,19 +149,69 @@ def tag(text: str) -> tuple[list[str], list[str]]:
     return tag_jieba(text)
 
 
-def tag_jieba(text: str) -> tuple[list[str], list[str]]:
+@lru_cache(maxsize=1)
+def _rust_segmenter():
+    """jieba-rs (``rjieba``) loaded with exactly our tokenizer's dictionary — every word with
+    its frequency, the user dictionary included, and the same total, so every score is the
+    same — or None when rjieba is not installed (``_cut_han`` then does the work in Python).
+    Its DAG segmentation of a Han block is jieba's, ~3× faster per block."""
+    try:
+        import rjieba
+    except ImportError:  # pragma: no cover - rjieba is a dependency; kept optional on purpose
+        return None
+    pos = pos_tokenizer()
+    pos.makesure_userdict_loaded()
+    pos.tokenizer.check_initialized()
+    seg = rjieba.Jieba.empty()
+    total = 0
+    for word, freq in pos.tokenizer.FREQ.items():
+        if freq:
+            seg.add_word(word, freq, "x")
+            total += freq
+    # jieba's total also counts the dictionary's duplicate lines: a word no text contains
+    # (a private-use character) carries the difference, so log(freq / total) is jieba's.
+    if pos.tokenizer.total > total:
+        seg.add_word("\ue000\ue001", pos.tokenizer.total - total, "x")
+    return seg.cut
+
+
+def _tag_rust(block: str, cut, words: list[str], tags: list[str], tag_tab) -> None:
+    """``_cut_han`` with jieba-rs segmenting. jieba-rs already joins runs of single ASCII
+    letters/digits (jieba's ``re_eng`` buffer); jieba's POS tokenizer tags such a run 'eng'."""
+    got = cut(block, False)
+    words += got
+    get = tag_tab.get
+    for word in got:
+        if word.isascii() and word.isalnum() and (len(word) == 1 or word not in tag_tab):
+            tags.append("eng")
+        else:
+            tags.append(get(word, "x"))
+
+
+def _tag_python_only(text: str) -> tuple[list[str], list[str]]:
+    """``tag_jieba`` without jieba-rs (what runs when rjieba is missing); for tests."""
+    return tag_jieba(text, rust=False)
+
+
+def tag_jieba(text: str, rust: bool = True) -> tuple[list[str], list[str]]:
     """Words and jieba POS tags. HMM off: ~4× faster, and new words come from the dictionary.
 
-    The same output as ``tag_posseg`` (jieba's ``POSTokenizer.cut(text, HMM=False)``), computed
-    by ``_cut_han``; tests/test_batch_tokens.py checks they agree on real and random text."""
-    tables = _tagger_tables()
+    The same output as ``tag_posseg`` (jieba's ``POSTokenizer.cut(text, HMM=False)``), the Han
+    blocks segmented by jieba-rs (``_tag_rust``) or, without it, by ``_cut_han``;
+    tests/test_batch_tokens.py checks both agree with jieba on real and random text."""
+    cut = _rust_segmenter() if rust else None
+    tag_tab = pos_tokenizer().word_tag_tab
+    tables = None if cut is not None else _tagger_tables()
     words: list[str] = []
     tags: list[str] = []
     for block in _RE_HAN.split(text):
         if not block:
             continue
         if _RE_HAN.match(block):
-            _cut_han(block, words, tags, tables)
+            if cut is not None:
+                _tag_rust(block, cut, words, tags, tag_tab)
+            else:
+                _cut_han(block, words, tags, tables)
             continue
         for x in _RE_SKIP.split(block):
             if _RE_SKIP.match(x):

@@ -25,9 +25,17 @@ def _lines() -> list[str]:
 
 
 def test_tag_equals_jieba_posseg_on_the_raw_documents():
+    assert tokens._rust_segmenter() is not None, "rjieba (a dependency) is not installed"
     lines = _lines()
     assert len(lines) > 1000
     for line in lines:
+        assert tokens.tag_jieba(line) == tokens.tag_posseg(line), line
+
+
+def test_the_python_fallback_equals_jieba_posseg_on_the_raw_documents(monkeypatch):
+    """Without rjieba, ``_cut_han`` segments: the same words and tags."""
+    monkeypatch.setattr(tokens, "_rust_segmenter", lambda: None)
+    for line in _lines():
         assert tokens.tag_jieba(line) == tokens.tag_posseg(line), line
 
 
@@ -35,6 +43,7 @@ def test_tag_equals_jieba_posseg_on_the_raw_documents():
 @given(st.text(alphabet=ALPHABET, max_size=80))
 def test_tag_equals_jieba_posseg_on_random_text(text):
     assert tokens.tag_jieba(text) == tokens.tag_posseg(text)
+    assert tokens._tag_python_only(text) == tokens.tag_posseg(text)
 
 
 def test_first_action_equals_the_spacy_matcher_on_the_raw_documents():
