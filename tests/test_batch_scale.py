@@ -204,3 +204,67 @@ def test_progress_bar_and_log_lines_go_to_stderr(tmp_path):
     assert quiet.returncode == 1
     assert "doc/s" not in quiet.stderr and "documents processed" not in quiet.stderr
     assert "empty.txt" in quiet.stderr  # failures are still named
+
+
+def _pandas_csv(table) -> bytes:
+    """What the CSV writer used to be (pandas ``to_csv``): the format DuckDB's export must keep."""
+    import codecs
+    import io
+
+    from pipeline.tables import _append_csv
+
+    buf = io.BytesIO()
+    buf.write(codecs.BOM_UTF8)
+    _append_csv(buf, table, header=True)
+    return buf.getvalue()
+
+
+def test_csv_export_reads_back_exactly_with_any_cell_content(tmp_path):
+    """The CSVs are exported from the Parquet files by DuckDB; nulls and empty strings, quotes,
+    commas, CR/LF inside cells, '#' and floats small and huge must read back as the values
+    (floats as Python's repr, null and empty string as an empty cell), split across flushes."""
+    import csv
+    import io
+    from contextlib import ExitStack
+
+    import pyarrow as pa
+
+    from pipeline.tables import SCHEMAS, TableWriter
+
+    tricky = ["", None, 'say "yes", then', "line\nbreak", "cr\rhere", "逗号，中文", " lead", "trail ",
+              "#", "-", "1,000", "\t", "emoji 🙂", "None", "nan"]
+    floats = [0.1, 1e20, 126000000000000.0, 5.5, 1 / 3, 1e-7, None, 0.0, -2.5, 2000.0, 123456789.123,
+              float(2 ** 53), 3.0, 6.5, 99.99]
+    schema = SCHEMAS["targets"]
+    rows = []
+    for i in range(3 * len(tricky)):
+        row = {}
+        for f in schema:
+            if pa.types.is_string(f.type):
+                row[f.name] = tricky[(i + len(f.name)) % len(tricky)]
+            elif pa.types.is_floating(f.type):
+                row[f.name] = floats[(i + len(f.name)) % len(floats)]
+            else:
+                row[f.name] = None if i % 4 == 0 else i * 1000
+        rows.append(row)
+    out = tmp_path / "out"
+    with ExitStack() as stack:
+        writer = TableWriter(out, stack, flush_rows=4)
+        for k in range(0, len(rows), 5):
+            writer.add_rows("targets", rows[k:k + 5])
+        writer.close()
+    raw = (out / "targets.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    got = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+    assert got[0] == schema.names
+    want = [["" if v is None else repr(v) if isinstance(v, float) else str(v) for v in r.values()] for r in rows]
+    assert got[1:] == want
+
+
+def test_csv_export_matches_pandas_on_real_output(extracted):
+    import pyarrow.parquet as pq
+
+    from pipeline.tables import TABLES
+
+    for name in TABLES:
+        assert (extracted / f"{name}.csv").read_bytes() == _pandas_csv(pq.read_table(extracted / f"{name}.parquet")), name
