@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .extractors import CHAINS
+from .extractors import CHAINS, DEFAULT_CHAIN
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -35,10 +35,11 @@ def main() -> None:
 @click.option("--format", "formats", multiple=True, type=click.Choice(["xlsx"]),
               help="Also write commitments.xlsx, one sheet per table (Parquet, CSV and DuckDB "
                    "are always written).")
-@click.option("--extractors", "extractor_set", default="rules", show_default=True,
+@click.option("--extractors", "extractor_set", default=DEFAULT_CHAIN, show_default=True,
               type=click.Choice(["rules", "ml", "both"]),
-              help="rules: hand-written rules; ml: the trained models in models/; both: rules, "
-                   "overruled by a confident model. Rows say which made them (method).")
+              help="rules: hand-written rules only; ml: the trained models in models/; both: the "
+                   "rules, overruled where the gold-trained model is confident (the best in "
+                   "cross-validation). Rows say which made them (method).")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: the number of CPU cores]. 1 processes everything "
                    "in this process. The tables are identical whatever the number.")

@@ -10,7 +10,7 @@ from typing import Iterable, Sequence
 
 from . import __version__
 from .clean import clean
-from .extractors import RULE_EXTRACTORS, get
+from .extractors import DEFAULT_EXTRACTORS, get
 from .ingest import ingest
 from .metadata import metadata
 from .records import Document, PipelineError
@@ -24,7 +24,7 @@ STAGES = [("ingest", ingest), ("clean", clean), ("metadata", metadata),
 
 
 def process(path: Path, doc_id: str | None = None,
-            extractors: Sequence[str] = tuple(RULE_EXTRACTORS)) -> Document | PipelineError:
+            extractors: Sequence[str] = tuple(DEFAULT_EXTRACTORS)) -> Document | PipelineError:
     """One document through every stage; a failure becomes a PipelineError naming its stage."""
     doc = Document(doc_id=doc_id or path.stem, source_path=str(path))
     stage = "ingest"
@@ -41,7 +41,7 @@ def process(path: Path, doc_id: str | None = None,
 
 
 def process_text(text: str, doc_id: str = "inline", year: int | None = None,
-                 extractors: Sequence[str] = tuple(RULE_EXTRACTORS)) -> Document:
+                 extractors: Sequence[str] = tuple(DEFAULT_EXTRACTORS)) -> Document:
     """Runs the pipeline on a string (for notebooks and tests); ``year`` overrides the plan year."""
     doc = Document(doc_id=doc_id, source_path="<text>", format="txt", encoding="utf_8", raw_text=text)
     for name, func in STAGES[1:]:

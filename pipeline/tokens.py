@@ -175,17 +175,23 @@ def _rust_segmenter():
     return seg.cut
 
 
-def _tag_rust(block: str, cut, words: list[str], tags: list[str], tag_tab) -> None:
-    """``_cut_han`` with jieba-rs segmenting. jieba-rs already joins runs of single ASCII
-    letters/digits (jieba's ``re_eng`` buffer); jieba's POS tokenizer tags such a run 'eng'."""
-    got = cut(block, False)
+def _tag_words(got: list[str], words: list[str], tags: list[str], tag_of: dict) -> None:
+    """``_cut_han``'s tags for the words jieba-rs cut a Han block into (``_rust_tags``)."""
     words += got
-    get = tag_tab.get
-    for word in got:
-        if word.isascii() and word.isalnum() and (len(word) == 1 or word not in tag_tab):
-            tags.append("eng")
-        else:
-            tags.append(get(word, "x"))
+    tags += [tag_of.get(w) or ("eng" if w.isascii() and w.isalnum() else "x") for w in got]
+
+
+@lru_cache(maxsize=1)
+def _rust_tags() -> dict[str, str]:
+    """Word → jieba POS tag, as jieba's POS tokenizer tags the words of a Han block: the user
+    dictionary's and jieba's tags, except that a single ASCII letter or digit is 'eng' (jieba-rs
+    already joins runs of them, jieba's ``re_eng`` buffer, which jieba tags 'eng'); a word not
+    in the dictionary is 'eng' when ASCII letters/digits, else 'x'."""
+    import string
+
+    tags = {w: t for w, t in pos_tokenizer().word_tag_tab.items() if t}
+    tags.update(dict.fromkeys(string.ascii_letters + string.digits, "eng"))
+    return tags
 
 
 def _tag_python_only(text: str) -> tuple[list[str], list[str]]:
@@ -200,16 +206,25 @@ def tag_jieba(text: str, rust: bool = True) -> tuple[list[str], list[str]]:
     blocks segmented by jieba-rs (``_tag_rust``) or, without it, by ``_cut_han``;
     tests/test_batch_tokens.py checks both agree with jieba on real and random text."""
     cut = _rust_segmenter() if rust else None
-    tag_tab = pos_tokenizer().word_tag_tab
+    tag_of = _rust_tags() if cut is not None else None
     tables = None if cut is not None else _tagger_tables()
     words: list[str] = []
     tags: list[str] = []
-    for block in _RE_HAN.split(text):
+    parts = _RE_HAN.split(text)  # non-Han, Han, non-Han, …: the Han blocks at odd positions
+    if cut is not None and len(parts) > 3:
+        # one jieba-rs call for all the Han blocks of the text, joined by '\n' (never inside
+        # a block; jieba-rs returns it as a word of its own): the per-call cost dominated
+        segmented = iter(" ".join(cut("\n".join(parts[1::2]), False)).split(" \n "))
+    else:
+        segmented = None
+    for i, block in enumerate(parts):
         if not block:
             continue
-        if _RE_HAN.match(block):
-            if cut is not None:
-                _tag_rust(block, cut, words, tags, tag_tab)
+        if i % 2:
+            if segmented is not None:
+                _tag_words(next(segmented).split(" "), words, tags, tag_of)
+            elif cut is not None:
+                _tag_words(cut(block, False), words, tags, tag_of)
             else:
                 _cut_han(block, words, tags, tables)
             continue

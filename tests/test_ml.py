@@ -8,22 +8,23 @@ from pathlib import Path
 import pytest
 
 from conftest import RAW, ROOT, SEED
-from pipeline.extractors import CHAINS
+from pipeline.extractors import CHAINS, DEFAULT_CHAIN
 from pipeline.ml import train as T
 from pipeline.ml.features import mention_features
-from pipeline.ml.models import CLAUSE_FILE, MENTION_FILE, MODELS_DIR, _load, models_version
+from pipeline.ml.models import CLAUSE_FILE, CORRECTOR_FILE, MENTION_FILE, MODELS_DIR, _load, models_version
 from pipeline.run import process, process_text
 
 GOLD = ROOT / "data" / "gold"
 
 
 def test_models_are_small_and_load_fast():
-    sizes = [(MODELS_DIR / f).stat().st_size for f in (MENTION_FILE, CLAUSE_FILE)]
+    files = (MENTION_FILE, CORRECTOR_FILE, CLAUSE_FILE)
+    sizes = [(MODELS_DIR / f).stat().st_size for f in files]
     assert sum(sizes) < 20 * 1024 * 1024
     _load.cache_clear()
     t0 = time.perf_counter()
-    _load(MENTION_FILE, str(MODELS_DIR))
-    _load(CLAUSE_FILE, str(MODELS_DIR))
+    for f in files:
+        _load(f, str(MODELS_DIR))
     assert time.perf_counter() - t0 < 5  # generous; the benchmark quotes the real figure
 
 
@@ -31,8 +32,37 @@ def test_manifest_matches_the_committed_models():
     manifest = json.loads((MODELS_DIR / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["version"] == models_version(MODELS_DIR)
     cv = manifest["cross_validation"]
-    assert set(cv) == {"rules", "ml", "both"}
-    assert cv["ml"]["targets_lenient_f1"] > 0.9
+    assert set(cv) == {"all", "dev", "heldout"}
+    assert all(set(cv[group]) == {"rules", "ml", "both"} for group in cv)
+    assert cv["all"]["ml"]["targets_lenient_f1"] > 0.9
+
+
+def test_default_is_both_because_it_beats_the_rules_in_cross_validation():
+    """The issue's condition for making `both` the default, read from what `make train` wrote."""
+    cv = json.loads((MODELS_DIR / "manifest.json").read_text(encoding="utf-8"))["cross_validation"]["all"]
+    assert DEFAULT_CHAIN == "both"
+    assert cv["both"]["targets_lenient_f1"] > cv["rules"]["targets_lenient_f1"]
+    assert cv["both"]["targets_strict_f1"] > cv["rules"]["targets_strict_f1"]
+    assert cv["both"]["achievements_as_targets"] <= cv["rules"]["achievements_as_targets"]
+
+
+@pytest.mark.parametrize("text,value", [
+    # from data/gold_heldout (黑龙江省_2019): counts of policy articles and of economic sectors, not
+    # deliverables. The fold model that never saw this report vetoes them too (models/README.md)
+    ("把稳就业摆在更加突出位置，实施好促进就业创业十二条政策措施，建成全省统一的公共就业服务平台。", 12.0),
+    ("坚持凤凰涅槃和腾笼换鸟并举，一二三次产业同向发力，尽快形成新老并举的产业格局。", 123.0),
+])
+def test_corrector_vetoes_what_the_rules_wrongly_take_as_a_target(text, value):
+    rules = process_text(text, year=2019, extractors=CHAINS["rules"])
+    both = process_text(text, year=2019, extractors=CHAINS["both"])
+    assert value in [t.value for t in rules.targets if t.status == "target"]
+    assert value not in [t.value for t in both.targets if t.status == "target"]
+
+
+def test_a_fraction_and_its_numeral_are_judged_apart():
+    """'一半' and the '一' inside it start at the same character: each keeps its own decision."""
+    doc = process_text("职业院校实践性教学课时原则上占总课时一半以上。", year=2019, extractors=CHAINS["both"])
+    assert [(t.raw, t.value) for t in doc.targets] == [("一半以上", 0.5)]
 
 
 @pytest.mark.parametrize("text,status", [

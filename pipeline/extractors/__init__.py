@@ -37,6 +37,11 @@ RULE_EXTRACTORS = ["status", "commitments", "targets", "deadlines", "owners"]
 # The extractor chains a run can choose with --extractors.
 CHAINS = {
     "rules": RULE_EXTRACTORS,
-    "ml": ["status", "commitments", "ml_clauses", "targets", "ml_targets", "deadlines", "owners"],
-    "both": ["status", "commitments", "both_clauses", "targets", "both_targets", "deadlines", "owners"],
+    "ml": ["status", "commitments", "ml_clauses", "ml_targets", "deadlines", "owners"],
+    "both": ["status", "commitments", "both_targets", "deadlines", "owners"],
 }
+# (`both_clauses` — the clause classifier overruling the rules' commitment status — is left out
+# of `both`: no gold exists to show it helps, and it costs a fifth of the run.)
+# `both` beats `rules` in leave-one-document-out cross-validation (models/README.md).
+DEFAULT_CHAIN = "both"
+DEFAULT_EXTRACTORS = CHAINS[DEFAULT_CHAIN]

@@ -28,7 +28,7 @@ def find_commitments(doc: Document) -> Document:
         if sec is not None and len(text.rstrip("。")) <= len(sec.title) + len(sec.number) + 8:
             continue  # the heading line itself
         sent.words, sent.tags = tag(sent.text)
-        if not any(t.startswith("v") for t in sent.tags) and not _HAS_NUMBER.search(text):
+        if not _HAS_NUMBER.search(text) and not any(t.startswith("v") for t in sent.tags):
             continue
         out.append(Commitment(
             commitment_id=f"{doc.doc_id}:c{len(out) + 1:04d}",

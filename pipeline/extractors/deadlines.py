@@ -35,6 +35,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("year_goal", re.compile(rf"(?:^|[，。；：,;:])(?P<y>{_Y})年[，,]?(?=初步|基本|全面|实现|建成|完成|达到|力争|确保|要|将|争取)")),
 ]
 _NOT_DEADLINE = re.compile(r"(按期|长期|持续|每年|逐年|历年|往年|近年)")
+# Every pattern above needs one of these characters: most sentences have none of them.
+_ANY_PATTERN = re.compile(r"[年月底季五]")
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +104,7 @@ def resolve(kind: str, m: re.Match, plan_year: int) -> Optional[str]:
 
 def find_deadline(text: str, plan_year: Optional[int]) -> Optional[Deadline]:
     """The first deadline expression in a sentence, resolved against the plan year."""
-    if plan_year is None:
+    if plan_year is None or not _ANY_PATTERN.search(text):
         return None
     best = None
     for kind, pattern in _PATTERNS:

@@ -312,7 +312,12 @@ Decide = Callable[[Quantity, Sentence, list[tuple[int, int]]], Decision]
 
 def candidates(sent: Sentence) -> list[Quantity]:
     """Every quantity mention of a sentence, left to right: what the rules and models judge."""
-    return sorted(find_quantities(sent.text) + find_fractions(sent.text), key=lambda q: q.start)
+    return list(_candidates(sent.text))
+
+
+@lru_cache(maxsize=4096)  # `both` reads each sentence twice (model, then rules); Quantity is frozen
+def _candidates(text: str) -> tuple[Quantity, ...]:
+    return tuple(sorted(find_quantities(text) + find_fractions(text), key=lambda q: q.start))
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -419,11 +424,22 @@ def _table_targets(c: Commitment, doc_id: str, counter: list[int]) -> list[Targe
 
 @register("targets")
 def extract_targets(doc: Document) -> Document:
+    return assign_targets(doc)
+
+
+def assign_targets(doc: Document, decide=None) -> Document:
+    """Every commitment's targets, ids in document order; ``decide`` (see ``sentence_targets``)
+    replaces the rules' decision on sentence mentions (table cells always stay with the rules)."""
     counter = [0]
     for c in doc.commitments:
         if c.sentence is None:
             continue
-        c.targets = (_table_targets if c.sentence.table_row else sentence_targets)(c, doc.doc_id, counter)
+        if c.sentence.table_row:
+            c.targets = _table_targets(c, doc.doc_id, counter)
+        elif decide is None:
+            c.targets = sentence_targets(c, doc.doc_id, counter)
+        else:
+            c.targets = sentence_targets(c, doc.doc_id, counter, decide)
         if c.targets and c.action is None:
             c.action = c.targets[0].action
         if c.action is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from ..numbers import Quantity
 from ..records import Sentence
@@ -52,33 +53,32 @@ def mention_features(q: Quantity, sent: Sentence, quoted: list[tuple[int, int]],
         "position": round(q.start / max(len(text), 1), 1),
     }
     for n in (1, 2, 3):
-        for i in range(len(left) - n + 1):
-            f[f"L{n}:{left[i:i + n]}"] = 1.0
-        for i in range(len(right) - n + 1):
-            f[f"R{n}:{right[i:i + n]}"] = 1.0
+        f.update(dict.fromkeys([f"L{n}:{left[i:i + n]}" for i in range(len(left) - n + 1)], 1.0))
+        f.update(dict.fromkeys([f"R{n}:{right[i:i + n]}" for i in range(len(right) - n + 1)], 1.0))
     clause_start = max(text.rfind(c, 0, q.start) for c in "，,；;：:。") + 1
     clause = text[clause_start:q.start]
-    for m in _PAST_MARKERS:
-        if m in text:
-            f[f"S_past:{m}"] = 1.0
-        if m in clause:
-            f[f"C_past:{m}"] = 1.0
-    for m in _PLAN_MARKERS:
-        if m in text:
-            f[f"S_plan:{m}"] = 1.0
-        if m in clause:
-            f[f"C_plan:{m}"] = 1.0
+    f.update(_sentence_markers(text))
+    f.update(dict.fromkeys([f"C_past:{m}" for m in _PAST_MARKERS if m in clause], 1.0))
+    f.update(dict.fromkeys([f"C_plan:{m}" for m in _PLAN_MARKERS if m in clause], 1.0))
     # POS of the words just before and after the mention
     pos = 0
     before_tag, after_tag = "<s>", "</s>"
     for w, t in zip(sent.words, sent.tags):
         if pos + len(w) <= q.start:
             before_tag = t
-        elif pos >= q.end and after_tag == "</s>":
+        elif pos >= q.end:
             after_tag = t
+            break
         pos += len(w)
     f["tag_before"] = before_tag
     f["tag_after"] = after_tag
+    return f
+
+
+@lru_cache(maxsize=1024)  # every mention of a sentence shares them
+def _sentence_markers(text: str) -> dict[str, float]:
+    f = {f"S_past:{m}": 1.0 for m in _PAST_MARKERS if m in text}
+    f.update({f"S_plan:{m}": 1.0 for m in _PLAN_MARKERS if m in text})
     return f
 
 

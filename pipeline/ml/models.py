@@ -1,6 +1,6 @@
 """The learned extractors: scikit-learn estimators with fit/predict, saved small in models/.
 
-Both are a `FeatureHasher` (no vocabulary to store, so the files stay small and load fast)
+Each is a `FeatureHasher` (no vocabulary to store, so the files stay small and load fast)
 followed by a multinomial `LogisticRegression` (deterministic lbfgs).
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sklearn.pipeline import Pipeline
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 MENTION_FILE = "mention_classifier.joblib"
+CORRECTOR_FILE = "mention_corrector.joblib"  # gold labels only: the second opinion of `both`
 CLAUSE_FILE = "clause_classifier.joblib"
 MENTION_LABELS = ("achievement", "not_a_target", "target")
 CLAUSE_LABELS = ("commitment", "heading", "preamble", "review")
@@ -76,7 +77,7 @@ def _load(name: str, models_dir: str) -> Pipeline:
 def models_version(models_dir: Path = MODELS_DIR) -> str:
     """A short hash of the trained models, part of the cache key of a processed document."""
     h = hashlib.sha256()
-    for name in (MENTION_FILE, CLAUSE_FILE):
+    for name in (MENTION_FILE, CORRECTOR_FILE, CLAUSE_FILE):
         path = models_dir / name
         h.update(path.read_bytes() if path.exists() else b"-")
     return h.hexdigest()[:12]
