@@ -272,15 +272,29 @@ def csv_from_parquet(con, parquet: Path, csv: Path) -> None:
     cols = ", ".join(
         f'NULLIF("{f.name}", \'\') AS "{f.name}"' if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
         else f'"{f.name}"' for f in schema)
+    import duckdb
+
     body = csv.with_name(csv.name + ".body")
     try:
-        con.execute(f"COPY (SELECT {cols} FROM read_parquet({_sql_path(parquet)})) TO {_sql_path(body)} "
-                    "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"')")
+        try:
+            con.execute(f"COPY (SELECT {cols} FROM read_parquet({_sql_path(parquet)})) TO {_sql_path(body)} "
+                        "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"')")
+        except duckdb.Error:  # e.g. out of its memory limit on huge cells: the slower, sure way
+            _csv_with_pandas(parquet, body)
         with open(csv, "wb") as out, open(body, "rb") as src:
             out.write(codecs.BOM_UTF8)
             shutil.copyfileobj(src, out, 1 << 20)
     finally:
         body.unlink(missing_ok=True)
+
+
+def _csv_with_pandas(parquet: Path, body: Path) -> None:
+    """The CSV (no BOM) of ``parquet`` by pandas, one row group at a time."""
+    pf = pq.ParquetFile(parquet)
+    with open(body, "wb") as f:
+        _append_csv(f, pf.schema_arrow.empty_table(), header=True)
+        for i in range(pf.num_row_groups):
+            _append_csv(f, pf.read_row_group(i), header=False)
 
 
 def duckdb_from_parquet(parquets: dict[str, Path], db: Path, csvs: Optional[dict[str, Path]] = None) -> None:
@@ -295,7 +309,11 @@ def duckdb_from_parquet(parquets: dict[str, Path], db: Path, csvs: Optional[dict
     try:
         for name, path in parquets.items():
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(path)])
-            if csvs is not None:
+        if csvs is not None:
+            # one thread: rows leave in order without being buffered, so huge cells (a 1 MB
+            # sentence) stay within the memory limit
+            con.execute("SET threads = 1")
+            for name, path in parquets.items():
                 csv_from_parquet(con, path, csvs[name])
     finally:
         con.close()

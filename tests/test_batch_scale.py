@@ -268,3 +268,19 @@ def test_csv_export_matches_pandas_on_real_output(extracted):
 
     for name in TABLES:
         assert (extracted / f"{name}.csv").read_bytes() == _pandas_csv(pq.read_table(extracted / f"{name}.parquet")), name
+
+
+def test_csv_export_falls_back_to_pandas_when_duckdb_fails(extracted, tmp_path):
+    """DuckDB can run out of its memory limit (huge cells); the CSV then comes from pandas, with
+    the same bytes, instead of the whole batch failing at its last step."""
+    import duckdb
+
+    from pipeline.tables import csv_from_parquet
+
+    class Failing:
+        def execute(self, *args, **kwargs):
+            raise duckdb.OutOfMemoryException("Out of Memory Error: simulated")
+
+    csv_from_parquet(Failing(), extracted / "targets.parquet", tmp_path / "targets.csv")
+    assert (tmp_path / "targets.csv").read_bytes() == (extracted / "targets.csv").read_bytes()
+    assert not list(tmp_path.glob("*.body"))
