@@ -119,14 +119,17 @@ def child_hostile(sizes: list[int]) -> dict:
 
 
 def replicate(corpus: Path, dest: Path, times: int) -> int:
-    """``times`` copies of every document of ``corpus`` under distinct names in ``dest``."""
+    """``times`` copies of every document of ``corpus`` under distinct names in ``dest``. The
+    copies are named so that they sort after all the originals: each copy of a document then
+    comes a whole corpus after it, and no cache (per sentence text, per numeral) sees the same
+    document twice in a row — the cost measured is that of new documents."""
     dest.mkdir(parents=True)
     n = 0
     for src in sorted(corpus.iterdir()):
         if not src.is_file() or src.name.startswith("."):
             continue
         for k in range(times):
-            name = src.name if k == 0 else f"{src.stem}__copy{k}{src.suffix}"
+            name = src.name if k == 0 else f"~copy{k}~{src.name}"
             shutil.copyfile(src, dest / name)
             n += 1
     return n
