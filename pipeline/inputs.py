@@ -163,8 +163,7 @@ def dedupe(sources: Iterable[Source]) -> list[Source]:
 
 
 def unique_ids(sources: Iterable[Source]) -> list[tuple[Source, str]]:
-    """doc_id = file name without extension, made unique with __2, __3… when two collide
-    (as ``pipeline.run.unique_ids``)."""
+    """doc_id = file name without extension, made unique with __2, __3… when two collide."""
     seen: dict[str, int] = {}
     out = []
     for s in sources:

@@ -6,7 +6,7 @@ batch goes on with the next file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from . import __version__
 from .clean import clean
@@ -51,15 +51,3 @@ def process_text(text: str, doc_id: str = "inline", year: int | None = None,
     for name in extractors:
         doc = get(name)(doc)
     return doc
-
-
-def unique_ids(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """doc_id = file name without extension, made unique with a suffix when two collide."""
-    seen: dict[str, int] = {}
-    out = []
-    for p in paths:
-        base = p.stem
-        n = seen.get(base, 0)
-        seen[base] = n + 1
-        out.append((p, base if n == 0 else f"{base}__{n + 1}"))
-    return out

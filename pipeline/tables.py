@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterator, Optional
 
 import pandas as pd
 import pyarrow as pa
@@ -114,50 +114,6 @@ def atomic_path(final: Path) -> Iterator[Path]:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-
-
-def write_text(path: Path, text: str) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-
-
-def write_table(out_dir: Path, name: str, table: pa.Table) -> None:
-    """<name>.parquet and <name>.csv (UTF-8 with BOM, so Excel on Chinese Windows reads it)."""
-    with atomic_path(out_dir / f"{name}.parquet") as tmp:
-        pq.write_table(table, tmp)
-    with atomic_path(out_dir / f"{name}.csv") as tmp:
-        table.to_pandas().to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
-
-
-def write_duckdb(out_dir: Path, tables: dict[str, pa.Table]) -> None:
-    """One DuckDB file with every table, for SQL without loading CSVs by hand."""
-    import duckdb
-
-    with atomic_path(out_dir / "commitments.duckdb") as tmp:
-        tmp.unlink()  # duckdb wants to create the file itself
-        con = duckdb.connect(str(tmp))
-        try:
-            for name, table in tables.items():
-                con.register("incoming", table)
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
-                con.unregister("incoming")
-        finally:
-            con.close()
-
-
-def write_xlsx(out_dir: Path, tables: dict[str, pa.Table]) -> None:
-    with atomic_path(out_dir / "commitments.xlsx") as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            for name, table in tables.items():
-                table.to_pandas().to_excel(xl, sheet_name=name, index=False)
-
-
-def concat(parts: Iterable[dict[str, list[dict]]]) -> dict[str, pa.Table]:
-    merged: dict[str, list[dict]] = {name: [] for name in TABLES}
-    for part in parts:
-        for name in TABLES:
-            merged[name].extend(part[name])
-    return {name: pa.Table.from_pylist(merged[name], schema=SCHEMAS[name]) for name in TABLES}
 
 
 # --------------------------------------------------------------------------- streaming

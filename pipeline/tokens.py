@@ -211,20 +211,16 @@ def tag_jieba(text: str, rust: bool = True) -> tuple[list[str], list[str]]:
     words: list[str] = []
     tags: list[str] = []
     parts = _RE_HAN.split(text)  # non-Han, Han, non-Han, …: the Han blocks at odd positions
-    if cut is not None and len(parts) > 3:
+    if cut is not None:
         # one jieba-rs call for all the Han blocks of the text, joined by '\n' (never inside
         # a block; jieba-rs returns it as a word of its own): the per-call cost dominated
         segmented = iter(" ".join(cut("\n".join(parts[1::2]), False)).split(" \n "))
-    else:
-        segmented = None
     for i, block in enumerate(parts):
         if not block:
             continue
         if i % 2:
-            if segmented is not None:
+            if cut is not None:
                 _tag_words(next(segmented).split(" "), words, tags, tag_of)
-            elif cut is not None:
-                _tag_words(cut(block, False), words, tags, tag_of)
             else:
                 _cut_han(block, words, tags, tables)
             continue

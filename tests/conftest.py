@@ -32,3 +32,21 @@ def extracted(tmp_path_factory) -> Path:
 def tables(extracted) -> dict[str, pd.DataFrame]:
     names = ["documents", "sections", "commitments", "targets", "owners", "errors"]
     return {n: pd.read_parquet(extracted / f"{n}.parquet") for n in names}
+
+
+def work_report(province: str, year: int, review: str, plan: str, issuer: bool = True) -> str:
+    """A minimal provincial government work report: a review of last year, this year's goals."""
+    head = f"---\ntitle: {year}年{province}政府工作报告\n---\n\n" + (f"{province}人民政府\n\n" if issuer else "")
+    return head + f"一、{year - 1}年工作回顾\n\n{review}\n\n二、{year}年工作安排\n\n{plan}\n"
+
+
+def extract_texts(tmp_path_factory, texts: dict[str, str]) -> Path:
+    """``texts`` (file name → content) written to a folder and run through the batch: its --out."""
+    from pipeline.batch import run_batch
+
+    src = tmp_path_factory.mktemp("reports")
+    for name, text in texts.items():
+        (src / name).write_text(text, encoding="utf-8")
+    out = tmp_path_factory.mktemp("extracted")
+    run_batch([str(src)], out, quiet=True)
+    return out

@@ -7,67 +7,31 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from conftest import extract_texts, work_report
 from pipeline.cli import main
 from pipeline.compare import compare, coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 
 REPORTS = {
-    "江苏省_2023.md": """---
-title: 2023年江苏省政府工作报告
----
-
-江苏省人民政府
-
-一、2022年工作回顾
-
-2022年，全省地区生产总值增长2.8%，城镇新增就业136万人，城镇调查失业率4.7%。
-
-二、2023年工作安排
-
-今年经济社会发展主要预期目标是：地区生产总值增长5%左右，城镇新增就业120万人以上，城镇调查失业率5.5%左右，居民消费价格涨幅3%左右。
-""",
-    "江苏省_2024.md": """---
-title: 2024年江苏省政府工作报告
----
-
-江苏省人民政府
-
-一、2023年工作回顾
-
-2023年，全省地区生产总值增长5.8%，城镇新增就业140万人，城镇调查失业率4.5%，居民消费价格上涨0.4%。
-
-二、2024年工作安排
-
-今年经济社会发展主要预期目标是：地区生产总值增长5%以上，城镇新增就业120万人以上，城镇调查失业率5.5%左右。
-""",
-    "浙江省_2024.md": """---
-title: 2024年浙江省政府工作报告
----
-
-浙江省人民政府
-
-一、2023年工作回顾
-
-全省生产总值增长6%，城镇新增就业112万人。
-
-二、2024年工作安排
-
-今年经济社会发展主要预期目标为：全省生产总值增长5.5%左右，城镇新增就业100万人以上。
-""",
+    "江苏省_2023.md": work_report(
+        "江苏省", 2023, "2022年，全省地区生产总值增长2.8%，城镇新增就业136万人，城镇调查失业率4.7%。",
+        "今年经济社会发展主要预期目标是：地区生产总值增长5%左右，城镇新增就业120万人以上，"
+        "城镇调查失业率5.5%左右，居民消费价格涨幅3%左右。"),
+    "江苏省_2024.md": work_report(
+        "江苏省", 2024, "2023年，全省地区生产总值增长5.8%，城镇新增就业140万人，城镇调查失业率4.5%，"
+        "居民消费价格上涨0.4%。",
+        "今年经济社会发展主要预期目标是：地区生产总值增长5%以上，城镇新增就业120万人以上，"
+        "城镇调查失业率5.5%左右。"),
+    "浙江省_2024.md": work_report(
+        "浙江省", 2024, "全省生产总值增长6%，城镇新增就业112万人。",
+        "今年经济社会发展主要预期目标为：全省生产总值增长5.5%左右，城镇新增就业100万人以上。"),
 }
 
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> Path:
-    from pipeline.batch import run_batch
-
-    src = tmp_path_factory.mktemp("reports")
-    for name, text in REPORTS.items():
-        (src / name).write_text(text, encoding="utf-8")
-    out = tmp_path_factory.mktemp("extracted")
-    run_batch([str(src)], out, quiet=True)
-    return out
+    return extract_texts(tmp_path_factory, REPORTS)
 
 
 def test_target_is_aligned_with_the_result_reported_next_year(extracted):

@@ -436,10 +436,8 @@ def assign_targets(doc: Document, decide=None) -> Document:
             continue
         if c.sentence.table_row:
             c.targets = _table_targets(c, doc.doc_id, counter)
-        elif decide is None:
-            c.targets = sentence_targets(c, doc.doc_id, counter)
         else:
-            c.targets = sentence_targets(c, doc.doc_id, counter, decide)
+            c.targets = sentence_targets(c, doc.doc_id, counter, decide or rule_decision)
         if c.targets and c.action is None:
             c.action = c.targets[0].action
         if c.action is None:
