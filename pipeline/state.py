@@ -25,7 +25,7 @@ from .tables import SCHEMAS, TABLES, atomic_path
 
 CACHE_DIR = ".cache"
 _PACKAGE = Path(__file__).resolve().parent
-_MODELS = _PACKAGE.parent / "models"
+from .ml.models import MODELS_DIR as _MODELS  # noqa: E402  (the repository's, or the installed copy)
 
 
 def fingerprint(extractors: tuple[str, ...]) -> str:

@@ -10,12 +10,23 @@ from typing import Callable
 from ..records import Document
 
 Extractor = Callable[[Document], Document]
-REGISTRY: dict[str, Extractor] = {}
+_BUILTIN: dict[str, Extractor] = {}  # this package's components, registered as their modules load
+_USER: dict[str, Extractor] = {}  # components registered by users; they win over built-ins
 
 
-def register(name: str) -> Callable[[Extractor], Extractor]:
+def register(name: str, *, replace: bool = False) -> Callable[[Extractor], Extractor]:
+    """Registers ``func`` as the extractor ``name``. A name that is taken (a built-in or another
+    user component) raises unless ``replace=True``: silently shadowing `targets` would change
+    every table without a word."""
     def wrap(func: Extractor) -> Extractor:
-        REGISTRY[name] = func
+        if getattr(func, "__module__", "").startswith(__name__ + "."):
+            _BUILTIN[name] = func
+            return func
+        _load_builtins()
+        if not replace and (name in _USER or name in _BUILTIN):
+            raise ValueError(f"an extractor named {name!r} is registered already; "
+                             f"use register({name!r}, replace=True) to replace it")
+        _USER[name] = func
         return func
 
     return wrap
@@ -23,10 +34,18 @@ def register(name: str) -> Callable[[Extractor], Extractor]:
 
 def get(name: str) -> Extractor:
     _load_builtins()
+    if name in _USER:
+        return _USER[name]
     try:
-        return REGISTRY[name]
+        return _BUILTIN[name]
     except KeyError:
-        raise KeyError(f"unknown extractor {name!r}; known: {', '.join(sorted(REGISTRY))}") from None
+        known = sorted(set(_BUILTIN) | set(_USER))
+        raise KeyError(f"unknown extractor {name!r}; known: {', '.join(known)}") from None
+
+
+def unregister(name: str) -> None:
+    """Removes a user component (the built-in of that name, if any, is used again)."""
+    _USER.pop(name, None)
 
 
 def _load_builtins() -> None:

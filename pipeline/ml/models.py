@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +16,26 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+
+
+def _installed_models_dir() -> Path:
+    """Where the trained models are: the repository's models/ in a checkout, else the copy that
+    `pip install` puts into the package as ``pipeline.trained`` (pyproject.toml maps it)."""
+    repo = Path(__file__).resolve().parents[2] / "models"
+    if (repo / "manifest.json").exists():
+        return repo
+    try:
+        from importlib.resources import files
+
+        manifest = files("pipeline.trained").joinpath("manifest.json")  # a namespace package
+        if manifest.is_file():
+            return Path(str(manifest)).parent
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return repo
+
+
+MODELS_DIR = _installed_models_dir()
 MENTION_FILE = "mention_classifier.joblib"
 CORRECTOR_FILE = "mention_corrector.joblib"  # gold labels only: the second opinion of `both`
 CLAUSE_FILE = "clause_classifier.joblib"
@@ -41,23 +59,22 @@ def save(model: Pipeline, path: Path) -> None:
     joblib.dump(model, path, compress=3)
 
 
+_override: list[Path] = []  # set only by models_dir_override, in this process
+
+
 def current_models_dir() -> Path:
-    """models/ of the repository, unless PIPELINE_MODELS_DIR names another folder."""
-    return Path(os.environ.get("PIPELINE_MODELS_DIR") or MODELS_DIR)
+    """The installed models, unless a cross-validation fold overrides them."""
+    return _override[-1] if _override else MODELS_DIR
 
 
 @contextmanager
 def models_dir_override(path: Path):
-    """Use the models in ``path`` within the block (cross-validation folds)."""
-    old = os.environ.get("PIPELINE_MODELS_DIR")
-    os.environ["PIPELINE_MODELS_DIR"] = str(path)
+    """Use the models in ``path`` within the block, in this process (cross-validation folds)."""
+    _override.append(Path(path))
     try:
         yield
     finally:
-        if old is None:
-            os.environ.pop("PIPELINE_MODELS_DIR", None)
-        else:
-            os.environ["PIPELINE_MODELS_DIR"] = old
+        _override.pop()
 
 
 def load(name: str) -> Pipeline:
@@ -71,7 +88,33 @@ def _load(name: str, models_dir: str) -> Pipeline:
         raise ModelsMissing(
             f"no trained model at {path}: run `make train` (it rebuilds models/ from data/), "
             f"or use `--extractors rules`")
+    _check_versions(Path(models_dir))
     return joblib.load(path)
+
+
+def library_versions() -> dict[str, str]:
+    """The versions a pickled model depends on; recorded by `make train`, checked at load."""
+    import numpy
+    import sklearn
+
+    return {"scikit-learn": sklearn.__version__, "numpy": numpy.__version__, "joblib": joblib.__version__}
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def _check_versions(models_dir: Path) -> None:
+    manifest = models_dir / "manifest.json"
+    if not manifest.exists():
+        return
+    trained = json.loads(manifest.read_text(encoding="utf-8")).get("trained_with", {})
+    now = library_versions()
+    if trained.get("scikit-learn") and _minor(trained["scikit-learn"]) != _minor(now["scikit-learn"]):
+        raise ModelsMissing(
+            f"the models in {models_dir} were trained with scikit-learn {trained['scikit-learn']}, "
+            f"this environment has {now['scikit-learn']}: install scikit-learn=={trained['scikit-learn']} "
+            f"(pyproject.toml pins it) or retrain with `make train`")
 
 
 def models_version(models_dir: Path = MODELS_DIR) -> str:
@@ -84,5 +127,6 @@ def models_version(models_dir: Path = MODELS_DIR) -> str:
 
 
 def write_manifest(models_dir: Path, info: dict) -> None:
+    info = {**info, "trained_with": library_versions()}
     (models_dir / "manifest.json").write_text(json.dumps(info, ensure_ascii=False, indent=2,
                                                          sort_keys=True) + "\n", encoding="utf-8")
