@@ -72,6 +72,46 @@ def mention_features(q: Quantity, sent: Sentence, quoted: list[tuple[int, int]],
         pos += len(w)
     f["tag_before"] = before_tag
     f["tag_after"] = after_tag
+    f.update(_context_features(text, q.start, q.end, clause_start))
+    part = getattr(sent, "part", None)
+    if part:
+        f["part"] = str(part)
+    if getattr(sent, "in_attachment", False):
+        f["in_attachment"] = 1.0
+    return f
+
+
+_REWARD = re.compile(r"(给予|奖励|补贴|补助|资助|返还|扶持资金|一次性|奖补)")
+_CONDITION_THEN = re.compile(r"[^。；;]{0,60}?的[，,]([^。；;]{0,16})")
+_CONDITION_OPEN = re.compile(r"^(对|凡|对于|经|被|获得|首次|新获|年度)")
+
+
+def _context_features(text: str, start: int, end: int, clause_start: int) -> dict[str, float]:
+    """Where the mention stands in its clause: a condition ('…达到N万元的，给予'), next to a
+    reward verb, in a list of quantities. Rules and the corrector both need these cues: the
+    thresholds and per-case standards of incentive policies look like targets otherwise."""
+    f: dict[str, float] = {}
+    stops = [i for i in (text.find(c, end) for c in "，,；;。：:") if i >= 0]
+    clause_end = min(stops) if stops else len(text)
+    clause = text[clause_start:clause_end]
+    if clause.endswith("的") or text[end:clause_end].startswith(("的", "以上的", "及以上的", "以下的")):
+        f["X_conditional"] = 1.0
+    if _CONDITION_OPEN.match(clause):
+        f["X_condition_open"] = 1.0
+    window = text[max(0, start - 12):min(len(text), end + 12)]
+    if _REWARD.search(window):
+        f["X_reward_near"] = 1.0
+    if _REWARD.search(text[clause_end:clause_end + 12]):
+        f["X_reward_next_clause"] = 1.0
+    m = _CONDITION_THEN.match(text, end)
+    if m:  # '…20家以上、床位100张以上，总投入…的，给予…'
+        f["X_condition_then_reward" if _REWARD.search(m.group(1)) else "X_condition_then"] = 1.0
+    before = text[max(0, start - 1):start]
+    after = text[end:end + 1]
+    if before == "、" or after == "、":
+        f["X_list"] = 1.0
+    if "分别" in text[max(0, clause_start - 20):start]:
+        f["X_respectively"] = 1.0
     return f
 
 

@@ -170,9 +170,25 @@ def cross_validate(gold_dirs: dict[str, Path], gold_docs: list[Document], gold_b
         for folder in gold_dirs.values():
             for g in sorted(folder.glob("*.json")):
                 shutil.copyfile(g, every / g.name)
-        for group, folder in {"all": every, **gold_dirs}.items():
+        by_genre: dict[str, Path] = {}
+        for doc_id, genre in _genres().items():
+            src = every / f"{doc_id}.json"
+            if src.exists():
+                folder = by_genre.setdefault(f"genre:{genre}", tmp / f"gold-{genre}")
+                folder.mkdir(exist_ok=True)
+                shutil.copyfile(src, folder / src.name)
+        for group, folder in {"all": every, **gold_dirs, **dict(sorted(by_genre.items()))}.items():
             results[group] = {mode: _scores(evaluate(folder, tmp / mode)["overall"]) for mode in modes}
     return results
+
+
+def _genres() -> dict[str, str]:
+    """doc_id → genre (data/genres.tsv), for per-genre cross-validation figures."""
+    path = ROOT / "data" / "genres.tsv"
+    if not path.exists():
+        return {}
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    return {r[0]: r[1] for r in rows if len(r) >= 2}
 
 
 def _scores(report: dict) -> dict:
