@@ -68,13 +68,28 @@ CASES = [
     ("十大生态产业增加值占到地区生产总值的27%，比上年提高3个百分点。", "27%", None),
     ("社会物流总费用与地区生产总值比率下降到14.5%左右。", "14.5%左右", None),
     ("地区生产总值超百亿开发区达到11个", "11个", None),
-    ("城镇新增就业55.32万人、新增转移农村劳动力62.25万人，分别完成年", "62.25万人", None),
+    ("城镇新增就业55.32万人、新增转移农村劳动力62.25万人，分别完成年", "62.25万人", "rural_labor_transfer"),
     ("退役军人、残疾人新增就业均超7.3万人。", "超7.3万人", None),
     ("预计单位地区生产总值能耗、碳排放强度分别下降13.7%和19%。", "19%", None),
     ("脱贫地区农村居民人均可支配收入增长6.8%。", "6.8%", None),
     ("脱贫人口务工规模超过3300万。", "超过3300万", None),
     ("南疆五地州地区生产总值年均增长6%。", "6%", None),
     ("预计县域范围地区生产总值超过2900亿元。", "超过2900亿元", None),
+    # the recurring indicators of the province corpus (lexicon 2026.1)
+    ("加强耕地保护，新立项高标准农田120万亩以上，新垦造水田7万亩，", "120万亩以上", "high_standard_farmland"),
+    ("推进人工智能、物联网等新型基础设施建设，建成2万个5G基站，实现设区市", "2万个", "5g_base_stations"),
+    ("新增科技型中小企业6206家、高新技术企业1625家、“雏鹰”“瞪羚”企", "1625家", "high_tech_enterprises"),
+    ("新增科技型中小企业6206家、高新技术企业1625家、“雏鹰”“瞪羚”企", "6206家", "tech_smes"),
+    ("改造城镇老旧小区1246个，建设保障性租赁住房1.35万套，改造农村危房1.3万户", "1.35万套", "affordable_rental_housing"),
+    ("改造城镇老旧小区1246个，建设保障性租赁住房1.35万套，改造农村危房1.3万户", "1246个", "old_residential_areas"),
+    ("空气质量优良天数比例从71.9%提高到81.8%，国考断面水质优良比例", "81.8%", "air_quality_good_days"),
+    ("PM2.5年均浓度降至36微克/立方米，PM10年均浓度首", "36微克/立方米", "pm25_level"),
+    ("确保实现12个贫困县摘帽、976个贫困村退出", "976个", "poor_villages"),
+    ("确保实现12个贫困县摘帽、976个贫困村退出", "12个", "poverty_counties"),
+    ("全省新增博士学位授权点38个。", "38个", None),
+    ("规上工业亩均税收30.5万元、增长8.9%", "30.5万元", None),
+    ("全区民生支出占一般公共预算支出的69.8%，比上年提高4个百分点", "69.8%", None),
+    ("实施制糖、粮食、新能源汽车、石墨烯等28项重大科技专项", "28项", None),
 ]
 
 
@@ -115,11 +130,11 @@ def test_lexicon_file_is_consistent():
 
 
 def test_annotate_fills_metric_and_cluster_ids():
-    text = "今年主要预期目标是：地区生产总值增长6%左右，新增高新技术企业1000家。"
+    text = "今年主要预期目标是：地区生产总值增长6%左右，新增众创空间1000家。"
     rows = [dict(raw="6%左右", text=text, start=100, raw_start=100 + text.index("6%"),
                  raw_end=100 + text.index("6%") + 4, unit="%", entity="地区生产总值", action="增长"),
             dict(raw="1000家", text=text, start=100, raw_start=100 + text.index("1000"),
-                 raw_end=100 + text.index("1000") + 5, unit="家", entity="高新技术企业", action="新增"),
+                 raw_end=100 + text.index("1000") + 5, unit="家", entity="众创空间", action="新增"),
             dict(raw="3个", text=None, start=None, raw_start=None, raw_end=None, unit="个", entity=None, action=None)]
     annotate(rows)
     assert rows[0]["metric"] == "gdp_growth" and rows[0]["metric_name"] == "地区生产总值增长"
