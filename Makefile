@@ -35,10 +35,15 @@ train: $(STAMP)
 clean-data:
 	rm -rf data/processed
 
-## bench: batch throughput, scaling (1×, 2×, 4×), peak memory, 2-worker speed-up and the ratio to
-## plain jieba.lcut on data/provinces/; prints a table, writes bench/results.json
+## bench: end to end, each figure a fresh process: extract ÷ bare jieba.lcut (1 worker), the
+## 2-worker speed-up, peak memory per worker, start-up to the first document, time per character
+## at 10/20/40 M characters of different reports, from ../shared/corpus/reports.tar.xz (unpacked
+## once into ~/.cache/policy-commitments/bench/; ARCHIVE=... CORPUS_DIR=... to move them).
+## 1× figures best/median of 3 runs; prints a table, writes bench/results.json
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(PY) bench/bench_batch.py --repeat 2
+	$(PY) bench/bench_batch.py --repeat 3 --scale-repeat 1 --scales 0.5 1 2 \
+	  $(if $(ARCHIVE),--archive $(ARCHIVE)) $(if $(CORPUS_DIR),--corpus-dir $(CORPUS_DIR)) $(BENCH_ARGS)
 
 ## install-hanlp: the optional HanLP backend (--backend hanlp) into .venv: torch 2.13.0 first,
 ## pinned (the CPU wheel; unpinned, pip would fetch a multi-GB CUDA build), then the extra

@@ -207,6 +207,53 @@ def line_over_years(wide: pd.DataFrame, metric: str, region: str):
     return fig
 
 
+LEVEL_COLORS = {"national": "#1f3b63", "province": TARGET_COLOR, "prefecture": "#7fa7d6", "county": "#c3d6ee"}
+LEVEL_NAMES = {"national": "全国", "province": "省级", "prefecture": "地市级", "county": "县级"}
+
+
+def cascade_chart(table: pd.DataFrame):
+    """The targets of one metric and year level by level (``compare.cascade``): a bar per region
+    in the table's order (the nation, then each province followed by its cities), coloured by
+    level, with the parent's target as a black tick and the ratio to it written above.
+    None when no region states a number."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    g = table[table["target_value"].notna()].reset_index(drop=True)
+    if g.empty:
+        return None
+    metric, year = g["metric"].iloc[0], int(g["year"].iloc[0])
+    unit = _unit_label(metric)
+    with matplotlib.rc_context(_rc()):
+        fig = Figure(figsize=(max(6.0, 0.45 * len(g) + 2), 4.8), dpi=110)
+        ax = fig.add_subplot()
+        x = list(range(len(g)))
+        ax.bar(x, g["target_value"], color=[LEVEL_COLORS.get(lv, "#999999") for lv in g["level"]])
+        has_parent = g["parent_target_value"].notna()
+        ax.scatter([xi for xi, h in zip(x, has_parent) if h], g.loc[has_parent, "parent_target_value"],
+                   marker="_", s=260, color="black", zorder=3, linewidths=2)
+        for xi, (v, ratio) in enumerate(zip(g["target_value"], g["ratio_to_parent"])):
+            label = f"{v:g}" + (f"\n×{ratio:.2f}" if pd.notna(ratio) else "")
+            ax.annotate(label, (xi, v), textcoords="offset points", xytext=(0, 3), ha="center",
+                        fontsize=6.5, va="bottom")
+        labels = [n if isinstance(n, str) and n else short_region(r) for n, r in zip(g["region_name"], g["region"])]
+        ax.set_xticks(x, labels, rotation=60, fontsize=8)
+        ax.set_ylabel(unit)
+        top = max(float(g["target_value"].max()), float(g["parent_target_value"].max())
+                  if has_parent.any() else 0.0)
+        ax.set_ylim(0, top * 1.3)
+        handles = [Patch(color=LEVEL_COLORS[lv], label=LEVEL_NAMES[lv]) for lv in LEVEL_COLORS
+                   if lv in set(g["level"])]
+        from matplotlib.lines import Line2D
+        handles.append(Line2D([], [], color="black", marker="_", linestyle="None", markersize=12,
+                              label="上级目标"))
+        ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper right")
+        ax.set_title(f"{year}年{_metric_name(metric)}目标：逐级对比（{unit}，×为与上级之比）", fontsize=11)
+        fig.tight_layout()
+    return fig
+
+
 def png_bytes(fig) -> bytes:
     """The figure as PNG (drawn with the CJK font: matplotlib resolves fonts when drawing)."""
     import matplotlib

@@ -27,8 +27,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder; created if missing. Existing tables in it are replaced.")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Output folder: a dataset, created if missing. A run adds new documents, "
+                   "updates changed ones and keeps the others (see --replace).")
+@click.option("--replace", is_flag=True,
+              help="Rebuild the dataset from this run's inputs alone (documents not among them "
+                   "leave it). Without it, documents of earlier runs are kept.")
 @click.option("--from-list", "lists", multiple=True, type=click.Path(dir_okay=False),
               help="A text file naming inputs, one per line ('#' starts a comment line; relative "
                    "paths are relative to the list file). May be repeated.")
@@ -51,6 +55,21 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True,
               help="Process every document again instead of reusing unchanged results cached "
                    "in --out/.cache.")
+@click.option("--doc-timeout", type=click.FloatRange(min=0), default=300, show_default=True,
+              metavar="SECONDS",
+              help="Time limit per document: its worker process is stopped and the document "
+                   "becomes an errors row. 0: no limit (with -j 1 and --doc-memory 0 everything "
+                   "then runs in this process).")
+@click.option("--doc-memory", type=click.IntRange(min=0), default=1024, show_default=True,
+              metavar="MB", help="Memory a worker may grow by on one document before it is "
+                                 "stopped (an errors row). 0: no limit.")
+@click.option("--max-doc-mb", type=click.FloatRange(min=0, min_open=True), default=64,
+              show_default=True, metavar="MB",
+              help="Size limit per document: the file, and its content once unzipped (.docx, "
+                   "zip members). A larger file is an errors row.")
+@click.option("--max-chars", type=click.IntRange(min=1), default=1_000_000, show_default=True,
+              metavar="N", help="Limit on the characters of text of one document (the longest "
+                                "real policy documents have ~100,000).")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (documents/s, ETA) on stderr [default: when stderr is a "
                    "terminal].")
@@ -67,7 +86,8 @@ def main() -> None:
 def extract(inputs: tuple[str, ...], out_dir: Path, lists: tuple[str, ...], formats: tuple[str, ...],
             extractor_set: str, workers: int | None, engine: str, scheduler: str | None,
             rebuild: bool, progress: bool | None, quiet: bool, backend: str = "jieba",
-            hanlp_model: Path | None = None) -> None:
+            hanlp_model: Path | None = None, replace: bool = False, doc_timeout: float = 300,
+            doc_memory: int = 1024, max_doc_mb: float = 64, max_chars: int = 1_000_000) -> None:
     """Extract commitments from INPUTS (files, folders, globs, .zip archives) into tables in --out.
 
     \b
@@ -78,12 +98,25 @@ def extract(inputs: tuple[str, ...], out_dir: Path, lists: tuple[str, ...], form
       texts/<doc_id>.txt   the cleaned text that every start/end offset refers to
       .cache/              one file per processed document: a rerun skips unchanged documents,
                            and a run that was interrupted (Ctrl-C, kill) resumes where it stopped
-    A file that cannot be read becomes a row of `errors`; the others are still processed.
-    The exit status is 1 when any input failed, 130 when interrupted, else 0.
+      dataset.json         the dataset: its documents, their source paths and ids
+    Each table name is a link into .generations/<run>/, switched at once when a run ends:
+    readers see the previous set or the new one, never a mix.
+    A file that cannot be read, or over a limit, becomes a row of `errors`; the others are
+    still processed.
+
+    \b
+    Exit status:
+      0    all inputs read, tables written
+      1    some inputs failed (rows of errors), tables written
+      2    the output folder is busy (another extract is writing to it)
+      3    nothing written: the output folder cannot be written (read-only, disk full, not a
+           folder) or no input could be read; the dataset is as it was
+      130  interrupted (Ctrl-C, SIGTERM): finished documents are cached; rerun to resume
     """
     import logging
 
-    from .batch import log_to_stderr, run_batch
+    from .batch import NothingToWrite, OutputBusy, OutputError, log_to_stderr, run_batch
+    from .ingest import MB, Limits
     from .records import PipelineError
 
     if not inputs and not lists:
@@ -104,12 +137,17 @@ def extract(inputs: tuple[str, ...], out_dir: Path, lists: tuple[str, ...], form
     try:
         summary = run_batch(inputs, out_dir, formats=formats, extractors=CHAINS[extractor_set],
                             quiet=quiet, lists=lists, workers=workers, engine=engine,
-                            scheduler=scheduler, progress=progress, rebuild=rebuild)
+                            scheduler=scheduler, progress=progress, rebuild=rebuild,
+                            replace=replace, doc_timeout=doc_timeout, doc_memory=doc_memory,
+                            limits=Limits(max_bytes=int(max_doc_mb * MB), max_chars=max_chars))
     except KeyboardInterrupt:  # (BatchInterrupted: finished documents are cached, it said so)
         sys.exit(130)
-    except PipelineError as err:  # e.g. another run holds --out
+    except (OutputBusy, PipelineError) as err:  # another run holds --out
         click.echo(f"error: {err.message}", err=True)
         sys.exit(2)
+    except (OutputError, NothingToWrite) as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(3)
     if not quiet:
         click.echo(summary.render(out_dir), err=True)
     sys.exit(1 if summary.errors else 0)

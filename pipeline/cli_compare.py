@@ -52,8 +52,12 @@ def _echo_font_warnings(caught: list) -> None:
                                        "with targets for the most regions).")
 @click.option("--region", help="Region of the line chart over years (default: the one with most data).")
 @click.option("--charts/--no-charts", default=True, show_default=True, help="Write PNG charts in OUT/charts/.")
+@click.option("--cascade", is_flag=True,
+              help="Also put, for one --metric and --year (default: the year spanning the most "
+                   "levels), the national, provincial and prefecture targets side by side with "
+                   "the ratio of each to its parent's (comparison_cascade, charts/cascade_*.png).")
 def compare(out_dirs: tuple[Path, ...], metric_opt: tuple[str, ...], by: str, out_dir: Path | None,
-            year: int | None, region: str | None, charts: bool) -> None:
+            year: int | None, region: str | None, charts: bool, cascade: bool = False) -> None:
     """Compare normalised metrics (GDP growth, new jobs, …) across regions and years.
 
     \b
@@ -62,13 +66,18 @@ def compare(out_dirs: tuple[Path, ...], metric_opt: tuple[str, ...], by: str, ou
       comparison_wide.csv/.parquet   region × year × metric: the year's target beside the result
                                      reported the next year (result_reported_year), gap, met
       comparison_pivot.csv/.parquet  region × year of target and result values per metric
-      comparison.xlsx                the three tables as sheets
+      comparison_cascade.csv/.parquet  with --cascade: national → provincial → prefecture
+                                     targets of one metric and year, ratio to the parent's
+      comparison.xlsx                the tables as sheets
       charts/*.png                   targets by region (bar), one region over the years (line)
     CSV files are UTF-8 with a byte-order mark (Excel on Chinese Windows opens them).
     """
     from .compare import compare as run, parse_by, write_outputs
 
     metrics = _metrics_option(metric_opt)
+    if cascade and (not metrics or len(metrics) != 1):
+        raise click.BadParameter("--cascade compares one metric: give exactly one --metric",
+                                 param_hint="--metric")
     try:
         keys = parse_by(by)
     except ValueError as err:
@@ -79,6 +88,15 @@ def compare(out_dirs: tuple[Path, ...], metric_opt: tuple[str, ...], by: str, ou
     except FileNotFoundError as err:
         raise click.ClickException(str(err))
     tables = {k: v for k, v in res.items() if not k.startswith("_")}
+    cascade_table = None
+    if cascade:
+        from .compare import cascade as levels, cascade_year
+
+        docs = res["_data"]["documents"]
+        c_year = year if year is not None else cascade_year(tables["wide"], docs, metrics[0])
+        if c_year is None:
+            raise click.ClickException(f"no {metrics[0]} target to compare across levels")
+        cascade_table = tables["cascade"] = levels(tables["wide"], docs, metrics[0], c_year)
     written = write_outputs(out_dir, tables)
     n_charts = 0
     if charts and not tables["wide"].empty:
@@ -86,13 +104,21 @@ def compare(out_dirs: tuple[Path, ...], metric_opt: tuple[str, ...], by: str, ou
 
         present = list(dict.fromkeys(tables["wide"]["metric"]))
         chart_metrics = metrics or [m for m in DEFAULT_CHART_METRICS if m in present]
-        for stale in list((out_dir / "charts").glob("bar_*.png")) + list((out_dir / "charts").glob("line_*.png")):
+        for stale in [p for pat in ("bar_*.png", "line_*.png", "cascade_*.png")
+                      for p in (out_dir / "charts").glob(pat)]:
             stale.unlink()  # charts of an earlier run, which this one may not redraw
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             for name, fig in default_charts(tables["wide"], chart_metrics, year, region):
                 save(fig, out_dir / "charts" / name)
                 n_charts += 1
+            if cascade_table is not None and not cascade_table.empty:
+                from .charts import cascade_chart
+
+                fig = cascade_chart(cascade_table)
+                if fig is not None:
+                    save(fig, out_dir / "charts" / f"cascade_{metrics[0]}_{int(cascade_table['year'].iloc[0])}.png")
+                    n_charts += 1
         _echo_font_warnings(caught)
     long, wide = tables["long"], tables["wide"]
     click.echo(f"metrics compared   : {long['metric'].nunique()}", err=True)
@@ -100,6 +126,11 @@ def compare(out_dirs: tuple[Path, ...], metric_opt: tuple[str, ...], by: str, ou
                f"{(long['status'] == 'achievement').sum()} achievements)", err=True)
     click.echo(f"region-years (wide): {len(wide)}  ({wide['target_value'].notna().sum()} with a target, "
                f"{wide['result_value'].notna().sum()} with a result)", err=True)
+    if cascade_table is not None:
+        by_level = cascade_table.groupby("level")["target_value"].count().to_dict()
+        click.echo(f"cascade            : {metrics[0]} {int(cascade_table['year'].iloc[0]) if len(cascade_table) else ''}"
+                   f"  {len(cascade_table)} regions, targets by level {by_level}, "
+                   f"{cascade_table['ratio_to_parent'].notna().sum()} with a parent's target", err=True)
     click.echo(f"charts             : {n_charts}", err=True)
     click.echo(f"written to         : {out_dir}  ({len(written)} table files)", err=True)
 
@@ -131,3 +162,45 @@ def report(out_dir: Path, html_path: Path, metric_opt: tuple[str, ...], title: s
             raise click.ClickException(str(err))
     _echo_font_warnings(caught)
     click.echo(f"report written to {path} ({path.stat().st_size // 1024} KB)", err=True)
+
+
+@main.command("metrics")
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="An `extract --out` folder: also count the targets and achievements of each metric.")
+@click.option("--all", "show_all", is_flag=True, help="With --data: list metrics without rows too.")
+def metrics_command(data_dir: Path | None, show_all: bool) -> None:
+    """List the metric lexicon: id, Chinese name, unit class, unit, better (higher/lower).
+
+    \b
+    With --data OUT_DIR, the rows of its targets table each metric names (n_rows; n_targets,
+    n_achievements), most frequent first, and the share of target and achievement rows named:
+      python -m pipeline metrics --data out/provinces
+    """
+    import pandas as pd
+
+    from .metrics import lexicon
+    from .tables import dataset_dir
+
+    lex = lexicon()
+    rows = [{"id": m.id, "name": m.zh, "en": m.en, "unit_class": m.unit_class, "unit": m.unit,
+             "better": m.better} for m in lex.metrics.values()]
+    table = pd.DataFrame(rows)
+    if data_dir is not None:
+        path = dataset_dir(data_dir) / "targets.parquet"
+        if not path.exists():
+            raise click.ClickException(f"{data_dir}: no targets.parquet — is it an `extract --out` folder?")
+        t = pd.read_parquet(path, columns=["metric", "status"])
+        counts = t.groupby(["metric", "status"]).size().unstack(fill_value=0)
+        for col in ("target", "achievement"):
+            table[f"n_{col}s"] = table["id"].map(counts[col] if col in counts else {}).fillna(0).astype(int)
+        table.insert(6, "n_rows", table["id"].map(t["metric"].value_counts()).fillna(0).astype(int))
+        table = table.sort_values(["n_rows", "id"], ascending=[False, True])
+        if not show_all:
+            table = table[table["n_rows"] > 0]
+        ta = t[t["status"].isin(["target", "achievement"])]
+        named = ta["metric"].isin(set(lex.metrics))
+        click.echo(f"lexicon {lex.version}: {len(lex.metrics)} metrics; {int(named.sum())} of {len(ta)} "
+                   f"target/achievement rows ({named.mean():.1%}) name one", err=True)
+    else:
+        click.echo(f"lexicon {lex.version}: {len(lex.metrics)} metrics", err=True)
+    click.echo(table.to_csv(sep="\t", index=False, lineterminator="\n"), nl=False)

@@ -4,7 +4,8 @@ Input: one or more folders written by ``extract`` (targets with ``metric``, docu
 and year). Output:
 
 * ``long``: one row per metric-matched quantity — a ``target`` (promised in the plan year) or an
-  ``achievement`` (a result reported in the review of past work) — with its period
+  ``achievement`` (a result reported in the review of past work), as the extract's status stage
+  decided it (``status`` = ``status_extracted``: compare never re-decides it) — with its period
   (``annual``, ``multi-year`` for 年均/累计/十四五…, ``sub-annual`` for 一季度/上半年…), the year it is
   about (``period_year``: the plan year for a target, the year before for an annual achievement,
   since a report given in year Y reviews year Y−1), and ``headline``: the one row per
@@ -22,20 +23,14 @@ from typing import Iterable, Optional, Sequence
 
 import pandas as pd
 
-from .metrics import annotate, lexicon
+from .metrics import WHOLE, annotate, lexicon, period_of, scope_of
 
-LONG_COLUMNS = ["region", "year", "period_year", "period", "status", "status_extracted", "headline", "metric", "metric_name",
+LONG_COLUMNS = ["region", "year", "period_year", "period", "scope", "status", "status_extracted", "headline", "metric", "metric_name",
                 "value", "value_max", "unit", "comparator", "raw", "value_std", "unit_std", "note",
                 "doc_id", "target_id", "commitment_id", "text", "source_dir"]
 SIDE = ["value", "value_max", "unit", "comparator", "raw", "doc_id", "target_id", "text"]
 BY_KEYS = ("region", "year")
 
-# A clause about more than one year, or about part of one.
-_MULTI_CLAUSE = re.compile(r"年均|累计|五年|每年|平均每年|三年|两年")
-_MULTI_SENTENCE = re.compile(r"过去五年|五年来|五年间|五年累计|十[一二三四五六]五(?:时期|期间|以来|规划)|"
-                             r"(?:到|至)20\d\d年|20\d\d[-—至到]20\d\d年")
-_ANNUAL_SENTENCE = re.compile(r"今年|本年|明年|去年|全年|开局之年|预期目标|主要目标是|主要目标为|预期指标")
-_SUB_ANNUAL = re.compile(r"[一二三四]季度|上半年|下半年|前三季度|\d+[-—至到]\d+月|一至[二三四五六七八九十]+月|\d+月份")
 # Where a government work report states this year's targets.
 _TARGET_SENTENCE = re.compile(r"预期目标|预期指标|主要目标是|主要目标为|目标建议|增长目标|目标设定|目标定在|目标为|"
                               r"主要目标：|目标是：|主要指标是|主要指标为")
@@ -43,7 +38,6 @@ _TARGET_SENTENCE = re.compile(r"预期目标|预期指标|主要目标是|主要
 _STATED_TARGET = re.compile(r"(?:目标|指标)[^。；;]{0,30}[：:]|(?:目标|指标)(?:建议)?(?:是|为)|目标建议|目标设定|目标定在|今年")
 # A review of past results, where a quantity labelled 'target' is most likely a result.
 _REVIEW_SENTENCE = re.compile(r"去年|上年|过去一年|过去五年|初步核算|圆满完成|胜利完成|预计全年")
-_CLAUSE_SEP = "，,；;。：:\n"
 _MASS_TO_TON = {"吨": 1.0, "斤": 0.0005, "公斤": 0.001, "千克": 0.001}
 _RANGE_HEAD = re.compile(r"(\d+(?:\.\d+)?)%?\s*[－]\s*$")
 
@@ -76,35 +70,11 @@ def load(out_dirs: Sequence[Path]) -> dict[str, pd.DataFrame]:
             "errors": pd.concat(errors, ignore_index=True), "sections": pd.concat(sections, ignore_index=True)}
 
 
-def _clause(text: str, a: int, b: int) -> str:
-    """The clause holding text[a:b]: back to the previous clause boundary, through the quantity."""
-    left = text[:max(a, 0)]
-    cut = max(left.rfind(ch) for ch in _CLAUSE_SEP)
-    return text[cut + 1:b]
-
-
-_MULTI_SECTION = re.compile(r"五年|十[一二三四五六]五")
-_ANNUAL_MARK = re.compile(r"20\d\d年|去年|全年|今年|过去一年|一年来|本年")
-
-
 def _period(text: str, a: int, b: int, year: Optional[int], deadline: Optional[str],
             section_path: str = "", in_review: bool = False, unit_class: str = "") -> str:
-    clause = _clause(text, a, b)
-    if _SUB_ANNUAL.search(clause) or _SUB_ANNUAL.search(text[:max(a, 0)][-12:]):
-        return "sub-annual"
-    if _MULTI_CLAUSE.search(clause) or re.search(r"(?<![\d.])[2-9]年(?:来|间|累计|共)?", clause):
-        return "multi-year"
-    parts = section_path.split(" > ") if section_path else []
-    if in_review and unit_class not in ("rate", "pp") and parts and _MULTI_SECTION.search(parts[0]) \
-            and not any(_TITLE_YEAR.search(p) or "一年" in p for p in parts) and not _ANNUAL_MARK.search(text):
-        # a total in '过去五年工作回顾' without a word for one year is most likely the five
-        # years' total ('城镇新增就业690万人'); growth rates there say 年均 when they mean it
-        return "multi-year"
-    if _MULTI_SENTENCE.search(text) and not _ANNUAL_SENTENCE.search(text):
-        return "multi-year"
-    if deadline and year and str(deadline)[:4].isdigit() and int(str(deadline)[:4]) > year:
-        return "multi-year"
-    return "annual"
+    """The period of a quantity of an older extract, whose targets lack the ``period`` column
+    (the ``metrics`` component's reading, pipeline/metrics.py ``period_of``)."""
+    return period_of(text, a, b, year, deadline, section_path, in_review, unit_class)
 
 
 def long_table(data: dict[str, pd.DataFrame], metrics: Optional[Iterable[str]] = None) -> pd.DataFrame:
@@ -130,10 +100,12 @@ def long_table(data: dict[str, pd.DataFrame], metrics: Optional[Iterable[str]] =
         text, start = r["text"] or "", int(r["start"] or 0)
         a, b = int(r["raw_start"]) - start, int(r["raw_end"]) - start
         year = int(r["year"]) if pd.notna(r["year"]) else None
-        period = _period(text, a, b, year, r.get("deadline_date"),
-                         paths.get((r["source_dir"], r["doc_id"], r.get("section_id")), ""),
-                         (r["source_dir"], r["doc_id"], r.get("section_id")) in reviewed,
-                         lex.metrics[r["metric"]].unit_class if r["metric"] in lex.metrics else "")
+        period = r.get("period") if isinstance(r.get("period"), str) else _period(
+            text, a, b, year, r.get("deadline_date"),
+            paths.get((r["source_dir"], r["doc_id"], r.get("section_id")), ""),
+            (r["source_dir"], r["doc_id"], r.get("section_id")) in reviewed,
+            lex.metrics[r["metric"]].unit_class if r["metric"] in lex.metrics else "")
+        scope = r.get("scope") if isinstance(r.get("scope"), str) else scope_of(text, a, r["metric"])
         status = r["status"]
         value, value_max, comparator, note = r["value"], r["value_max"], r["comparator"], ""
         head = _RANGE_HEAD.search(text[:max(a, 0)])
@@ -148,8 +120,8 @@ def long_table(data: dict[str, pd.DataFrame], metrics: Optional[Iterable[str]] =
             value_std = value * _MASS_TO_TON[r["unit"]] if pd.notna(value) else value
             unit_std = "吨"
         rows.append(dict(
-            region=r["region"], year=year, period_year=year, period=period, status=status,
-            status_extracted=status, _clause=_clause(text, a, b),
+            region=r["region"], year=year, period_year=year, period=period, scope=scope, status=status,
+            status_extracted=status,
             headline=False, metric=metric, metric_name=r["metric_name"], value=value, value_max=value_max,
             unit=r["unit"], comparator=comparator, raw=r["raw"], value_std=value_std, unit_std=unit_std,
             note=note, doc_id=r["doc_id"], target_id=r["target_id"], commitment_id=r["commitment_id"],
@@ -157,12 +129,9 @@ def long_table(data: dict[str, pd.DataFrame], metrics: Optional[Iterable[str]] =
             _target_sentence=bool(_TARGET_SENTENCE.search(text)),
             _review_sentence=bool(_REVIEW_SENTENCE.search(text)),
             _stated_target=bool(_STATED_TARGET.search(text[:max(a, 0)])),
-            _future=_about_future(text[:max(a, 0)], year, r.get("deadline_date")),
-            _review=(r["source_dir"], r["doc_id"], r.get("section_id")) in reviewed,
             _review_year=reviewed.get((r["source_dir"], r["doc_id"], r.get("section_id"))),
             _plan_year=planned.get((r["source_dir"], r["doc_id"]))))
-    out = pd.DataFrame(rows)
-    _correct_review_results(out)
+    out = pd.DataFrame(rows)  # status is the extract's own (the status stage): never re-decided here
     out["period_year"] = out["period_year"].astype("Float64")
     last_year = (out["status"] == "achievement") & (out["period"] == "annual") & out["year"].notna()
     if last_year.any():
@@ -178,18 +147,6 @@ def long_table(data: dict[str, pd.DataFrame], metrics: Optional[Iterable[str]] =
     out["headline"] = _headlines(out)
     out = out.sort_values(["metric", "region", "period_year", "status", "_pos"], kind="stable")
     return out[LONG_COLUMNS].reset_index(drop=True).astype({"year": "Int64", "period_year": "Int64"})
-
-
-_BY_YEAR = re.compile(r"(?:到|至|在)(20\d\d)年")
-
-
-def _about_future(prefix: str, year: Optional[int], deadline: Optional[str]) -> bool:
-    """'到2025年，…' or a deadline after the plan year: a target for later, not a past result."""
-    if year is None:
-        return False
-    if isinstance(deadline, str) and deadline[:4].isdigit() and int(deadline[:4]) > year:
-        return True
-    return any(int(y) >= year for y in _BY_YEAR.findall(prefix))
 
 
 _PLAN_TITLE = re.compile(r"安排|目标|任务|重点工作|建议|打算|总体要求|部署|思路")
@@ -245,42 +202,16 @@ def review_sections(sections: pd.DataFrame, documents: pd.DataFrame) -> dict[tup
     return out
 
 
-_ESTIMATE = re.compile(r"预计|初步核算|实现|完成")
-
-
-def _correct_review_results(df: pd.DataFrame) -> None:
-    """A government work report reviews last year before it states this year's targets
-    (主要预期目标是：…). A quantity the extractor called a target in a review section (see
-    ``review_sections``) is a result unless its sentence lists targets. Likewise, a quantity the extractor called a target that comes before that statement,
-    is stated exactly (or as an estimate, 预计/初步核算) and is not itself called a target is a
-    result of last year: its status becomes 'achievement' (status_extracted keeps the original),
-    so that targets and achievements are never mixed in the comparison."""
-    note = "status corrected: a result stated in the review, before this year's targets"
-    in_review = ((df["status"] == "target") & df["_review"] & ~df["_stated_target"] & ~df["_future"]
-                 & ~df["_clause"].str.contains("目标"))
-    df.loc[in_review, "status"] = "achievement"
-    df.loc[in_review, "note"] = (df.loc[in_review, "note"] + "; ").str.lstrip("; ") + note
-    stated = df[(df["status"] == "target") & df["_target_sentence"] & (df["comparator"] != "=")
-                & (df["period"] == "annual")]
-    split = stated.groupby(["source_dir", "doc_id"])["_pos"].min()
-    for (src, doc), pos in split.items():
-        m = ((df["source_dir"] == src) & (df["doc_id"] == doc) & (df["status"] == "target")
-             & (df["_pos"] < pos) & ~df["_clause"].str.contains("目标") & ~df["_stated_target"] & ~df["_future"]
-             & ((df["comparator"] == "=") | df["_clause"].str.contains(_ESTIMATE)))
-        if m.any():
-            df.loc[m, "status"] = "achievement"
-            df.loc[m, "note"] = (df.loc[m, "note"] + "; ").str.lstrip("; ") + note
-
-
 def _headlines(df: pd.DataFrame) -> pd.Series:
-    """The row that speaks for each region × period_year × metric × status.
+    """The row that speaks for each region × period_year × metric × status: always a figure
+    of the whole region (``scope`` 'whole', never a 新区's or a 开发区's) for the full year.
 
     Targets: annual, in a sentence stating this year's targets (主要预期目标…) if there is one,
     never one in a review sentence (去年…, 初步核算…) that does not name targets,
     then a hedged comparator (左右/以上/range) over a bare '=' (often a result mislabelled),
     then the first in the document. Achievements: annual, the first in the document."""
     flag = pd.Series(False, index=df.index)
-    annual = df[(df["period"] == "annual") & df["period_year"].notna()]
+    annual = df[(df["period"] == "annual") & (df["scope"] == WHOLE) & df["period_year"].notna()]
     for _, g in annual.groupby(["source_dir", "doc_id", "metric", "status"], sort=False):
         if g["status"].iloc[0] == "target":
             # never a 'target' in a review sentence without a word for targets: a mislabelled result
@@ -343,6 +274,170 @@ def wide_table(long: pd.DataFrame) -> pd.DataFrame:
     return out.astype({"year": "Int64", "result_reported_year": "Int64", "met": "boolean",
                        "target_value": "float64", "target_value_max": "float64",
                        "result_value": "float64", "result_value_max": "float64", "gap": "float64"})
+
+
+def report_years(data: dict[str, pd.DataFrame]) -> dict[tuple[str, int], tuple[str, str]]:
+    """(region, plan year) → (source_dir, doc_id) of the report that sets that year's targets
+    (the later doc_id when two do, as for the headlines)."""
+    docs = data["documents"]
+    planned = plan_years(data.get("sections", pd.DataFrame()), docs)
+    out: dict[tuple[str, int], tuple[str, str]] = {}
+    for r in docs.sort_values("doc_id", kind="stable").itertuples():
+        year = planned.get((r.source_dir, r.doc_id), r.year)
+        if year is None or pd.isna(year):
+            continue
+        region = r.region if isinstance(r.region, str) and r.region else "全国"
+        out[(region, int(year))] = (r.source_dir, r.doc_id)
+    return out
+
+
+# A metric is among the main targets researchers expect a report to state when this share of
+# the lists of main targets read names it: only those get a row for a report that omits them.
+MAIN_TARGET_SHARE = 0.2
+
+
+def add_target_status(wide: pd.DataFrame, data: dict[str, pd.DataFrame],
+                      metrics: Optional[Iterable[str]] = None) -> pd.DataFrame:
+    """``wide`` with ``target_status`` (stated / qualitative / not_set / not_found, see
+    pipeline/existence.py) and a row for each report × metric it has no row for: the metrics
+    asked for, or else those the lists of main targets of at least MAIN_TARGET_SHARE of the
+    reports name. A qualitative target's wording, or the words saying none is set, go in
+    ``target_raw``; the list of main targets in ``target_text``."""
+    from collections import Counter
+
+    from .existence import document_text, read_list, status_of
+
+    reports = report_years(data)
+    lists = {}
+    for key, (src, doc) in reports.items():
+        text = document_text(src, doc)
+        lists[key] = read_list(text) if text else None
+    if metrics:
+        universe = list(dict.fromkeys(metrics))
+    else:
+        named = Counter(m for tl in lists.values() if tl is not None for m in tl.named)
+        n_lists = sum(1 for tl in lists.values() if tl is not None)
+        universe = sorted(m for m, n in named.items() if n_lists and n / n_lists >= MAIN_TARGET_SHARE
+                          and not m.startswith("cluster:"))
+    names = {m: lexicon().name(m) for m in universe}
+    out = wide.copy()
+    status, raws, texts, docs = [], [], [], []
+    for r in out.itertuples():
+        key = (r.region, int(r.year)) if pd.notna(r.year) else None
+        tl = lists.get(key) if key else None
+        st, words = status_of(tl, r.metric, pd.notna(r.target_value) or isinstance(r.target_raw, str))
+        if key not in reports:
+            st = "stated" if st == "stated" else "not_found"  # no report of that region-year was read
+        status.append(st)
+        raws.append(words if st in ("qualitative", "not_set") else r.target_raw)
+        texts.append(tl.text if st in ("qualitative", "not_set") and tl is not None else r.target_text)
+        docs.append(reports[key][1] if st in ("qualitative", "not_set") and key in reports else r.target_doc_id)
+    out["target_status"] = status
+    if len(out):
+        displaced = (out["target_status"] == "not_set") & out["target_value"].notna()
+        # the report says it sets none: a number read for it is not its target
+        for col in [c for c in out.columns if c.startswith("target_") and c not in ("target_status",)] + ["gap"]:
+            out.loc[displaced, col] = None
+        out["met"] = out["met"].mask(displaced)
+        out["target_raw"], out["target_text"], out["target_doc_id"] = raws, texts, docs
+    have = set(zip(out["region"], out["year"].astype("Int64"), out["metric"])) if len(out) else set()
+    extra = []
+    for (region, year), (src, doc) in reports.items():
+        tl = lists.get((region, year))
+        for m in universe:
+            if (region, year, m) in have:
+                continue
+            st, words = status_of(tl, m, False)
+            extra.append({"region": region, "year": year, "metric": m, "metric_name": names.get(m),
+                          "target_raw": words, "target_doc_id": doc,
+                          "target_text": tl.text if tl is not None and st != "not_found" else None,
+                          "target_status": st})
+    if extra:
+        out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
+    cols = list(wide.columns) + ["target_status"]
+    out = out.reindex(columns=cols)
+    out = out.sort_values(["metric", "region", "year"], kind="stable").reset_index(drop=True)
+    return out.astype({"year": "Int64", "result_reported_year": "Int64", "met": "boolean",
+                       "target_value": "float64", "target_value_max": "float64",
+                       "result_value": "float64", "result_value_max": "float64", "gap": "float64"})
+
+
+LEVELS = ("national", "province", "prefecture", "county")
+CASCADE_COLUMNS = ["year", "metric", "metric_name", "level", "region", "region_name", "region_code",
+                   "parent_region", "parent_code", "target_status", "target_value", "target_value_max",
+                   "target_unit", "target_comparator", "target_raw", "parent_target_value",
+                   "parent_target_raw", "ratio_to_parent", "gap_to_parent", "target_doc_id"]
+
+
+def _parent_code(code: str, level: str, known: set[str]) -> Optional[str]:
+    """The administrative parent of a 6-digit code: a county's prefecture (when read, else its
+    province), a prefecture's province, a province's nation ('100000'); None for the nation."""
+    from .metadata import NATIONAL_CODE
+
+    if level == "national" or not isinstance(code, str) or len(code) != 6:
+        return None
+    if level == "province":
+        return NATIONAL_CODE
+    if level == "county" and code[:4] + "00" in known:
+        return code[:4] + "00"
+    return code[:2] + "0000"
+
+
+def cascade(wide: pd.DataFrame, documents: pd.DataFrame, metric: str, year: int) -> pd.DataFrame:
+    """For one metric and year, the targets of every level side by side — the nation, its
+    provinces, their prefectures (and counties) — each with its parent's target (the parent
+    from ``region_code``: a city → its province → the nation), the ratio of the two
+    (``ratio_to_parent``: a province aiming at 6% under a national 5% has 1.2) and their
+    difference (``gap_to_parent``, in the metric's unit: percentage points for a growth rate).
+    A range counts by its lower bound, as in the pivot. Ordered nation first, then each
+    province followed by its cities."""
+    keys = documents[["region", "region_code", "region_level", "region_name"]].copy()
+    keys["region"] = keys["region"].fillna("").replace("", "全国")
+    keys = keys.dropna(subset=["region_code"]).drop_duplicates("region", keep="last").set_index("region")
+    g = wide[(wide["metric"] == metric) & (wide["year"] == year)]
+    g = g[g["region"].isin(keys.index)]
+    if g.empty:
+        return pd.DataFrame(columns=CASCADE_COLUMNS)
+    by_code = {keys.loc[r, "region_code"]: row for r, row in g.set_index("region").iterrows()}
+    known = set(by_code)
+    names = {keys.loc[r, "region_code"]: r for r in g["region"]}
+    rows = []
+    for region, r in g.set_index("region").iterrows():
+        code, level = keys.loc[region, "region_code"], keys.loc[region, "region_level"]
+        parent = _parent_code(code, level, known)
+        p = by_code.get(parent) if parent else None
+        t_val = r["target_value"] if r["target_status"] == "stated" else float("nan")
+        p_val = p["target_value"] if p is not None and p["target_status"] == "stated" else float("nan")
+        rows.append({"year": year, "metric": metric, "metric_name": r["metric_name"], "level": level,
+                     "region": region, "region_name": keys.loc[region, "region_name"], "region_code": code,
+                     "parent_region": names.get(parent), "parent_code": parent,
+                     "target_status": r["target_status"], "target_value": t_val,
+                     "target_value_max": r["target_value_max"], "target_unit": r["target_unit"],
+                     "target_comparator": r["target_comparator"], "target_raw": r["target_raw"],
+                     "parent_target_value": p_val, "parent_target_raw": p["target_raw"] if p is not None else None,
+                     "ratio_to_parent": t_val / p_val if pd.notna(t_val) and pd.notna(p_val) and p_val else float("nan"),
+                     "gap_to_parent": t_val - p_val if pd.notna(t_val) and pd.notna(p_val) else float("nan"),
+                     "target_doc_id": r["target_doc_id"]})
+    out = pd.DataFrame(rows, columns=CASCADE_COLUMNS)
+    rank = out["level"].map({lv: i for i, lv in enumerate(LEVELS)}).fillna(len(LEVELS))
+    branch = out["region_code"].str[:2].where(out["level"] != "national", "")
+    out = out.assign(_b=branch, _r=rank).sort_values(["_b", "_r", "region_code"], kind="stable")
+    return out.drop(columns=["_b", "_r"]).reset_index(drop=True).astype(
+        {"year": "Int64", "target_value": "float64", "target_value_max": "float64",
+         "parent_target_value": "float64", "ratio_to_parent": "float64", "gap_to_parent": "float64"})
+
+
+def cascade_year(wide: pd.DataFrame, documents: pd.DataFrame, metric: str) -> Optional[int]:
+    """The year whose targets span the most levels (then the most regions; the latest on ties)."""
+    levels = documents.assign(region=documents["region"].fillna("").replace("", "全国")) \
+        .drop_duplicates("region", keep="last").set_index("region")["region_level"]
+    g = wide[(wide["metric"] == metric) & (wide["target_status"] == "stated")].copy()
+    g["level"] = g["region"].map(levels)
+    g = g.dropna(subset=["level", "year"])
+    if g.empty:
+        return None
+    score = g.groupby("year").agg(n_levels=("level", "nunique"), n=("region", "size"))
+    return int(max(score.index, key=lambda y: (score.loc[y, "n_levels"], score.loc[y, "n"], y)))
 
 
 def parse_by(by: str) -> tuple[str, ...]:
@@ -436,5 +531,5 @@ def compare(out_dirs: Sequence[Path], metrics: Optional[Sequence[str]] = None,
     """Everything in memory: {'long', 'wide', 'pivot'} plus the loaded inputs under '_data'."""
     data = load(out_dirs)
     long = long_table(data, metrics)
-    wide = wide_table(long)
+    wide = add_target_status(wide_table(long), data, metrics)
     return {"long": long, "wide": wide, "pivot": pivot_table(wide, by), "_data": data}  # type: ignore[dict-item]

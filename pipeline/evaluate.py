@@ -12,7 +12,8 @@ The rules are those at the end of docs GOLD.md ("How a prediction is scored agai
 - deadlines / owners: distinct (section, date) / (section, name) pairs per document. A gold
   item's section is the `section_id` of a predicted commitment whose text contains its quote.
 - sections: number and level equal, one title contains the other; one-to-one.
-- documents: issuer (exact), region (one contains the other; gold null = not knowable), year.
+- documents: issuer (exact; gold null = the text names none, right when none is predicted),
+  region (one contains the other; gold null = not knowable), year.
 
 All text comparisons go through `_key`: the pipeline's `normalise` on both sides, NFKC,
 Chinese/ASCII punctuation folded, all whitespace removed.
@@ -31,6 +32,9 @@ from typing import Any, Callable
 import pandas as pd
 
 TABLES = ("documents", "sections", "commitments", "targets", "owners")
+# Read when present: outputs written before the table existed are scored from the columns
+# of `commitments` (`deadline_date`: one deadline per commitment).
+OPTIONAL_TABLES = ("deadlines",)
 
 _COLUMNS = {
     "documents": ["doc_id", "title", "issuer", "region", "year"],
@@ -40,6 +44,7 @@ _COLUMNS = {
     "targets": ["doc_id", "target_id", "commitment_id", "raw", "value", "value_max", "unit",
                 "comparator", "entity", "action", "text", "start", "end", "status"],
     "owners": ["doc_id", "commitment_id", "name", "role", "source"],
+    "deadlines": ["doc_id", "deadline_id", "commitment_id", "raw", "date", "section_id"],
 }
 
 # Units counted as one.
@@ -66,12 +71,14 @@ def load_predictions(pred_dir: Path) -> dict[str, pd.DataFrame]:
     """
     pred_dir = Path(pred_dir)
     out: dict[str, pd.DataFrame] = {}
-    for table in TABLES:
+    for table in TABLES + OPTIONAL_TABLES:
         pq, csv = pred_dir / f"{table}.parquet", pred_dir / f"{table}.csv"
         if pq.exists():
             df = pd.read_parquet(pq)
         elif csv.exists():
             df = pd.read_csv(csv, encoding="utf-8-sig", dtype=str, keep_default_na=True)
+        elif table in OPTIONAL_TABLES:
+            continue
         else:
             df = pd.DataFrame(columns=_COLUMNS[table])
         for col in _COLUMNS[table]:
@@ -81,12 +88,32 @@ def load_predictions(pred_dir: Path) -> dict[str, pd.DataFrame]:
     return out
 
 
+class _Simplified(dict):
+    """Character map traditional → simplified (OpenCC t2s, one character at a time, so lengths
+    never change): gold quotes the raw text, which may be traditional, while the pipeline's
+    cleaned text is simplified. Filled lazily, one entry per character seen."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        try:
+            from pipeline.ingest import _t2s  # type: ignore
+
+            out = _t2s().convert(ch) if ord(ch) > 0x2E80 else ch
+        except Exception:  # pragma: no cover - OpenCC missing: compare as written
+            out = ch
+        self[code] = out if len(out) == 1 else ch
+        return self[code]
+
+
+_SIMPLIFIED = _Simplified()
+
+
 def _default_normalise() -> Callable[[str], str]:
     try:
         from pipeline.clean import normalise_chars  # type: ignore
-        return normalise_chars
     except Exception:  # pragma: no cover - depends on the rest of the package
-        return lambda s: unicodedata.normalize("NFKC", s)
+        return lambda s: unicodedata.normalize("NFKC", s).translate(_SIMPLIFIED)
+    return lambda s: normalise_chars(s).translate(_SIMPLIFIED)
 
 
 # --------------------------------------------------------------------------------------------
@@ -469,11 +496,24 @@ def _score_document(gold: dict, preds: dict[str, pd.DataFrame], tx: _Text,
     errors["achievements_as_targets"] = [{**_pred_target_item(p), "gold_quote": g["quote"]}
                                          for g, p in aat_pairs]
 
-    # ---- deadlines
-    pred_dl: dict[tuple, list[str]] = {}
-    for c in commitments:
-        if c["deadline_date"]:
-            pred_dl.setdefault((c["section_id"], c["deadline_date"]), []).append(c)
+    # ---- deadlines: every row of the `deadlines` table (several per commitment), else the one
+    # of each commitment
+    pred_dl: dict[tuple, list[dict]] = {}
+    if "deadlines" in preds:
+        cid_text = {c["commitment_id"]: c for c in commitments}
+        for r in _doc_frame(preds["deadlines"], doc_id).to_dict("records"):
+            date, c = _date(r.get("date")), cid_text.get(_id(r.get("commitment_id")))
+            if not date:
+                continue
+            section = _id(r.get("section_id"))
+            if section is None and c is not None:
+                section = c["section_id"]
+            pred_dl.setdefault((section, date), []).append(
+                {"deadline_raw": _str(r.get("raw")), "text": c["text"] if c else None})
+    else:
+        for c in commitments:
+            if c["deadline_date"]:
+                pred_dl.setdefault((c["section_id"], c["deadline_date"]), []).append(c)
     dl, dl_fn, dl_fp = _score_pairs(gold.get("deadlines", []), lambda g: _date(g.get("date")),
                                     commitments, pred_dl, tx)
     counts["deadlines"] = (dl["tp"], dl["fp"], dl["fn"])
@@ -535,8 +575,10 @@ def _score_document(gold: dict, preds: dict[str, pd.DataFrame], tx: _Text,
     p_issuer, p_region, p_year = _str(drow.get("issuer")), _str(drow.get("region")), _int(drow.get("year"))
     g_issuer, g_region, g_year = gold.get("issuer"), gold.get("region"), gold.get("year")
     meta = {
+        # gold null = the text names no issuer: right only when none is predicted either
         "issuer": {"predicted": p_issuer, "gold": g_issuer,
-                   "correct": bool(tx.key(p_issuer)) and tx.key(p_issuer) == tx.key(g_issuer)},
+                   "correct": (not tx.key(p_issuer)) if _missing(g_issuer) or not tx.key(g_issuer)
+                   else tx.key(p_issuer) == tx.key(g_issuer)},
         "region": {"predicted": p_region, "gold": g_region,
                    "correct": None if _missing(g_region) else tx.overlap(p_region, g_region)},
         "year": {"predicted": p_year, "gold": g_year,

@@ -48,6 +48,41 @@ def _err(message: str) -> PipelineError:
     return PipelineError(stage=STAGE, message=message)
 
 
+LIMIT_STAGE = "limit"
+MB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on one document, so that a hostile or accidental file (a zip bomb disguised as
+    .docx, a 50 MB one-line text) becomes an ``errors`` row naming the cap instead of taking
+    the machine's memory. The defaults are far above real policy documents (the longest of 249
+    has ~80,000 characters). Time and memory are capped by the batch (``--doc-timeout``,
+    ``--doc-memory``), which can stop a worker."""
+
+    max_bytes: int = 64 * MB  # --max-doc-mb: the file, and its content once unzipped (.docx)
+    max_chars: int = 1_000_000  # --max-chars: characters of text
+    memory_mb: int = 0  # --doc-memory, as the batch enforces it (0: none): named in messages
+
+
+def limit_error(what: str, option: str) -> PipelineError:
+    """The errors row of a cap: which limit, and how to raise it."""
+    return PipelineError(LIMIT_STAGE, f"{what}; skipped (raise the limit with {option} if this "
+                                      "is a real document)")
+
+
+def _check_bytes(path: Path, size: int, limits: Limits, what: str = "") -> None:
+    if size > limits.max_bytes:
+        raise limit_error(f"{path} is {size / MB:.1f} MB{what}, over the limit of "
+                          f"{limits.max_bytes / MB:g} MB per document", "--max-doc-mb MB")
+
+
+def _check_chars(path: Path, n: int, limits: Limits, what: str = "characters of text") -> None:
+    if n > limits.max_chars:
+        raise limit_error(f"{path} has {n:,} {what}, over the limit of {limits.max_chars:,} "
+                          "per document", "--max-chars N")
+
+
 @dataclass
 class _Extracted:
     text: str
@@ -82,14 +117,19 @@ def _looks_binary(text: str) -> bool:
 
 
 def _decode_text(data: bytes, path: Path) -> tuple[str, str, list[str]]:
-    """Decode bytes of a text file: strict UTF-8 (fast path), a UTF-16/32 BOM, else the best
-    guess of charset-normalizer. Returns (text, encoding, warnings)."""
+    """Decode bytes of a text file: strict UTF-8 (fast path), a UTF-16/32 BOM, lines mixing
+    UTF-8 and GB18030, else the best guess of charset-normalizer. Before calling a file binary
+    it tries harder: a UTF-8 BOM that lies is dropped, a stray NUL byte or two removed; each
+    repair is a warning. Returns (text, encoding, warnings)."""
     binary = _err(f"{path} looks like a binary file, not text; check that it is the right file")
     if data.startswith(_UTF8_BOM):
+        body = data[len(_UTF8_BOM):]
         try:
-            return data[len(_UTF8_BOM):].decode("utf_8"), "utf_8", []
-        except UnicodeDecodeError:
-            pass  # a lying BOM: let detection decide
+            return body.decode("utf_8"), "utf_8", []
+        except UnicodeDecodeError:  # a lying BOM (an editor added it to GBK text): decide without it
+            text, codec, warnings = _decode_text(body, path)
+            return text, codec, [f"a UTF-8 byte-order mark on text that is not UTF-8 was ignored; "
+                                 f"decoded as {codec}", *warnings]
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -99,12 +139,60 @@ def _decode_text(data: bytes, path: Path) -> tuple[str, str, list[str]]:
             if _looks_binary(text):
                 raise binary
             return text, codec, []
+    repairs: list[str] = []
+    if b"\x00" in data:
+        stripped = data.replace(b"\x00", b"")
+        n_nul = len(data) - len(stripped)
+        if n_nul <= max(2, len(data) // 1000):  # a stray NUL, not UTF-16's one per ASCII char
+            data = stripped
+            repairs.append(f"removed {n_nul} NUL byte(s), which text cannot hold (a damaged or "
+                           "concatenated file?)")
     if b"\x00" not in data:
         try:
-            return data.decode("utf_8"), "utf_8", []
+            return data.decode("utf_8"), "utf_8", repairs
         except UnicodeDecodeError:
             pass
-    return _decode_detected(data, binary)
+        mixed = _decode_mixed_lines(data)
+        if mixed is not None:
+            text, n_utf8, n_gb = mixed
+            return text, "utf_8+gb18030", [*repairs, f"mixed encodings: decoded line by line, {n_utf8} "
+                                             f"line(s) as UTF-8 and {n_gb} as GB18030"]
+    text, codec, warnings = _decode_detected(data, binary)
+    return text, codec, [*repairs, *warnings]
+
+
+def _decode_mixed_lines(data: bytes) -> Optional[tuple[str, int, int]]:
+    """(text, UTF-8 lines, GB18030 lines) when the lines of ``data`` are each valid in one of
+    the two and both occur (files concatenated from sources saved on different systems);
+    None otherwise. A UTF-8 reading counts only when it gives Chinese: GBK bytes that happen
+    to be valid UTF-8 give Latin/Cyrillic letters, not CJK."""
+    out: list[str] = []
+    n_utf8 = n_gb = 0
+    for line in data.split(b"\n"):
+        if line.isascii():
+            out.append(line.decode("ascii"))
+            continue
+        try:
+            decoded = line.decode("utf_8")
+        except UnicodeDecodeError:
+            decoded = None
+        if decoded is not None and _mostly_cjk(decoded):
+            out.append(decoded)
+            n_utf8 += 1
+            continue
+        try:
+            out.append(line.decode("gb18030"))
+        except UnicodeDecodeError:
+            return None
+        n_gb += 1
+    if not (n_utf8 and n_gb):
+        return None
+    return "\n".join(out), n_utf8, n_gb
+
+
+def _mostly_cjk(text: str) -> bool:
+    non_ascii = sum(1 for c in text if ord(c) > 127)
+    return non_ascii > 0 and len(_CJK_RE.findall(text)) >= 0.5 * non_ascii
 
 
 def _decode_detected(data: bytes, binary: PipelineError) -> tuple[str, str, list[str]]:
@@ -128,9 +216,10 @@ def _decode_detected(data: bytes, binary: PipelineError) -> tuple[str, str, list
     return text, codec, warnings
 
 
-def _read_text(data: bytes, path: Path) -> _Extracted:
+def _read_text(data: bytes, path: Path, limits: Limits = Limits()) -> _Extracted:
     """.txt / .md: the text as written, only decoded."""
     text, encoding, warnings = _decode_text(data, path)
+    _check_chars(path, len(text), limits)
     fmt = "md" if path.suffix.lower() == ".md" else "txt"
     return _Extracted(text, fmt, encoding, warnings)
 
@@ -156,6 +245,7 @@ _BLOCK_TAGS = {
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 _TITLE_SPLIT_RE = re.compile(r"\s*(?:_|\||｜| - | — |——|--)\s*")
 _INLINE_WS_RE = re.compile("[ \\t\\n\\r\\f\\v\u00a0\u200b\ufeff]+")
+_TAG_RE = re.compile(r"<[^<>]*>")  # (no '<' inside: a stray '<' cannot make it rescan the page)
 
 
 def _decode_html(data: bytes, path: Path) -> tuple[str, str, list[str]]:
@@ -187,16 +277,33 @@ def _decode_html(data: bytes, path: Path) -> tuple[str, str, list[str]]:
         return text, detected, [note, *warnings]
 
 
-def _cjk_stats(el) -> tuple[int, int]:
-    """(CJK chars in el, CJK chars inside its links): content has much text and few links."""
-    total = len(_CJK_RE.findall(el.get_text()))
-    in_links = sum(len(_CJK_RE.findall(a.get_text())) for a in el.find_all("a"))
-    return total, in_links
+def _cjk_counts(root) -> dict[int, int]:
+    """id(tag) -> CJK characters of its text outside links, for every tag under ``root``
+    (and ``root``), in one pass from the leaves up: the text of a page nested 100,000 levels
+    deep is counted once, not once per level. Strings count as ``get_text()`` counts them
+    (NavigableString and CData: no comments, scripts or styles); link text is the text of
+    every <a> inside a tag (not the tag itself)."""
+    from bs4 import CData, NavigableString, Tag
 
-
-def _content_cjk(el) -> int:
-    total, in_links = _cjk_stats(el)
-    return total - in_links
+    text_types = (NavigableString, CData)
+    total: dict[int, int] = {}
+    linked: dict[int, int] = {}
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in node.contents if isinstance(c, Tag))
+            continue
+        t = in_links = 0
+        for child in node.contents:
+            if isinstance(child, Tag):
+                t += total[id(child)]
+                in_links += linked[id(child)] + (total[id(child)] if child.name == "a" else 0)
+            elif type(child) in text_types:
+                t += len(_CJK_RE.findall(child))
+        total[id(node)], linked[id(node)] = t, in_links
+    return {k: total[k] - linked[k] for k in total}
 
 
 def _page_title(soup) -> Optional[str]:
@@ -220,17 +327,20 @@ def _drop_noise(root, page_cjk: int) -> None:
     for el in root.find_all(_DROP_TAGS):
         if not el.decomposed:
             el.decompose()
+    content = _cjk_counts(root)  # nothing inside an element is removed before it is judged
     for el in root.find_all(lambda t: t.has_attr("id") or t.has_attr("class")):
         if el.decomposed or el.name in ("html", "body"):
             continue
         attrs = " ".join([el.get("id") or "", *(el.get("class") or [])]).lower()
-        if _NOISE_ATTR_RE.search(attrs) and _content_cjk(el) <= 0.5 * page_cjk:
+        if _NOISE_ATTR_RE.search(attrs) and content[id(el)] <= 0.5 * page_cjk:
             el.decompose()
 
 
-def _find_container(root, page_cjk: int):
+def _find_container(root, page_cjk: int, content: Optional[dict[int, int]] = None):
     """The element holding the article: a known container if it has a good share of the
-    text, else the deepest element that still holds >= 75% of the non-link CJK text."""
+    text, else the deepest element that still holds >= 75% of the non-link CJK text.
+    ``content``: ``_cjk_counts(root)`` (computed here when not given)."""
+    content = _cjk_counts(root) if content is None else content
     for kind, value in _CONTAINERS:
         if kind == "tag":
             found = root.find_all(value)
@@ -238,7 +348,7 @@ def _find_container(root, page_cjk: int):
             found = root.find_all(id=value)
         else:
             found = root.find_all(class_=value)
-        scored = [(_content_cjk(el), el) for el in found]
+        scored = [(content[id(el)], el) for el in found]
         if scored:
             score, el = max(scored, key=lambda s: s[0])
             if score >= 20 and score >= 0.3 * page_cjk:
@@ -246,7 +356,7 @@ def _find_container(root, page_cjk: int):
     node = root.body or root
     while page_cjk:
         children = node.find_all(True, recursive=False)
-        best = next((c for c in children if _content_cjk(c) >= 0.75 * page_cjk), None)
+        best = next((c for c in children if content[id(c)] >= 0.75 * page_cjk), None)
         if best is None:
             break
         node = best
@@ -292,17 +402,21 @@ def _starts_with(lines: list[str], title: str) -> bool:
     return re.sub(r"\s+", "", title) in head
 
 
-def _read_html(data: bytes, path: Path) -> _Extracted:
+def _read_html(data: bytes, path: Path, limits: Limits = Limits()) -> _Extracted:
     """.html / .htm: the main content block as one line per block element."""
     from bs4 import BeautifulSoup
 
     text, encoding, warnings = _decode_html(data, path)
+    if len(text) > limits.max_chars:  # tags aside, is there more text than the cap allows?
+        _check_chars(path, len(text) - sum(map(len, _TAG_RE.findall(text))), limits,
+                     "characters of text outside tags")
     soup = BeautifulSoup(text, "lxml")
     title = _page_title(soup)
-    page_cjk = _content_cjk(soup)
+    page_cjk = _cjk_counts(soup)[id(soup)]
     _drop_noise(soup, page_cjk)
-    page_cjk = _content_cjk(soup)
-    container = _find_container(soup, page_cjk)
+    content = _cjk_counts(soup)
+    page_cjk = content[id(soup)]
+    container = _find_container(soup, page_cjk, content)
     lines = _block_lines(container)
     if title and not _starts_with(lines, title):
         lines.insert(0, title)
@@ -337,8 +451,16 @@ def _docx_lines(parent, doc) -> Iterator[str]:
                 yield from _docx_lines(content, doc)
 
 
-def _read_docx(data: bytes, path: Path) -> _Extracted:
-    """.docx: body paragraphs and table cells (headers/footers are page chrome)."""
+def _unzipped_size(data: bytes) -> int:
+    """What the members of a zip package declare as their size once inflated (zipfile never
+    inflates a member beyond it, so the cap holds even when a header lies)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return sum(info.file_size for info in zf.infolist())
+
+
+def _read_docx(data: bytes, path: Path, limits: Limits = Limits()) -> _Extracted:
+    """.docx: body paragraphs and table cells (headers/footers are page chrome). A package
+    that inflates beyond the size cap (a zip bomb) is refused before anything is inflated."""
     import docx
 
     if data.startswith(_CFB_MAGIC):
@@ -347,12 +469,18 @@ def _read_docx(data: bytes, path: Path) -> _Extracted:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise _err(f"{path} is not a valid .docx (corrupt or truncated zip)")
     try:
+        unzipped = _unzipped_size(data)
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError) as exc:
+        raise _err(f"{path} is not a valid .docx (corrupt or truncated zip: {exc})") from exc
+    _check_bytes(path, unzipped, limits, " once unzipped")
+    try:
         document = docx.Document(io.BytesIO(data))
         lines = [line for line in _docx_lines(document.element.body, document) if line.strip()]
     except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError) as exc:
         raise _err(f"{path} is not a valid .docx (corrupt or truncated zip: {exc})") from exc
     except Exception as exc:  # python-docx/lxml raise assorted types for broken packages
         raise _err(f"{path} is not a valid .docx ({type(exc).__name__}: {exc})") from exc
+    _check_chars(path, sum(map(len, lines)), limits)
     return _Extracted("\n".join(lines), "docx", "binary")
 
 
@@ -370,7 +498,22 @@ def _pdf_open_error(exc: Exception, path: Path) -> PipelineError:
                 f"{type(inner).__name__}: {inner})")
 
 
-def _read_pdf(data: bytes, path: Path) -> _Extracted:
+def _pdfium_pages(data: bytes) -> list[str]:
+    """The text layer by pdfium (pdfplumber's own renderer): it decrypts what pdfminer
+    cannot (owner-password PDFs whose fonts' strings are encrypted too); [] when it fails."""
+    try:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(data)
+        try:
+            return [_normalise_newlines(page.get_textpage().get_text_range()) for page in pdf]
+        finally:
+            pdf.close()
+    except Exception:  # pdfium's own errors: the pdfminer verdict stands
+        return []
+
+
+def _read_pdf(data: bytes, path: Path, limits: Limits = Limits()) -> _Extracted:
     """.pdf: the text layer page by page; warns about scanned pages and unmapped glyphs."""
     import pdfplumber
 
@@ -394,10 +537,23 @@ def _read_pdf(data: bytes, path: Path) -> _Extracted:
                 pages.append(text)
     except Exception as exc:  # pdfminer raises many types; all mean "cannot read this file"
         raise _pdf_open_error(exc, path) from exc
+    encrypted = b"/Encrypt" in data
+    if not any(p.strip() for p in pages) or (encrypted and cid_pages):
+        other = _pdfium_pages(data)
+        if any(p.strip() for p in other) and not any(_CID_RE.search(p) for p in other):
+            note = "encrypted (an owner password restricts it): " if encrypted else ""
+            _check_chars(path, sum(map(len, other)), limits)
+            return _Extracted("\n".join(other), "pdf", "binary",
+                              [f"{note}text read by pdfium, pdfminer could not map its glyphs"])
+    if not any(p.strip() for p in pages) and encrypted:
+        raise _err(f"{path} is encrypted (an owner password restricts copying) and its text "
+                   "cannot be decrypted here; remove the protection (e.g. qpdf --decrypt "
+                   "in.pdf out.pdf) and rerun")
     if not any(p.strip() for p in pages):
         reason = "fonts without a Unicode mapping" if cid_pages else "scanned images?"
         raise _err(f"{path} has no usable text layer on any of its {len(pages)} page(s) "
                    f"({reason}); run OCR on it first (e.g. ocrmypdf) and ingest the result")
+    _check_chars(path, sum(map(len, pages)), limits)
     return _Extracted("\n".join(pages), "pdf", "binary", warnings)
 
 
@@ -438,7 +594,7 @@ def _looks_traditional(text: str, sample_size: int = 5000) -> bool:
 
 # --------------------------------------------------------------------------- entry point
 
-_READERS: dict[str, Callable[[bytes, Path], _Extracted]] = {
+_READERS: dict[str, Callable[[bytes, Path, Limits], _Extracted]] = {
     ".txt": _read_text,
     ".md": _read_text,
     ".html": _read_html,
@@ -457,25 +613,37 @@ def _check_suffix(path: Path) -> None:
                    f"(supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limits: Limits = Limits()) -> bytes:
+    """The file's bytes. Checked to be a regular file first, so a FIFO, a device or a socket
+    named as input is refused instead of waiting forever, and a file over the size cap is
+    refused before it is read."""
+    import os
+    import stat
+
+    if path.is_symlink() and not path.exists():
+        raise _err(f"{path} is a broken symbolic link or a symbolic-link loop")
     if not path.exists():
         raise _err(f"file not found: {path}")
     if path.is_dir():
         raise _err(f"{path} is a directory, not a file")
     _check_suffix(path)
     try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # (stat never blocks; opening a FIFO would)
+            raise _err(f"{path} is not a regular file (a FIFO, device or socket); skipped")
+        _check_bytes(path, info.st_size, limits)
         data = path.read_bytes()
     except PermissionError as exc:
-        reason = exc.strerror or exc
-        raise _err(f"cannot read {path}: {reason} (check the file permissions)") from exc
+        raise _err(f"cannot read {path}: {exc.strerror or exc} (check the file permissions)") from exc
     except OSError as exc:
         raise _err(f"cannot read {path}: {exc.strerror or exc}") from exc
+    _check_bytes(path, len(data), limits)
     if not data:
         raise _err(f"{path} is an empty file (0 bytes)")
     return data
 
 
-def ingest(doc: Document, data: Optional[bytes] = None) -> Document:
+def ingest(doc: Document, data: Optional[bytes] = None, limits: Optional[Limits] = None) -> Document:
     """Reads doc.source_path; fills doc.raw_text, doc.format ('txt','md','html','docx','pdf'),
     doc.encoding (detected charset for text/html, e.g. 'utf_8', 'gb18030', 'utf_16'; 'binary'
     for docx/pdf), doc.sha256 (hex of the file bytes) and appends human-readable strings to
@@ -483,15 +651,18 @@ def ingest(doc: Document, data: Optional[bytes] = None) -> Document:
 
     ``data``: the file's bytes when the caller already holds them (a member of a zip archive,
     a document sent to a worker process or a Dask worker); doc.source_path then only names the
-    document (its suffix chooses the reader) and is not read."""
+    document (its suffix chooses the reader) and is not read. ``limits``: the caps on size and
+    text length (a cap that is hit raises PipelineError(stage='limit') saying how to raise it)."""
+    limits = limits or Limits()
     path = Path(doc.source_path)
     if data is None:
-        data = _read_bytes(path)
+        data = _read_bytes(path, limits)
     else:
         _check_suffix(path)
         if not data:
             raise _err(f"{path} is an empty file (0 bytes)")
-    extracted = _READERS[path.suffix.lower()](data, path)
+        _check_bytes(path, len(data), limits)
+    extracted = _READERS[path.suffix.lower()](data, path, limits)
     text = _normalise_newlines(extracted.text)
     if text.startswith("\ufeff"):
         text = text[1:]

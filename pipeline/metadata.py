@@ -1,8 +1,11 @@
-"""Document metadata: title, issuer, region and plan year.
+"""Document metadata: title, issuer, region (with its division code), plan year, source URL.
 
 Evidence is taken in order of reliability: labelled fields (标题：, 发文机关：, 成文日期：, markdown
-front matter), the title, the speaker line of a work report (我代表…; XX市人民政府市长), signature
-lines, and last the body. Places come from jionlp's gazetteer of Chinese administrative areas.
+front matter), the title, the speaker line of a work report (我代表…; XX市人民政府市长), the
+document head (an issuer line above the title, a cover letter 《…》现印发给你们 signed by its
+issuer over a date), the colophon (XX办公厅2019年3月15日印发), and last the body. Places and
+their 6-digit administrative division codes come from jionlp's gazetteer (shipped with the
+package, no network).
 """
 from __future__ import annotations
 
@@ -15,36 +18,71 @@ from typing import Optional
 
 from .records import Document
 
-_DOC_TYPE = r"(要点|计划|方案|报告|意见|通知|规划|清单|办法|纲要|决定|细则|总结|规定|条例|指南|措施|任务|公报)"
-_TITLE_LINE = re.compile(rf"^[^，。；：:！？]{{4,80}}{_DOC_TYPE}(?:[（(][^）)]*[）)])?$")
-_LABEL = {"title": r"标\s*题", "issuer": r"发文机关|发布机关|发文单位|来源单位", "date": r"成文日期|发文日期|印发日期"}
+Place = tuple[str, Optional[str], Optional[str]]  # (province, city, county)
+
+# the kinds of 公文 (党政机关公文处理工作条例) and of plans a title ends with
+_DOC_TYPE = (r"(要点|计划|方案|报告|意见|通知|规划|清单|办法|纲要|决定|细则|总结|规定|条例|指南|措施|任务"
+             r"|公报|公告|通告|通报|批复|决议|议案|纪要|指引)")
+_TITLE_LINE = re.compile(rf"^[^，。；：:！？]{{4,120}}{_DOC_TYPE}(?:[（(][^）)]*[）)])?$")
+_LABEL = {"title": r"标\s*题", "issuer": r"发文机关|发布机关|发布机构|发文单位|来源单位|制发机关",
+          "date": r"成文日期|发文日期|印发日期", "url": r"原文链接|原文地址|原文网址|来源链接|链接地址",
+          "source": r"(?:信息)?来源"}
 _NATIONAL = re.compile(r"^(国务院|中共中央|全国人民代表大会|全国人大|中央|国家|.{1,10}部$|.{1,10}总局$|.{1,10}委员会$)")
 _ORG_END = r"(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|市委|省委|县委|区委|党委|政府|团市委|团省委|团县委|国务院|部|局|厅|委)"
-_ORG = re.compile(rf"(?:中共|中国共产党)?[\u4e00-\u9fff]{{0,16}}?{_ORG_END}")
+# one organisation as printed on an issuer or signature line: Chinese characters, quotes and
+# brackets (安徽省推进“三地一区”建设领导小组…办公室), ending in a unit word
+_ORG_NAME = re.compile(rf"^[\u4e00-\u9fff“”\"（）()]{{1,60}}{_ORG_END}$")
 _SPEAKER = re.compile(r"我代表(?P<org>[\u4e00-\u9fff]{2,20}?)(?:，|,|向)")
-_MAYOR = re.compile(r"(?P<org>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|自治区|自治州))人民政府(?:代理)?(?:省长|市长|县长|区长|主席|州长)")
-_GENERIC_GOV = {"省人民政府", "市人民政府", "县人民政府", "区人民政府", "自治区人民政府",
-                "省政府", "市政府", "县政府", "区政府", "自治区政府"}
+_MAYOR = re.compile(r"(?P<org>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|自治区|自治州|州|盟|旗))人民政府(?:代理)?(?:省长|市长|县长|区长|主席|州长|盟长|旗长)")
+# a speaker that names its government by level only: 省人民政府, 自治州人民政府, 市政府
+_GENERIC_GOV = re.compile(r"^(?P<level>省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|自治旗)(?P<suffix>人民政府|政府)$")
+_LEVEL_OF = {"省": 1, "自治区": 1, "市": 2, "自治州": 2, "州": 2, "盟": 2, "地区": 2,
+             "县": 3, "自治县": 3, "区": 3, "旗": 3, "自治旗": 3}
+_TERM = re.compile(r"第[一二三四五六七八九十]+届")  # 自治区第十二届人民政府: the term is not the name
 _CITED = re.compile(r"根据《(?P<org>[^《》]{2,40}?)关于[^《》]{2,60}》")
-_DATE_LINE = re.compile(r"^(?:——)?(?P<y>(?:19|20)\d\d)年\d{1,2}月\d{1,2}日")
+_DATE = r"(?P<y>(?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+_DATE_LINE = re.compile(rf"^(?:——)?{_DATE}")
+_DATE_ONLY = re.compile(rf"^{_DATE}$")
+# the colophon (版记) of an official document: 山东省人民政府办公厅2019年3月15日印发
+_ISSUED_LINE = re.compile(rf"^(?P<org>[\u4e00-\u9fff“”（）()\s]{{2,60}}?)\s*{_DATE}\s*印发$")
+# a cover letter transmitting the document: 现将《X》印发给你们 / 《X》已经…通过，现印发给你们
+_TRANSMITTED = re.compile(
+    r"将《(?P<a>[^《》]{4,150})》印发给你们"
+    r"|《(?P<b>[^《》]{4,150})》(?:已经[^。《》]{0,60}?)?[，,]?现(?:予)?印发给你们")
+_WRAPPER = re.compile(rf"^(?P<org>.*?)关于(?:印发|发布|公布)(?P<inner>.+?)的通知$")
+_RANGE = re.compile(r"(?P<a>(?:19|20)\d\d)\s*(?:年)?\s*[-—–~～至到]\s*(?:19|20)?\d\d\s*年")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+_SENTENCE_PUNCT = re.compile(r"[，,。；;！!？?：:]")
+_URL = re.compile(r"https?://\S+")
+# the first numbered heading: the body has started (一、 / 第一章 / （一）)
+_BODY_START = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+章|[（(][一二三四五六七八九十]+[）)])")
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节条]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])")
+# a document number on its own line: 皖开放办〔2022〕6号, （包府办发〔2022〕43号）
+_DOC_NUMBER = re.compile(r"^[（(]?[\u4e00-\u9fff]{1,12}[〔\[［](?P<y>(?:19|20)\d\d)[〕\]］]\s*\d+\s*号[）)]?$")
+
+NATIONAL_CODE = "100000"  # the whole country, as in the usual map datasets (GB/T 2260 has none)
+LEVELS = {1: "province", 2: "prefecture", 3: "county"}
 
 
 @lru_cache(maxsize=1)
-def gazetteer() -> dict[str, tuple[str, Optional[str], Optional[str]]]:
-    """Place name (full or alias) → (province, city, county), from jionlp's location data."""
+def _location_data() -> dict:
     with contextlib.redirect_stdout(io.StringIO()):
         from jionlp.dictionary.dictionary_loader import china_location_loader
-    data = china_location_loader()
-    names: dict[str, tuple[str, Optional[str], Optional[str]]] = {}
+    return china_location_loader()
 
-    def aliases(node: dict) -> list[str]:
-        alias = node.get("_alias") or []
-        return [alias] if isinstance(alias, str) else list(alias)
 
-    for prov, pnode in data.items():
+def _aliases(node: dict) -> list[str]:
+    alias = node.get("_alias") or []
+    return [alias] if isinstance(alias, str) else list(alias)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, Place]:
+    """Place name (full or alias) → (province, city, county), from jionlp's location data."""
+    names: dict[str, Place] = {}
+    for prov, pnode in _location_data().items():
         names.setdefault(prov, (prov, None, None))
-        for a in aliases(pnode):
+        for a in _aliases(pnode):
             if len(a) >= 2:
                 names.setdefault(a, (prov, None, None))
         for city, cnode in pnode.items():
@@ -52,7 +90,7 @@ def gazetteer() -> dict[str, tuple[str, Optional[str], Optional[str]]]:
                 continue
             if city != prov:  # municipalities list themselves as their own city
                 names.setdefault(city, (prov, city, None))
-                for a in aliases(cnode):
+                for a in _aliases(cnode):
                     if len(a) >= 2:
                         names.setdefault(a, (prov, city, None))
             for county, knode in cnode.items():
@@ -63,16 +101,38 @@ def gazetteer() -> dict[str, tuple[str, Optional[str], Optional[str]]]:
 
 
 @lru_cache(maxsize=1)
+def _places_by_name() -> dict[str, tuple[Place, str, str]]:
+    """Full region name ('四川省绵阳市') → (place, 6-digit code, short name '绵阳')."""
+    out: dict[str, tuple[Place, str, str]] = {}
+
+    def add(place: Place, node: dict) -> None:
+        short = next((a for a in _aliases(node) if len(a) >= 2), None) or (place[2] or place[1] or place[0])
+        out.setdefault(_region_name(place), (place, str(node.get("_admin_code") or ""), short))
+
+    for prov, pnode in _location_data().items():
+        add((prov, None, None), pnode)
+        for city, cnode in pnode.items():
+            if city.startswith("_"):
+                continue
+            if city != prov:
+                add((prov, city, None), cnode)
+            for county, knode in cnode.items():
+                if not county.startswith("_"):
+                    add((prov, city if city != prov else None, county), knode)
+    return out
+
+
+@lru_cache(maxsize=1)
 def _place_pattern() -> re.Pattern:
     names = sorted(gazetteer(), key=len, reverse=True)
     return re.compile("|".join(re.escape(n) for n in names))
 
 
-def _region_name(place: tuple[str, Optional[str], Optional[str]]) -> str:
+def _region_name(place: Place) -> str:
     return "".join(p for p in place if p)
 
 
-def find_places(text: str) -> list[tuple[str, Optional[str], Optional[str]]]:
+def find_places(text: str) -> list[Place]:
     return [gazetteer()[m.group(0)] for m in _place_pattern().finditer(text)]
 
 
@@ -81,29 +141,201 @@ def _labelled(lines: list[str], label: str) -> Optional[str]:
     for i, line in enumerate(lines[:40]):
         m = pat.match(line)
         if m:
-            value = m.group(1).strip() or (lines[i + 1].strip() if i + 1 < len(lines) else "")
+            value = m.group(1).strip()
+            if not value and i + 1 < len(lines) and not re.search(r"[:：]\s*$", lines[i + 1]):
+                value = lines[i + 1].strip()  # the value on the next line; not another label
             return value or None
     return None
 
 
+# ---------------------------------------------------------------- title
+
+def _looks_like_title_piece(line: str) -> bool:
+    """A line that can be part of a title broken over lines: no sentence punctuation, not a
+    page number, date, document number or an organisation line of its own."""
+    return (0 < len(line) <= 60 and not _SENTENCE_PUNCT.search(line)
+            and not re.fullmatch(r"[—\-\s\d]+", line) and not _DATE_LINE.match(line)
+            and "〔" not in line and "[" not in line and _org_line(line) is None)
+
+
+def _title_candidates(head: list[str]) -> list[tuple[int, int, str]]:
+    """(first line, number of lines, text) of the title lines in the head, a title wrapped
+    over up to 4 lines (关于印发《… / …的通知》, a long name broken mid-phrase) joined."""
+    out = []
+    i = 0
+    while i < len(head):
+        for k in range(1, 5):
+            pieces = head[i:i + k]
+            if len(pieces) < k or (k > 1 and not all(_looks_like_title_piece(p) for p in pieces)):
+                break
+            joined = "".join(pieces)
+            if _NUMBERED.match(joined):  # a numbered heading of the body ('二、重点任务')
+                break
+            if _TITLE_LINE.match(joined) and joined.count("《") == joined.count("》"):
+                out.append((i, k, joined))
+                i += k - 1
+                break
+        i += 1
+    return out
+
+
+def _transmitted_title(lines: list[str]) -> Optional[str]:
+    """The document a cover letter transmits: 现将《X》印发给你们 → X (lines joined: a PDF
+    breaks the name anywhere; 〈〉 inside it are the nested 《》)."""
+    m = _TRANSMITTED.search("".join(lines[:40]))
+    if not m:
+        return None
+    title = re.sub(r"\s+", "", m.group("a") or m.group("b"))
+    return title.replace("〈", "《").replace("〉", "》")
+
+
+def _unwrap(title: str) -> str:
+    """'X关于印发《Y》的通知' → 'Y': the notice only transmits the document named inside."""
+    m = _WRAPPER.match(title)
+    if not m:
+        return title
+    inner = m.group("inner").strip()
+    if inner.startswith("《") and inner.endswith("》") and inner.count("《") == 1:
+        inner = inner[1:-1]
+    return inner or title
+
+
 def find_title(doc: Document, lines: list[str]) -> Optional[str]:
+    """The labelled or front-matter title; else the document a cover letter transmits; else the
+    title line(s) near the top, the inner document of a 关于印发《…》的通知; None when the text
+    starts straight with its body."""
     title = _labelled(lines, "title") or doc.front_matter.get("title")
     if title:
         return re.sub(r"[（(][^）)]*\d{4}年[^）)]*[）)]$", "", title).strip()
-    candidates = [ln for ln in lines[:15] if _TITLE_LINE.match(ln)]
+    transmitted = _transmitted_title(lines)
+    if transmitted:
+        return transmitted
+    head = lines[:15]
+    candidates = _title_candidates(head)
     if not candidates:
-        return lines[0][:80] if lines else None
-    first = lines.index(candidates[0])
+        first = lines[0] if lines else ""
+        return first if _looks_like_title_piece(first) and not _NUMBERED.match(first) else None
+    i, k, title = candidates[0]
     # a title printed twice (a broken one joined, then the real one): take the fuller
-    if first + 1 < len(lines) and lines[first + 1] in candidates and len(lines[first + 1]) > len(candidates[0]):
-        return lines[first + 1]
-    return candidates[0]
+    nxt = next((c for c in candidates[1:] if c[0] == i + k), None)
+    if nxt and len(nxt[2]) > len(title):
+        title = nxt[2]
+    return _unwrap(title)
+
+
+# ---------------------------------------------------------------- issuer
+
+def _org_line(line: str) -> Optional[str]:
+    """'中共X县委  X县人民政府' → '中共X县委、X县人民政府' when the line is nothing but
+    organisation names (an issuer line above the title, a signature); 'X市人民政府办公室文件'
+    (the red head of a document) → 'X市人民政府办公室'. None for any other line."""
+    line = re.sub(r"文件$", "", line.strip())
+    parts = line.split()
+    if not parts or len(parts) > 4 or len(line) > 80:
+        return None
+    if not all(_ORG_NAME.match(p) for p in parts):
+        return None
+    return "、".join(_split_orgs(p) for p in parts)
 
 
 def _split_orgs(text: str) -> str:
-    """'中共嵊泗县委办公室嵊泗县人民政府办公室' → '中共嵊泗县委办公室、嵊泗县人民政府办公室'."""
+    """'中共嵊泗县委办公室嵊泗县人民政府办公室' → '中共嵊泗县委办公室、嵊泗县人民政府办公室';
+    '中共青川县委青川县人民政府' → '中共青川县委、青川县人民政府' (cleaning drops the space between
+    joint issuers). A party committee or government is followed by a second issuer when a
+    place name or 中共 starts right after it (not in '市委组织部', '省人民政府办公厅')."""
     text = re.sub(r"(办公室|办公厅)(?=[\u4e00-\u9fff]{4,})", r"\1、", text)
-    return text
+    out, last = [], 0
+    for m in re.finditer(r"(?:县委|市委|省委|区委|州委|旗委|人民政府|政府)(?=[\u4e00-\u9fff]{4,})", text):
+        if text.startswith("中共", m.end()) or _place_pattern().match(text, m.end()):
+            out.append(text[last:m.end()] + "、")
+            last = m.end()
+    return "".join(out) + text[last:]
+
+
+def _from_title(text: str) -> Optional[str]:
+    """'X市人民政府办公室关于印发…', '团市委2023年工作要点' → the organisation before 关于/the year."""
+    m = re.match(rf"^(?P<org>.+?)(?:关于|(?:19|20)\d\d年|印发)", text)
+    if m and re.search(_ORG_END + "$", m.group("org")) and not _SENTENCE_PUNCT.search(m.group("org")):
+        org = m.group("org").strip()
+        return _org_line(org) or _split_orgs(org)
+    return None
+
+
+def _signature(lines: list[str]) -> Optional[str]:
+    """The organisation(s) signing over a date: 'X市工业和信息化局' / '2021年3月1日' (or both on
+    one line; joint issuers on consecutive lines), in the cover letter before the body starts,
+    or closing the text (at most a few lines such as （此件公开发布） after the date)."""
+    def signed(i: int) -> Optional[str]:
+        m = re.match(rf"^(?P<org>.+?)\s+{_DATE}$", lines[i])
+        if m and _org_line(m.group("org")):
+            return _org_line(m.group("org"))
+        if i + 1 < len(lines) and _DATE_ONLY.match(lines[i + 1]) and _org_line(lines[i]):
+            orgs = [_org_line(lines[i])]
+            while len(orgs) < 3 and i - len(orgs) >= 0 and _org_line(lines[i - len(orgs)]):
+                orgs.insert(0, _org_line(lines[i - len(orgs)]))
+            return "、".join(orgs)
+        return None
+
+    def single(window: range) -> Optional[str]:
+        """A signature is printed once: units over dates row after row are a table."""
+        found = [s for s in map(signed, window) if s]
+        return found[0] if len(found) == 1 else None
+
+    n = len(lines)
+    body = next((i for i, line in enumerate(lines[:60]) if _BODY_START.match(line)), min(n, 60))
+    head = single(range(body))
+    if head:
+        return head
+    tail = range(max(body, n - 15), n)
+    found = single(tail)
+    if found and any(n - i <= 6 and signed(i) for i in tail):  # at most 4 lines after the date
+        return found
+    return None
+
+
+def _colophon(lines: list[str]) -> Optional[str]:
+    """'山东省人民政府办公厅2019年3月15日印发' in the last lines: the office that printed it."""
+    for line in reversed(lines[-10:]):
+        m = _ISSUED_LINE.match(line)
+        if m and _org_line(m.group("org").strip()):
+            return _org_line(m.group("org").strip())
+    return None
+
+
+def _head_issuer_line(lines: list[str]) -> Optional[str]:
+    """An issuer line above the title: '中共X县委 X县人民政府' / 'X市人民政府办公室文件'."""
+    for line in lines[:8]:
+        if _TITLE_LINE.match(line) or _SENTENCE_PUNCT.search(line):
+            return None  # reached the title or the body
+        org = _org_line(line)
+        if org:
+            return org
+    return None
+
+
+def expand_generic(org: str, region: Optional[str]) -> str:
+    """'省人民政府' → '云南省人民政府', '州人民政府' → '凉山彝族自治州人民政府': a speaker that
+    names its government by level alone, completed from the document's region. The term
+    ('自治区第十二届人民政府') is not part of the name."""
+    org = _TERM.sub("", org)
+    m = _GENERIC_GOV.match(org)
+    if not m or not region:
+        return org
+    entry = _places_by_name().get(region)
+    if entry is None:
+        return org
+    prov, city, county = entry[0]
+    name = {1: prov, 2: city or (prov if prov.endswith("市") else None), 3: county}[_LEVEL_OF[m.group("level")]]
+    return name + m.group("suffix") if name else org
+
+
+def _source_field(lines: list[str]) -> Optional[str]:
+    """'来源：X市工业和信息化局' when it names an organisation (not a newspaper or a site)."""
+    value = _labelled(lines, "source")
+    if value:
+        value = re.sub(r"[（(][^）)]*[）)]$", "", value).strip()
+        return _org_line(value)
+    return None
 
 
 def find_issuer(doc: Document, lines: list[str], title: Optional[str]) -> Optional[str]:
@@ -113,49 +345,71 @@ def find_issuer(doc: Document, lines: list[str], title: Optional[str]) -> Option
     head = "\n".join(lines[:60])
     m = _MAYOR.search(head)
     if m:
-        return m.group("org") + "人民政府"
+        return expand_generic(m.group("org") + "人民政府", doc.region)
     m = _SPEAKER.search(head)
     if m:
-        org = m.group("org")
-        if org in _GENERIC_GOV and doc.region:  # '我代表省人民政府' → '云南省人民政府'
-            level = "省" if org.startswith(("省", "自治区")) else org[0]
-            suffix = org[3:] if org.startswith("自治区") else org[1:]
-            return _short_region(doc.region, level) + suffix
-        return org
-    if title:
-        m = re.match(rf"^(?P<org>.+?)(?:关于|(?:19|20)\d\d年|印发)", title)
-        if m and re.search(_ORG_END + "$", m.group("org")):
-            return _split_orgs(m.group("org"))
+        return expand_generic(m.group("org"), doc.region)
+    # the notice that transmits the document names its issuer first, the document's own
+    # title next ('团市委2023年工作要点'), then other title lines of the head
+    head_titles = [c[2] for c in _title_candidates(lines[:15])]
+    titles = [t for t in head_titles if _WRAPPER.match(t)] + ([title] if title else []) + head_titles
+    for text in titles:
+        org = _from_title(text)
+        if org:
+            return org
+    found = _head_issuer_line(lines) or _signature(lines) or _colophon(lines)
+    if found:
+        return expand_generic(found, doc.region)
     m = _CITED.search(head)
     if m and re.search(_ORG_END + "$", m.group("org")):
         return m.group("org")
+    return _source_field(lines)
+
+
+# ---------------------------------------------------------------- year
+
+def _year_in(text: Optional[str]) -> tuple[Optional[int], Optional[int]]:
+    """(the year a title names, the first year of a plan period it names): '2022年工作要点' →
+    (2022, None); '行动计划（2021—2023年）' → (None, 2021)."""
+    if not text:
+        return None, None
+    m = _RANGE.search(text)
+    start = int(m.group("a")) if m else None
+    m = _YEAR.search(_RANGE.sub("", text))
+    return (int(m.group(1)) if m else None), start
+
+
+def _signed_year(lines: list[str]) -> Optional[int]:
+    """The year the text was signed, delivered or numbered: a date line at the top or the end
+    ('2021年9月16日', '——2023年1月3日在…会议上', 'X办公厅2019年3月15日印发'), else a document
+    number on its own line in the head ('皖开放办〔2022〕6号')."""
+    for line in lines[:30] + lines[-10:]:
+        m = _DATE_LINE.match(line) or _ISSUED_LINE.match(line)
+        if m:
+            return int(m.group("y"))
+    for line in lines[:15]:
+        m = _DOC_NUMBER.match(line)
+        if m:
+            return int(m.group("y"))
     return None
 
 
-def _short_region(region: str, level: str) -> str:
-    """The part of a full region name down to a level: ('云南省', '省') → '云南省'."""
-    for place in gazetteer().values():
-        if _region_name(place) == region:
-            prov, city, county = place
-            if level == "省":
-                return prov
-            if level == "市" and city:
-                return city
-            if level in ("县", "区") and county:
-                return county
-    return region
-
-
 def find_year(doc: Document, lines: list[str], title: Optional[str]) -> Optional[int]:
+    """The plan year: named in the title ('2022年工作要点', also when issued in late 2021), else
+    the date the text was signed or delivered, else the start of the plan period the title
+    names, else the file name, else the first year the body names. A title year more than one
+    year after the signing is a horizon ('2035年远景目标'), not the plan year."""
+    signed = _signed_year(lines)
+    period = None
     for source in (title, doc.front_matter.get("title"), _labelled(lines, "date")):
-        if source:
-            m = _YEAR.search(source)
-            if m:
-                return int(m.group(1))
-    for line in lines[:30] + lines[-10:]:
-        m = _DATE_LINE.match(line)
-        if m:
-            return int(m.group("y"))
+        year, start = _year_in(source)
+        if year and (signed is None or year <= signed + 1):
+            return year
+        period = period or start
+    if signed:
+        return signed
+    if period:
+        return period
     m = re.search(r"(?:19|20)\d\d", doc.doc_id)
     if m:
         return int(m.group(0))
@@ -164,10 +418,12 @@ def find_year(doc: Document, lines: list[str], title: Optional[str]) -> Optional
     return int(m.group(1)) if m else None
 
 
+# ---------------------------------------------------------------- region
+
 _SHORT_NAME = re.compile(r"(?:在|来|驻|留|赴|援|到|落户)(?P<c>[\u4e00-\u9fff])(?:举办|发展|工作|创业|就业|投资|落户|高校)|(?P<c2>[\u4e00-\u9fff])品出")
 
 
-def _city_by_short_name(text: str) -> Optional[tuple[str, Optional[str], Optional[str]]]:
+def _city_by_short_name(text: str) -> Optional[Place]:
     """'在绵举办', '来绵发展': a one-character city name, when exactly one city starts with it."""
     counts = Counter(m.group("c") or m.group("c2") for m in _SHORT_NAME.finditer(text))
     for char, n in counts.most_common():
@@ -179,7 +435,7 @@ def _city_by_short_name(text: str) -> Optional[tuple[str, Optional[str], Optiona
     return None
 
 
-def _depth(place: tuple[str, Optional[str], Optional[str]]) -> int:
+def _depth(place: Place) -> int:
     return sum(1 for x in place if x)
 
 
@@ -221,6 +477,32 @@ def find_region(doc: Document, title: Optional[str], issuer: Optional[str]) -> O
     return _region_name(short) if short else None
 
 
+def region_keys(region: Optional[str], issuer: Optional[str]) -> tuple[Optional[str], Optional[str], Optional[str]]:
+    """(region_code, region_level, region_name) for joining documents across regions:
+    '四川省绵阳市' → ('510700', 'prefecture', '绵阳'); a national document (国务院) →
+    ('100000', 'national', '全国'); unknown → (None, None, None)."""
+    if not region:
+        if issuer and _NATIONAL.match(issuer):
+            return NATIONAL_CODE, "national", "全国"
+        return None, None, None
+    entry = _places_by_name().get(region)
+    if entry is None:
+        return None, None, None
+    place, code, short = entry
+    level = 3 if place[2] else 2 if place[1] else 1
+    return code or None, LEVELS[level], short
+
+
+def find_source_url(doc: Document, lines: list[str]) -> Optional[str]:
+    """The page the text was taken from: front matter (source:, url:) or a 原文链接： line."""
+    for key in ("source_url", "source", "url", "link", "原文链接"):
+        m = _URL.search(str(doc.front_matter.get(key) or ""))
+        if m:
+            return m.group(0)
+    m = _URL.search(_labelled(lines, "url") or "")
+    return m.group(0) if m else None
+
+
 def metadata(doc: Document) -> Document:
     lines = doc.text.split("\n")
     doc.title = find_title(doc, lines)
@@ -228,4 +510,6 @@ def metadata(doc: Document) -> Document:
     provisional = find_issuer(doc, lines, doc.title)
     doc.region = find_region(doc, doc.title, provisional)
     doc.issuer = find_issuer(doc, lines, doc.title)
+    doc.region_code, doc.region_level, doc.region_name = region_keys(doc.region, doc.issuer)
+    doc.source_url = find_source_url(doc, lines)
     return doc

@@ -63,9 +63,34 @@ _HARD = "。；;！？!?\n"
 _SOFT = "，,：:（）()"
 _CONNECTOR = re.compile(r"(?:以及|、|和|与|及)")
 _CONTINUATION = re.compile(
-    r"^[、，,\s]*(?:其中)?(?:同比|比上年|较上年|比去年|年均|分别|全年|预计|实际|累计)?"
+    r"^[、，,\s]*(?:大关|新台阶|台阶|关口)?[、，,\s]*(?:其中)?(?:20\d\d年)?(?:全年)?(?:总量|总额|规模)?"
+    r"(?:同比|比上年|较上年|比去年|年均|分别|全年|预计|实际|累计)?"
     r"(?:增长|增速|下降|增加|提高|降低|上涨|回落|降到|降至|下降到|下降至|提高到|提高至|提升到|提升至|"
     r"增加到|增加至|增长到|增长至|上升到|上升至|达到|达|为|到|至|突破|超过)?[\s]*$")
+# Clauses and list items that are neither a subject nor a quantity and sit between a subject
+# and its predicate: a rank ('居全国第六位', '稳居全国前十强'), a milestone ('迈上新台阶'), the
+# basis of a growth rate ('按可比价格计算'). '…4.86万亿元、居全国第六位，增长3.8%' continues.
+_FILLER = re.compile(
+    r"[、，,]\s*(?:(?:居|位居|稳居|位列|排名?|跃居)(?:全国|全省|全区|中部|西部|东部|东北|全球|世界|前列)[^、，,；;。]{0,10}|"
+    r"(?:迈上|跨上|登上|跃上|连跨|站上)(?:新的?|了)?(?:[^、，,；;。]{0,6})台阶|"
+    r"按可比价(?:格)?计算|扣除价格因素|剔除价格因素)\s*$")
+
+
+def _strip_fillers(text: str) -> str:
+    """``text`` without the filler clauses (see _FILLER) at its end."""
+    while True:
+        m = _FILLER.search(text)
+        if not m:
+            return text
+        text = text[:m.start()]
+
+
+def _zone_core(zone: str) -> str:
+    """A zone without its filler items: '稳居全国前十强、增长' → '增长'."""
+    items = zone.split("、")
+    return "、".join(it for it in items if not _FILLER.search("、" + it))
+
+
 _RANGE_START = re.compile(r"\d+(?:\.\d+)?%?\s*[－—–\-~～]+\s*$")
 _LIST_GLUE = re.compile(r"^[、和与及,\s]*$")
 
@@ -113,6 +138,8 @@ class Lexicon:
                     raise ValueError(f"{LEXICON_FILE}: concept {concept.name} names unknown metric {mid}")
             self.concepts.append(concept)
         self._after = [c for c in self.concepts if c.after]
+        # suffixes of the named parts of a region (scope_of): 新区, 开发区, 山区26县…
+        self.sub_areas: list[str] = list(data.get("sub_areas", []))
         # one alternation to test quickly whether a text mentions any concept at all
         self._any = re.compile("|".join(p.pattern for c in self.concepts for p in c.patterns))
 
@@ -218,7 +245,7 @@ class Lexicon:
             zone = left[zs:pos]
             items = self.items(zone)
             named = [it for it in items if it[0] is not None]
-            if not named and _CONTINUATION.match(zone) and jumps < 3 and zs > base:
+            if not named and _CONTINUATION.match(_zone_core(zone)) and jumps < 3 and zs > base:
                 # '…3591亿元、增长' / '…10920亿元，增长' / '由4.6万元增加到': the subject is further back
                 jumps += 1
                 if zs == prev_q_end and qi:
@@ -229,9 +256,13 @@ class Lexicon:
                         pos = qspans[qi - 1][0]
                 else:
                     # a soft boundary: continue only if a quantity ends right before it
-                    before = left[:zs - 1]
+                    before = _strip_fillers(left[:zs - 1])
                     ends = [q for q in qspans if q[1] == len(before.rstrip())]
                     if not ends:
+                        carried = self._topic(before, base, qspans)
+                        if carried is not None:
+                            # '地区生产总值增速逐季提高，全年增长4.5%': the clause before has the subject
+                            items, named, k = [carried], [carried], 0
                         break
                     pos = ends[0][0]
                     qi = qspans.index(ends[0])
@@ -256,6 +287,18 @@ class Lexicon:
                 if last is not None:
                     metric = self.metric_for_concept(last[0], last[1], ucls)
         return metric
+
+    def _topic(self, before: str, base: int, qspans: list[tuple[int, int]]):
+        """The one concept named by the clause that ends ``before``, in its words before its
+        first quantity, when that clause has no quantity at its end: a clause without a subject
+        ('全年增长4.5%') continues the topic of the one before it. None when it names none or
+        several (a list: which item is meant is unknown)."""
+        soft = max(before.rfind(ch) for ch in _SOFT + _HARD)
+        ps = max(soft + 1, base)
+        first = [q for q in qspans if q[0] >= ps and q[1] <= len(before)]
+        words = before[ps:first[0][0]] if first else before[ps:]
+        named = [it for it in self.items(words) if it[0] is not None]
+        return named[0] if len(named) == 1 and len(words) <= 30 else None
 
     def name(self, metric: Optional[str]) -> Optional[str]:
         return self.metrics[metric].zh if metric in self.metrics else None
@@ -283,6 +326,123 @@ def classify_sentence(sentence: str, raw: str, unit: Optional[str] = None) -> Op
         qs = [q for q in find_quantities(raw)]
         unit = qs[0].unit if qs else None
     return classify(sentence, i, i + len(raw), unit)
+
+
+# -- the period and the scope of a quantity: its own reading, from its sentence ----------------
+# A clause about more than one year, or about part of one.
+_MULTI_CLAUSE = re.compile(r"年均|累计|五年|每年|平均每年|三年|两年")
+_MULTI_SENTENCE = re.compile(r"过去五年|五年来|五年间|五年累计|十[一二三四五六]五(?:时期|期间|以来|规划)|"
+                             r"(?:到|至)20\d\d年|20\d\d[-—至到]20\d\d年")
+_ANNUAL_SENTENCE = re.compile(r"今年|本年|明年|去年|全年|开局之年|预期目标|主要目标是|主要目标为|预期指标")
+_SUB_ANNUAL = re.compile(r"[一二三四]季度|上半年|下半年|前三季度|\d+[-—至到]\d+月|一至[二三四五六七八九十]+月|\d+月份")
+_FULL_YEAR = re.compile(r"全年|年度|20\d\d年(?!一季度|上半年|前三季度|[1-9]|[一二三四]季度)")
+_CLAUSE_SEP = "，,；;。：:\n"
+_MULTI_SECTION = re.compile(r"五年|十[一二三四五六]五")
+_ANNUAL_MARK = re.compile(r"20\d\d年|去年|全年|今年|过去一年|一年来|本年")
+_TITLE_YEAR = re.compile(r"(20\d\d)年")
+PERIODS = ("annual", "sub-annual", "multi-year")
+
+
+def clause_before(text: str, a: int, b: int) -> str:
+    """The clause holding text[a:b]: back to the previous clause boundary, through the quantity."""
+    left = text[:max(a, 0)]
+    cut = max(left.rfind(ch) for ch in _CLAUSE_SEP)
+    return text[cut + 1:b]
+
+
+def _sentence_topic(text: str, a: int) -> str:
+    """The opening phrase of the sentence holding position ``a`` ('今年一季度，…', '上半年，…'):
+    up to its first comma, when that comes before ``a`` and is short (a time or place topic)."""
+    start = max(text.rfind(ch, 0, max(a, 0)) for ch in "。；;！？\n") + 1
+    m = re.match(r"[^，,：:；;。]{1,12}[，,：:]", text[start:max(a, 0)])
+    return m.group(0) if m else ""
+
+
+def period_of(text: str, a: int, b: int, year: Optional[int] = None, deadline: Optional[str] = None,
+              section_path: str = "", in_review: bool = False, unit_class: str = "") -> str:
+    """'annual', 'sub-annual' (一季度, 上半年, 前三季度, 1-9月) or 'multi-year' (年均, 累计,
+    '十四五', 五年, a deadline after the plan year) for the quantity at text[a:b].
+
+    A clause's own word for the full year ('前三季度增长4.1%，全年增长5.2%') wins over a
+    part of the year named before it; a sentence opening with a part of the year ('今年一季度，
+    全市地区生产总值增长6.2%') makes its clauses sub-annual."""
+    clause = clause_before(text, a, b)
+    if _SUB_ANNUAL.search(clause):
+        return "sub-annual"
+    full_year = bool(_FULL_YEAR.search(clause))
+    if not full_year and (_SUB_ANNUAL.search(_sentence_topic(text, a)) or _SUB_ANNUAL.search(text[:max(a, 0)][-12:])):
+        return "sub-annual"
+    if _MULTI_CLAUSE.search(clause) or re.search(r"(?<![\d.])[2-9]年(?:来|间|累计|共)?", clause):
+        return "multi-year"
+    parts = section_path.split(" > ") if section_path else []
+    if in_review and unit_class not in ("rate", "pp") and parts and _MULTI_SECTION.search(parts[0]) \
+            and not any(_TITLE_YEAR.search(p) or "一年" in p for p in parts) and not _ANNUAL_MARK.search(text):
+        # a total in '过去五年工作回顾' without a word for one year is most likely the five
+        # years' total ('城镇新增就业690万人'); growth rates there say 年均 when they mean it
+        return "multi-year"
+    if _MULTI_SENTENCE.search(text) and not _ANNUAL_SENTENCE.search(text):
+        return "multi-year"
+    if deadline and year and str(deadline)[:4].isdigit() and int(str(deadline)[:4]) > year:
+        return "multi-year"
+    return "annual"
+
+
+WHOLE = "whole"
+_WHOLE_WORD = re.compile(r"全(?:国|省|市|区|州|县|盟|旗|自治区)|我(?:国|省|市|区|州|县)|本(?:省|市|区|县)")
+_HAN = r"[\u4e00-\u9fff]"
+
+
+@lru_cache(maxsize=1)
+def _sub_area() -> re.Pattern:
+    """A named part of a region (resources/metrics.json 'sub_areas'): '滇中新区', '经开区',
+    '山区26县', '县域', '中心城区'. Its name: the Han characters before the suffix, within the clause."""
+    words = lexicon().sub_areas
+    alt = "|".join(sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:{_HAN}{{0,8}}?)(?:{alt})")
+
+
+def scope_of(text: str, a: int, metric: Optional[str] = None) -> str:
+    """'whole' (the region the document is about) or the named sub-area whose figure the
+    quantity at text[a:…] is ('兰州新区地区生产总值增长12%' → '兰州新区').
+
+    The sub-area must be the subject of the metric: in the clause of the metric's concept word,
+    before it ('滇中新区地区生产总值'), or the topic opening the sentence ('兰州新区：…',
+    '高新区全年…，'); a word for the whole region (全市, 全省, 我省) in between resets it. A sub-area
+    that is counted ('新增省级开发区3个') or acted on ('推动开发区改革，…') is not a scope."""
+    lex = lexicon()
+    start = max(text.rfind(ch, 0, max(a, 0)) for ch in "。；;！？\n") + 1
+    sent = text[start:max(a, 0)]
+    hits = [h for h in lex.hits(sent) if h.concept.kind == "metric"]
+    if metric is not None:
+        own = [h for h in hits if metric in h.concept.units.values() or metric in h.concept.split
+               or any(f"{m}_level" == metric for m in h.concept.split)]
+        hits = own or hits
+    pat = _sub_area()
+    if hits:
+        h = hits[-1]
+        cut = max(sent.rfind(ch, 0, h.start) for ch in "，,：:") + 1
+        clause = sent[cut:h.start]
+        found = [m for m in pat.finditer(clause)]
+        if found and not _WHOLE_WORD.search(clause[found[-1].end():]):
+            return _area_name(found[-1].group(0))
+        if _WHOLE_WORD.search(sent[cut:h.start]):
+            return WHOLE
+        # the sentence's topic: a sub-area opening it, then a boundary or a time word
+        topic = re.match(rf"^(?:其中|同时)?[，,]?({pat.pattern})(?:[：:，,]|全年|今年|上年|去年|\d{{4}}年)", sent)
+        if topic and not _WHOLE_WORD.search(sent[topic.end():h.start]):
+            return _area_name(topic.group(1))
+    return WHOLE
+
+
+# Words that cannot be inside a sub-area's name: what comes before the last of them is the
+# clause's verb or a list ('增补市州城区' → '市州城区', '喀什和霍尔果斯经济开发区' → its last item).
+_AREA_CUT = re.compile(r".*(?:其中|同时|推动|支持|加快|全力|力争|确保|实现|推进|实施|改造|增补|整治|新增|新建|"
+                       r"审议|涉及|建设|打造|创建|培育|重点|提升|计划|工程|所在地|以及|和|与|及|的|个|、)")
+
+
+def _area_name(name: str) -> str:
+    """The sub-area's name without the verbs or list items before it."""
+    return _AREA_CUT.sub("", name) or name
 
 
 # -- clusters of the entities no lexicon entry claims ------------------------------------------

@@ -27,6 +27,7 @@ class Quantity:
     comparator: str
     chinese: bool  # written in Chinese numerals
     multiplier: bool  # had 万/亿/千 folded in
+    big: bool = False  # written 'N大' ('3大平台', '三大类'): a count of major kinds
 
 
 @lru_cache(maxsize=1)
@@ -63,10 +64,12 @@ _CN_DIGIT = "零〇一二两三四五六七八九"
 _CN = rf"[{_CN_DIGIT}十百千万亿]+(?:点[{_CN_DIGIT}]+)?"
 _MULT = r"(?:万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千(?![瓦米克伏])|百(?!分))"
 _APPROX = r"(?:余|多)"
+# 'N大' before a noun counts major kinds ('3大平台', '五大主题数据库', '三大类'); not 大型, 大学, 大会…
+_BIG = r"大(?![型学会众气力幅批量小中于约概致体多部厅楼道赛队家户项个都市片步连])"
 
 
 # A one-character unit that starts a word is not a unit there: 家庭, 人民, 项目, 部门, 支持…
-_NOT_AFTER = {"家": "庭乡属园具电居", "人": "民口员均", "个": "人体性", "项": "目", "条": "件例款",
+_NOT_AFTER = {"家": "庭乡属园具电居", "人": "民口员均才", "个": "人体性", "项": "目", "条": "件例款",
               "部": "门分署", "单": "位", "支": "持付出", "处": "理置", "期": "间限", "本": "地级",
               "组": "织", "队": "伍", "种": "植子类", "台": "风", "所": "有在属", "元": "素",
               "起": "来步", "度": "过假", "门": "类户槛", "次": "数序", "类": "型别", "片": "区",
@@ -84,7 +87,7 @@ def _pattern() -> re.Pattern:
               rf"|(?P<up>上)?(?P<num>{_AR}|{_CN})(?P<approx1>{_APPROX})?(?P<mult>{_MULT})?)")
     second = (rf"(?:(?P<sep>至|到|—+|–|-|~|～)(?P<num2>{_AR}|{_CN})(?P<mult2>{_MULT})?)")
     return re.compile(
-        rf"(?P<pre>{pre})?{number}(?P<approx2>{_APPROX})?(?P<unit1>{unit_alt})?"
+        rf"(?P<pre>{pre})?{number}(?P<approx2>{_APPROX})?(?P<big>{_BIG})?(?P<unit1>{unit_alt})?"
         rf"(?:{second}(?P<unit2>{unit_alt})?)?(?P<post>{post})?")
 
 
@@ -118,8 +121,9 @@ def find_quantities(text: str) -> list[Quantity]:
     """Every number-with-unit (or bare number) in ``text``, left to right, non-overlapping."""
     out: list[Quantity] = []
     kinds = units()
+    last_end = 0
     for m in _pattern().finditer(text):
-        if m.group("num") is None and m.group("pctnum") is None:
+        if m.group("num") is None and m.group("pctnum") is None or m.start() < last_end:
             continue
         chinese = not re.match(r"\d", m.group("pctnum") or m.group("num"))
         if m.group("pct"):
@@ -130,7 +134,8 @@ def find_quantities(text: str) -> list[Quantity]:
             unit = m.group("unit1") or m.group("unit2")
             unit = _CANONICAL_UNITS.get(unit, unit)
         if chinese and m.group("num") and not _plausible_chinese(m.group("num")):
-            if not (m.group("up") or m.group("pre")) or not _BARE_MAGNITUDE.match(m.group("num")):
+            bandwidth = kinds.get(unit or "") == "bandwidth"  # '千兆', '万兆到旗县区'
+            if not (m.group("up") or m.group("pre") or bandwidth) or not _BARE_MAGNITUDE.match(m.group("num")):
                 continue
             value = _magnitude(m.group("num"))  # '上千万' → 10000000, '突破千亿' → 100000000000
         if value is None:
@@ -164,16 +169,25 @@ def find_quantities(text: str) -> list[Quantity]:
                 comparator = post
         elif m.group("post"):
             pass
+        if m.group("big") and unit is not None and unit != "类" and value_max is None:
+            unit, end = None, m.start("unit1")  # '十大名山公园', '五大支柱': only '三大类' is 'N大'+unit
+        kind = kinds.get(unit) if unit else None
+        ratio = _RATIO.match(text, end) if unit is None and not chinese and value_max is None else None
+        if ratio:  # '提高到0.8:1': the ratio's first term, unit null (GOLD.md)
+            end = last_end = ratio.end()
+            kind = "ratio"
         raw = text[start:end]
         out.append(Quantity(
             start=start, end=end, raw=raw, value=_clean_float(value),
             value_max=_clean_float(value_max) if value_max is not None else None,
-            unit=unit, unit_kind=kinds.get(unit) if unit else None, comparator=comparator,
+            unit=unit, unit_kind=kind, comparator=comparator,
             chinese=chinese, multiplier=bool(m.group("mult") or m.group("mult2")),
+            big=bool(m.group("big")) and value_max is None,
         ))
     return out
 
 
+_RATIO = re.compile(r"\s*[:：∶]\s*1(?![\d.:：∶])")  # 'N:1'; '8:30' (a time) has no second term 1
 _BARE_MAGNITUDE = re.compile(r"^[十百千万亿]{1,3}$")
 
 

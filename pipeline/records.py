@@ -42,7 +42,10 @@ class Sentence:
     words: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     review: bool = False  # lies in a review of past work
+    part: str = ""  # kind of the document part holding it: 'review', 'outlook', 'plan', 'other' (pipeline/parts.py)
+    estimate_from: int = -1  # offset in ``text`` from which results are stated as estimates (预计全年…)
     table_row: bool = False  # a row of a table flattened one cell per line
+    in_attachment: bool = False  # lies in an attachment (附件…), not in the main body
 
 
 @dataclass
@@ -60,6 +63,11 @@ class Target:
     status: str = "target"  # 'target' | 'achievement'
     method: str = "rule"
     confidence: float = 1.0
+    # its own reading (the `metrics` component, pipeline/extractors/metrics.py); None until it ran
+    metric: Optional[str] = None  # canonical indicator ('gdp_growth') or a cluster id
+    metric_name: Optional[str] = None
+    scope: Optional[str] = None  # 'whole' (the document's region) or a named sub-area ('滇中新区')
+    period: Optional[str] = None  # 'annual' | 'sub-annual' | 'multi-year'
 
 
 @dataclass
@@ -74,9 +82,10 @@ class Owner:
 @dataclass
 class Deadline:
     raw: str
-    date: Optional[str]  # ISO date
+    date: Optional[str]  # ISO date; None when it cannot be resolved (no issue date printed)
     start: int
     end: int
+    kind: str = "by"  # 'by', 'recurring', 'relative', 'within_years', 'this_year', 'holiday', 'plan_period'
 
 
 @dataclass
@@ -90,12 +99,21 @@ class Commitment:
     action: Optional[str] = None
     owners: list[Owner] = field(default_factory=list)
     owner_source: str = "issuer"
-    deadline: Optional[Deadline] = None
+    deadlines: list[Deadline] = field(default_factory=list)  # in text order
     status: str = "planned"  # 'planned' | 'achieved'
     targets: list[Target] = field(default_factory=list)
     method: str = "rule"
     confidence: float = 1.0
     sentence: Optional[Sentence] = field(default=None, repr=False)  # where it came from
+
+    @property
+    def deadline(self) -> Optional[Deadline]:
+        """The first deadline (the one of ``commitments.deadline_raw``/``deadline_date``)."""
+        return self.deadlines[0] if self.deadlines else None
+
+    @deadline.setter
+    def deadline(self, value: Optional[Deadline]) -> None:
+        self.deadlines = [value] if value is not None else []
 
 
 @dataclass
@@ -112,8 +130,14 @@ class Document:
     issuer: Optional[str] = None
     region: Optional[str] = None
     year: Optional[int] = None
+    region_code: Optional[str] = None  # 6-digit administrative division code ('510700'); '100000' national
+    region_level: Optional[str] = None  # 'national' | 'province' | 'prefecture' | 'county'
+    region_name: Optional[str] = None  # short form: '绵阳', '四川', '全国'
+    source_url: Optional[str] = None  # the page the text was taken from (front matter, 原文链接)
     warnings: list[str] = field(default_factory=list)
-    body_end: int = -1  # where a trailing glossary/attachment starts; -1 until structure ran
+    body_end: int = -1  # end of the main body: where the first attachment/glossary starts; -1 until structure ran
+    attachments: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each 附件, from its line
+    parts: list = field(default_factory=list)  # pipeline.parts.Part: review, outlook, plan, other
     sections: list[Section] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)

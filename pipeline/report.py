@@ -112,13 +112,47 @@ def comparison_grid(wide: pd.DataFrame, metric: str) -> tuple[pd.DataFrame, dict
                 row[str(y)] = ""
                 continue
             h = hit.iloc[0]
-            t = h["target_raw"] if isinstance(h["target_raw"], str) else "—"
+            status = h.get("target_status")
+            t = h["target_raw"] if isinstance(h["target_raw"], str) else "未设定" if status == "not_set" else "—"
             r = h["result_raw"] if isinstance(h["result_raw"], str) else "—"
             row[str(y)] = f"{t} → {r}"
             if not pd.isna(h["met"]):
                 cls[(i, str(y))] = "met" if bool(h["met"]) else "miss"
         rows.append(row)
     return pd.DataFrame(rows, columns=["地区"] + [str(y) for y in years]), cls
+
+
+def _cascade_section(wide: pd.DataFrame, docs: pd.DataFrame, metrics: Sequence[str]) -> list[str]:
+    """For each metric whose targets span two levels or more in one year (national, provincial,
+    prefecture): the chart and table of ``compare.cascade`` for the year spanning the most."""
+    from .charts import cascade_chart, png_bytes
+    from .compare import cascade, cascade_year
+
+    if wide.empty or "region_level" not in docs.columns:
+        return []
+    out: list[str] = []
+    for m in metrics:
+        year = cascade_year(wide, docs, m)
+        if year is None:
+            continue
+        table = cascade(wide, docs, m, year)
+        if table["level"][table["target_value"].notna()].nunique() < 2:
+            continue
+        name = lexicon().metrics[m].zh if m in lexicon().metrics else m
+        out.append(f"<h2>逐级目标 Cascade: {_e(name)} {year} <span class=\"sub\">{_e(m)}</span></h2>")
+        out.append('<p class="note">Each region\'s target beside its parent\'s (a city → its province → '
+                   "the nation, from region_code) and their ratio: how targets are raised level by level. "
+                   "A range counts by its lower bound.</p>")
+        fig = cascade_chart(table)
+        if fig is not None:
+            out.append(_img(png_bytes(fig), f"cascade_{m}_{year}"))
+        cols = ["level", "region", "region_code", "target_status", "target_raw", "parent_region",
+                "parent_target_raw", "ratio_to_parent", "gap_to_parent"]
+        shown = table[cols].assign(ratio_to_parent=table["ratio_to_parent"].round(3),
+                                   gap_to_parent=table["gap_to_parent"].round(2))
+        out.append(_table(shown, left=("level", "region", "target_status", "target_raw", "parent_region",
+                                       "parent_target_raw"), id_=f"cascade-{m}"))
+    return out
 
 
 def build_report(out_dir: Path, html_path: Path, metrics: Optional[Sequence[str]] = None,
@@ -187,6 +221,8 @@ def build_report(out_dir: Path, html_path: Path, metrics: Optional[Sequence[str]
         parts.append('<p class="note">Each cell: the year\'s target (that year\'s report) → the result '
                      "(next year's report). Green: met; red: missed.</p>")
         parts.append(_table(grid, left=("地区",), cls=cls, id_=f"grid-{m}"))
+
+    parts += _cascade_section(wide, docs, show)
 
     # per document
     ach = targets[targets["status"] == "achievement"].groupby("doc_id").size()

@@ -1,7 +1,9 @@
 """Stage 4a: sentences (or table rows) with offsets, each tied to its deepest section.
 
 Sentences end at 。！？； or a line break. A note in brackets standing after a sentence
-('……公布。（牵头单位：市发展改革委）') is joined to it, so that owners stay with their task.
+('……公布。（牵头单位：市发展改革委）', '……建设。（1分）（10月底完成，牵头考核单位：市工信局）') is
+joined to it, so that owners and deadlines stay with their task. Sentences are made in the main
+body and in every attachment, not in a glossary (``annotated_spans``).
 A web table flattened to one cell per line becomes one sentence per table row.
 """
 from __future__ import annotations
@@ -13,7 +15,8 @@ from .records import Document, Sentence
 from .structure import match_heading
 
 _END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
-_NOTE = re.compile(r"^[（(][^（）()]*[）)]$")
+# A note in brackets, or several ('（1分）（10月底完成，牵头考核单位：市工信局）').
+_NOTE = re.compile(r"^(?:[（(][^（）()]*[）)])+$")
 _CELL_MAX = 30
 _ROW_NUMBER = re.compile(r"^\d{1,3}$")
 _TABLE_MIN_LINES = 8
@@ -60,10 +63,10 @@ def _table_rows(text: str, lines: list[tuple[int, int]], i: int) -> tuple[list[t
     return rows, j
 
 
-def split_sentences(text: str, limit: int | None = None) -> list[tuple[int, int, bool]]:
-    """(start, end, is_table_row) of every sentence in text[:limit]."""
+def split_sentences(text: str, limit: int | None = None, begin: int = 0) -> list[tuple[int, int, bool]]:
+    """(start, end, is_table_row) of every sentence in the lines of text[begin:limit]."""
     limit = len(text) if limit is None or limit < 0 else limit
-    lines = [span for span in _line_spans(text) if span[0] < limit]
+    lines = [span for span in _line_spans(text) if begin <= span[0] < limit]
     out: list[tuple[int, int, bool]] = []
     i = 0
     no_table_before = 0  # a run of cells already found to hold no table ends here
@@ -114,12 +117,21 @@ def _join_notes(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int
     return out
 
 
+def annotated_spans(doc: Document) -> list[tuple[int, int, bool]]:
+    """(start, end, in_attachment) of the text that holds commitments: the main body and every
+    attachment (GOLD.md: attachments are annotated like the body), not a glossary."""
+    body_end = len(doc.text) if doc.body_end < 0 else doc.body_end
+    return [(0, body_end, False)] + [(a, b, True) for a, b in doc.attachments]
+
+
 def sentences(doc: Document) -> Document:
-    """Fills doc.sentences; each knows its deepest section."""
+    """Fills doc.sentences; each knows its deepest section and whether it is in an attachment."""
     starts = [s.start for s in doc.sections]
     index_of = {s.section_id: i for i, s in enumerate(doc.sections)}
     result = []
-    for start, end, row in split_sentences(doc.text, doc.body_end):
+    spans = [(start, end, row, attached) for begin, limit, attached in annotated_spans(doc)
+             for start, end, row in split_sentences(doc.text, limit, begin)]
+    for start, end, row, attached in spans:
         idx = bisect.bisect_right(starts, start) - 1
         section_id = None
         while idx >= 0:  # the nearest heading before, or the ancestor that still holds us
@@ -129,6 +141,6 @@ def sentences(doc: Document) -> Document:
                 break
             idx = index_of[sec.parent_id] if sec.parent_id else -1
         result.append(Sentence(start=start, end=end, text=doc.text[start:end],
-                               section_id=section_id, table_row=row))
+                               section_id=section_id, table_row=row, in_attachment=attached))
     doc.sentences = result
     return doc

@@ -8,11 +8,22 @@ leaves only whole files. ``key`` hashes everything the rows depend on: the file'
 and models (``fingerprint``). A rerun reuses a file whose key still matches, and the final
 tables are always assembled from these files in input order, so an interrupted run that is
 started again ends with exactly the tables of an uninterrupted one.
+
+Each cache file ends with a checksum (sha256 of the record): a file damaged on disk (a flipped
+bit, a truncated write) is found, reported and processed again instead of silently changing
+published values.
+
+The output folder is a *dataset*: ``dataset.json`` (``Dataset``) lists its documents in table
+order with their doc_id, source path, identity (the absolute path of the source) and cache key,
+and the inputs that failed. A run adds and updates documents and keeps the others.
 """
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
@@ -24,6 +35,10 @@ from . import __version__
 from .tables import SCHEMAS, TABLES, atomic_path
 
 CACHE_DIR = ".cache"
+MANIFEST = "dataset.json"
+_CHECKSUM_MAGIC = b"PCSUM1"  # trailer: magic + sha256 of the record before it
+_TRAILER = len(_CHECKSUM_MAGIC) + 32
+logger = logging.getLogger("pipeline.batch")
 _PACKAGE = Path(__file__).resolve().parent
 from .ml.models import MODELS_DIR as _MODELS  # noqa: E402  (the repository's, or the installed copy)
 
@@ -118,15 +133,29 @@ class Cache:
         return self.path(doc_id, key).is_file()
 
     def put(self, doc_id: str, key: str, payload: bytes) -> None:
+        """Writes the record with its checksum trailer (under a temporary name, renamed)."""
         with atomic_path(self.path(doc_id, key)) as tmp:
-            tmp.write_bytes(payload)
+            with open(tmp, "wb") as f:
+                f.write(payload)
+                f.write(_CHECKSUM_MAGIC + hashlib.sha256(payload).digest())
 
     def get(self, doc_id: str, key: str) -> Optional[tuple[str, dict[str, pa.Table]]]:
-        """(text, tables), or None when the file is missing or unreadable (it is redone)."""
+        """(text, tables), or None when the file is missing, fails its checksum or cannot be
+        read (the caller processes the document again); a damaged file is logged."""
         path = self.path(doc_id, key)
         try:
-            got_id, got_key, text, tables = decode(path)
-        except (OSError, pa.ArrowException, ValueError):
+            data = path.read_bytes()
+        except OSError:
+            return None
+        payload, trailer = data[:-_TRAILER], data[-_TRAILER:]
+        if len(data) < _TRAILER or not trailer.startswith(_CHECKSUM_MAGIC) \
+                or hashlib.sha256(payload).digest() != trailer[len(_CHECKSUM_MAGIC):]:
+            logger.warning("cache entry %s fails its checksum (damaged on disk?); it is not "
+                           "used and the document is processed again", path.name)
+            return None
+        try:
+            got_id, got_key, text, tables = decode(payload)
+        except (pa.ArrowException, ValueError):
             return None
         if got_id != doc_id or got_key != key:
             return None
@@ -147,3 +176,95 @@ class Cache:
                 except OSError:
                     pass
         return removed
+
+
+# --------------------------------------------------------------------------- the dataset
+
+
+@dataclass
+class Entry:
+    """One input of the dataset: a published document (``status`` 'ok': doc_id, key) or an
+    input whose last attempt failed ('failed': stage, error)."""
+
+    identity: str
+    source_path: str
+    status: str = "ok"
+    doc_id: Optional[str] = None
+    name: Optional[str] = None
+    key: Optional[str] = None
+    stage: Optional[str] = None
+    error: Optional[str] = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass
+class Dataset:
+    """The manifest of an output folder: its entries in table order."""
+
+    entries: list[Entry]
+
+    @property
+    def ids(self) -> list[str]:
+        return [e.doc_id for e in self.entries if e.ok and e.doc_id]
+
+    def to_json(self, version: str) -> str:
+        return json.dumps({"format": 1, "pipeline_version": version,
+                           "documents": sum(1 for e in self.entries if e.ok),
+                           "entries": [{k: v for k, v in asdict(e).items() if v is not None}
+                                       for e in self.entries]},
+                          ensure_ascii=False, indent=1) + "\n"
+
+    @classmethod
+    def load(cls, folder: Path) -> Optional["Dataset"]:
+        """The manifest in ``folder`` (a published generation); None when there is none. A
+        manifest that cannot be read raises ValueError: the caller must not overwrite a dataset
+        it cannot read."""
+        path = Path(folder) / MANIFEST
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            fields = set(Entry.__dataclass_fields__)
+            return cls([Entry(**{k: v for k, v in e.items() if k in fields})
+                        for e in data["entries"]])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"cannot read the dataset manifest {path}: {exc}") from exc
+
+    @classmethod
+    def from_legacy_tables(cls, out_dir: Path, cache: "Cache") -> Optional["Dataset"]:
+        """An output folder written before datasets had a manifest: its documents table and
+        cache give the entries (their cache keys are found by file name), so a first run with
+        this version keeps them instead of dropping them."""
+        import pyarrow.parquet as pq
+
+        from .inputs import MEMBER_SEP, shown
+
+        table = Path(out_dir) / "documents.parquet"
+        if not table.is_file() or table.is_symlink():
+            return None
+        try:
+            docs = pq.read_table(table, columns=["doc_id", "source_path"]).to_pylist()
+        except (OSError, pa.ArrowException):
+            return None
+        entries = []
+        for row in docs:
+            doc_id, source = row["doc_id"], row["source_path"] or ""
+            path, sep, member = source.partition(MEMBER_SEP)
+            identity = shown(os.path.realpath(path)) + (sep + member if sep else "")
+            prefix = cache_name(doc_id, "").rsplit(".", 2)[0] + "."
+            found = sorted(cache.dir.glob(f"{_glob_escape(prefix)}*.arrow")) if cache.dir.is_dir() else []
+            if not found:
+                continue
+            key = found[0].name[len(prefix):-len(".arrow")]
+            entries.append(Entry(identity, source, doc_id=doc_id, name=Path(member or path).name,
+                                 key=key))
+        return cls(entries)
+
+
+def _glob_escape(text: str) -> str:
+    import glob
+
+    return glob.escape(text)

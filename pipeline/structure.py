@@ -1,7 +1,14 @@
-"""Stage 3: the numbered hierarchy of headings (一、 / （一） / 1. / （1） / ① / 第X章 / 第X条 / #).
+"""Stage 3: the numbered hierarchy of headings (一、 / （一） / 1. / （1） / ① / 第X章 / 第X节 /
+第X条 / #).
 
 Levels follow the document's own nesting: a numbering style seen for the first time opens a
-level below the current one; a style already open closes everything beneath it.
+level below the current one; a style already open closes everything beneath it. Chapter and
+article numbers drop 第/章/条 (`第三章` → `三`).
+
+Attachments are part of the document (GOLD.md): a '附件' / '附件1' line closes every open
+section and the attachment numbers its headings afresh, from level 1. A glossary after a work
+report ('名词解释', '注释') has no sections and holds no commitments. `Document.body_end` is the
+end of the main body, `Document.attachments` the spans of the attachments.
 """
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # (kind, pattern). The pattern is matched at the start of a line (after any markdown '#'s);
 # group 'num' is the number as written.
 _STYLES: list[tuple[str, re.Pattern]] = [
-    ("chapter", re.compile(rf"第(?P<num>[{_CN}\d]{{1,4}})(?P<unit>章|编|部分)[ 　:：]?")),
+    ("chapter", re.compile(rf"第(?P<num>[{_CN}\d]{{1,4}})(?P<unit>章|节|编|部分)[ 　:：]?")),
     ("article", re.compile(rf"第(?P<num>[{_CN}\d]{{1,4}})条[ 　:：]?")),
     ("cn", re.compile(rf"(?P<num>[{_CN}]{{1,3}})(?:、|\.(?![{_CN}\d]))")),
     ("cn_paren", re.compile(rf"[（(](?P<num>[{_CN}]{{1,3}})[）)][、.]?")),
@@ -28,10 +35,19 @@ _STYLES: list[tuple[str, re.Pattern]] = [
     ("arabic_paren", re.compile(r"[（(](?P<num>\d{1,3})[）)][、.]?")),
     ("circled", re.compile(rf"(?P<num>[{_CIRCLED}])")),
 ]
-# A glossary or attachment after the body: no more headings are read from there on.
+# An attachment or glossary line after the body ('附件', '附件2：', '名词解释', '注释').
 APPENDIX = re.compile(r"^(#{1,6}\s*)?(附件\s*\d*|附[:：]?|附表\s*\d*|.{0,12}名词解释.{0,6}|注释|注[:：])$")
+# The line that opens an attachment: '附件', '附件2：', '附表1', '附：', optionally with its title
+# ('附件1：2022年十件民生实事'). The attachment is part of the document (GOLD.md): its headings are
+# sections whose levels start again at 1.
+ATTACHMENT = re.compile(r"^(?:#{1,6}\s*)?(?:附件|附表)\s*[\d一二三四五六七八九十]{0,3}\s*(?:[:：]\s*[^。；]{0,40})?$"
+                        r"|^(?:#{1,6}\s*)?附[:：]?$")
+# A glossary or notes after a work report ('名词解释', '《政府工作报告》有关名词解释', '注释'):
+# explanations of terms, not commitments; it runs to the next attachment or the end.
+GLOSSARY = re.compile(r"^(?:#{1,6}\s*)?(?:.{0,12}(?:名词解释|名词注释|词语解释).{0,6}|注释|注[:：])$")
 _MD = re.compile(r"(?P<hashes>#{1,6})\s*")
 _TITLE_END = re.compile(r"[。！？]")
+_CLAUSE_END = re.compile(r"[；;]$")
 _MAX_TITLE = 60
 
 
@@ -62,8 +78,10 @@ def match_heading(line: str) -> Optional[tuple[str, str, int, str]]:
         rest = line[m.end():]
         end = _TITLE_END.search(rest)
         title = (rest[: end.start()] if end else rest).strip()
-        if not title or (len(title) > _MAX_TITLE and not end and not md):
+        if not title or (len(title) > _MAX_TITLE and not end and not md
+                         and not _CLAUSE_END.search(title)):
             continue  # a long unpunctuated paragraph that happens to start with a numeral
+        title = title.rstrip("；;，,：:") or title  # '（二）企业营业执照复印件；' is a list item
         if kind == "chapter":
             kind = "chapter_" + m.group("unit")
         return kind, num, m.end(), title[:_MAX_TITLE * 2]
@@ -74,17 +92,56 @@ def match_heading(line: str) -> Optional[tuple[str, str, int, str]]:
     return None
 
 
+def appendix_spans(text: str) -> tuple[int, list[tuple[int, int]], list[tuple[int, int]]]:
+    """(end of the main body, attachment spans, glossary spans) of the text.
+
+    An attachment runs from its '附件' line to the next attachment or glossary line, a glossary
+    from its line to the next attachment. A glossary line before any content (a title page
+    '注释') does not end the body."""
+    marks: list[tuple[int, str]] = []
+    offset = 0
+    seen_content = False
+    for line in text.split("\n"):
+        if seen_content and GLOSSARY.match(line):
+            marks.append((offset, "glossary"))
+        elif seen_content and ATTACHMENT.match(line):
+            marks.append((offset, "attachment"))
+        seen_content = seen_content or bool(line.strip())
+        offset += len(line) + 1
+    end = len(text)
+    # a glossary goes on until an attachment line: consecutive glossary lines are one glossary
+    spans: dict[str, list[tuple[int, int]]] = {"attachment": [], "glossary": []}
+    for i, (start, kind) in enumerate(marks):
+        if kind == "glossary" and i and marks[i - 1][1] == "glossary":
+            continue
+        nxt = next((s for s, k in marks[i + 1:] if kind == "attachment" or k == "attachment"), end)
+        spans[kind].append((start, nxt))
+    body_end = marks[0][0] if marks else end
+    return body_end, spans["attachment"], spans["glossary"]
+
+
 def find_sections(text: str) -> list[Section]:
-    """Headings as sections with parents, levels and ends."""
+    """Headings as sections with parents, levels and ends. An attachment numbers its headings
+    afresh (levels from 1); a glossary has none."""
+    _, attachments, glossaries = appendix_spans(text)
+    breaks = {start: "attachment" for start, _ in attachments}
+    breaks.update({start: "glossary" for start, _ in glossaries})
     sections: list[Section] = []
     stack: list[tuple[str, Section]] = []  # (kind, section) per open level
     last_value: dict[str, int] = {}
+    in_glossary = False
     offset = 0
     for line in text.split("\n"):
         start = offset
         offset += len(line) + 1
-        if APPENDIX.match(line) and sections:
-            break
+        if start in breaks:  # everything open ends here; numbering starts again
+            for _, closed in stack:
+                closed.end = start
+            stack, last_value = [], {}
+            in_glossary = breaks[start] == "glossary"
+            continue
+        if in_glossary:
+            continue
         found = match_heading(line)
         if not found:
             continue
@@ -133,18 +190,12 @@ def section_at(sections: list[Section], pos: int) -> Optional[Section]:
 
 
 def appendix_start(text: str) -> int:
-    """Offset where a trailing glossary/attachment begins (len(text) when there is none)."""
-    offset = 0
-    seen_heading = False
-    for line in text.split("\n"):
-        if seen_heading and APPENDIX.match(line):
-            return offset
-        seen_heading = seen_heading or match_heading(line) is not None
-        offset += len(line) + 1
-    return len(text)
+    """Offset where the main body ends: the first attachment or glossary line (len(text) when
+    there is none)."""
+    return appendix_spans(text)[0]
 
 
 def structure(doc: Document) -> Document:
     doc.sections = find_sections(doc.text)
-    doc.body_end = appendix_start(doc.text)
+    doc.body_end, doc.attachments, _ = appendix_spans(doc.text)
     return doc

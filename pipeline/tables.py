@@ -28,22 +28,26 @@ SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([("doc_id", S), ("source_path", S), ("format", S), ("encoding", S),
                             ("sha256", S), ("title", S), ("issuer", S), ("region", S), ("year", I),
                             ("n_chars", I), ("n_sections", I), ("n_commitments", I), ("n_targets", I),
-                            ("warnings", S), ("pipeline_version", S)]),
+                            ("warnings", S), ("pipeline_version", S), ("region_code", S),
+                            ("region_level", S), ("region_name", S), ("source_url", S)]),
     "sections": pa.schema([("doc_id", S), ("section_id", S), ("parent_id", S), ("level", I),
                            ("number", S), ("title", S), ("start", I), ("end", I), ("path", S)]),
     "commitments": pa.schema([("doc_id", S), ("commitment_id", S), ("section_id", S),
                               ("section_path", S), ("text", S), ("start", I), ("end", I),
                               ("action", S), ("owners", S), ("owner_source", S), ("deadline_raw", S),
                               ("deadline_date", S), ("status", S), ("n_targets", I), ("method", S),
-                              ("confidence", F)]),
+                              ("confidence", F), ("part", S)]),
     "targets": pa.schema([("doc_id", S), ("target_id", S), ("commitment_id", S), ("raw", S),
                           ("value", F), ("value_max", F), ("unit", S), ("comparator", S),
                           ("entity", S), ("action", S), ("text", S), ("start", I), ("end", I),
                           ("status", S), ("method", S), ("confidence", F), ("raw_start", I),
                           ("raw_end", I), ("section_id", S), ("deadline_date", S),
-                          ("metric", S), ("metric_name", S)]),
+                          ("metric", S), ("metric_name", S), ("part", S), ("estimated", pa.bool_()),
+                          ("scope", S), ("period", S)]),
     "owners": pa.schema([("doc_id", S), ("commitment_id", S), ("name", S), ("role", S),
-                         ("source", S)]),
+                         ("source", S), ("start", I), ("end", I)]),
+    "deadlines": pa.schema([("doc_id", S), ("deadline_id", S), ("commitment_id", S), ("raw", S),
+                            ("date", S), ("start", I), ("end", I), ("kind", S), ("section_id", S)]),
     "errors": pa.schema([("source_path", S), ("stage", S), ("error", S)]),
 }
 TABLES = list(SCHEMAS)
@@ -51,13 +55,18 @@ TABLES = list(SCHEMAS)
 
 def document_rows(doc: Document, version: str) -> dict[str, list[dict]]:
     """All table rows of one processed document."""
+    from .extractors.status import estimated  # decided by the status stage, read here
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
+    if any(t.period is None for t in doc.targets):  # a chain without the `metrics` component
+        from .extractors import get
+        get("metrics")(doc)
     rows["documents"].append(dict(
         doc_id=doc.doc_id, source_path=doc.source_path, format=doc.format, encoding=doc.encoding,
         sha256=doc.sha256, title=doc.title, issuer=doc.issuer, region=doc.region, year=doc.year,
         n_chars=len(doc.text), n_sections=len(doc.sections), n_commitments=len(doc.commitments),
         n_targets=sum(1 for t in doc.targets if t.status == "target"),
-        warnings="; ".join(doc.warnings), pipeline_version=version))
+        warnings="; ".join(doc.warnings), pipeline_version=version, region_code=doc.region_code,
+        region_level=doc.region_level, region_name=doc.region_name, source_url=doc.source_url))
     for s in doc.sections:
         rows["sections"].append(dict(doc_id=doc.doc_id, section_id=s.section_id, parent_id=s.parent_id,
                                      level=s.level, number=s.number, title=s.title, start=s.start,
@@ -69,20 +78,25 @@ def document_rows(doc: Document, version: str) -> dict[str, list[dict]]:
             section_path=c.section_path, text=c.text, start=c.start, end=c.end, action=c.action,
             owners=";".join(o.name for o in c.owners), owner_source=c.owner_source,
             deadline_raw=dl.raw if dl else None, deadline_date=dl.date if dl else None,
-            status=c.status, n_targets=len(c.targets), method=c.method, confidence=c.confidence))
+            status=c.status, n_targets=len(c.targets), method=c.method, confidence=c.confidence,
+            part=c.sentence.part if c.sentence is not None else ""))
         for t in c.targets:
             rows["targets"].append(dict(
                 doc_id=doc.doc_id, target_id=t.target_id, commitment_id=c.commitment_id, raw=t.raw,
                 value=t.value, value_max=t.value_max, unit=t.unit, comparator=t.comparator,
                 entity=t.entity, action=t.action, text=c.text, start=c.start, end=c.end,
                 status=t.status, method=t.method, confidence=t.confidence, raw_start=t.raw_start,
-                raw_end=t.raw_end, section_id=c.section_id, deadline_date=dl.date if dl else None))
+                raw_end=t.raw_end, section_id=c.section_id, deadline_date=dl.date if dl else None,
+                part=c.sentence.part if c.sentence is not None else "", estimated=estimated(c, t),
+                metric=t.metric, metric_name=t.metric_name, scope=t.scope, period=t.period))
         for o in c.owners:
             rows["owners"].append(dict(doc_id=doc.doc_id, commitment_id=c.commitment_id,
-                                       name=o.name, role=o.role, source=o.source))
-    from .metrics import annotate  # canonical metric of each target (pipeline/metrics.py)
-
-    annotate(rows["targets"])
+                                       name=o.name, role=o.role, source=o.source,
+                                       start=o.start, end=o.end))
+        for k, d in enumerate(c.deadlines, 1):
+            rows["deadlines"].append(dict(
+                doc_id=doc.doc_id, deadline_id=f"{c.commitment_id}:d{k}", commitment_id=c.commitment_id,
+                raw=d.raw, date=d.date, start=d.start, end=d.end, kind=d.kind, section_id=c.section_id))
     return rows
 
 
@@ -225,9 +239,7 @@ def csv_from_parquet(con, parquet: Path, csv: Path) -> None:
     CR or starting with '#', which keeps CSV readers from splitting or skipping it).
     tests/test_batch_scale.py checks both on real output and on hostile cells."""
     schema = pq.read_schema(parquet)
-    cols = ", ".join(
-        f'NULLIF("{f.name}", \'\') AS "{f.name}"' if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
-        else f'"{f.name}"' for f in schema)
+    cols = ", ".join(_csv_column(f) for f in schema)
     import duckdb
 
     body = csv.with_name(csv.name + ".body")
@@ -242,6 +254,16 @@ def csv_from_parquet(con, parquet: Path, csv: Path) -> None:
             shutil.copyfileobj(src, out, 1 << 20)
     finally:
         body.unlink(missing_ok=True)
+
+
+def _csv_column(f: pa.Field) -> str:
+    """The SQL that writes one column as pandas would: '' for null strings, True/False for
+    booleans (DuckDB writes true/false)."""
+    if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
+        return f'NULLIF("{f.name}", \'\') AS "{f.name}"'
+    if pa.types.is_boolean(f.type):
+        return f'CASE WHEN "{f.name}" THEN \'True\' WHEN NOT "{f.name}" THEN \'False\' END AS "{f.name}"'
+    return f'"{f.name}"'
 
 
 def _csv_with_pandas(parquet: Path, body: Path) -> None:
@@ -273,33 +295,165 @@ def duckdb_from_parquet(parquets: dict[str, Path], db: Path, csvs: Optional[dict
                 csv_from_parquet(con, path, csvs[name])
     finally:
         con.close()
-    Path(str(db) + ".wal").unlink(missing_ok=True)
+        Path(str(db) + ".wal").unlink(missing_ok=True)  # (also after a failure: no .tmp.wal left)
+
+
+_WIDE_COLUMNS = {"text": 80, "section_path": 40, "path": 40, "title": 40, "error": 60, "source_path": 40,
+                 "warnings": 30, "entity": 20, "owners": 30}
+_WRAPPED = {"text", "error"}
 
 
 def xlsx_from_parquet(parquets: dict[str, Path], xlsx: Path) -> None:
     """commitments.xlsx, one sheet per table (a table longer than Excel's 1,048,576 rows goes on
-    into '<table> (2)', …), written row by row with openpyxl's write-only mode."""
+    into '<table> (2)', …), written row by row with openpyxl's write-only mode. Each sheet as an
+    analyst expects it: bold header row frozen, an autofilter over the data, column widths that
+    fit, and the sentence columns wrapped."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     def clean(value):
         return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+
+    def new_sheet(title: str, names: list[str], n_rows: int):
+        ws = wb.create_sheet(title)
+        ws.freeze_panes = "A2"
+        last = get_column_letter(max(len(names), 1))
+        ws.auto_filter.ref = f"A1:{last}{max(n_rows, 1) + 1}"
+        for i, col in enumerate(names, 1):
+            ws.column_dimensions[get_column_letter(i)].width = _WIDE_COLUMNS.get(col, max(10, len(col) + 2))
+        header = []
+        for col in names:
+            cell = WriteOnlyCell(ws, value=col)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        return ws
 
     wb = Workbook(write_only=True)
     for name, path in parquets.items():
         pf = pq.ParquetFile(path)
         names = pf.schema_arrow.names
+        total = pf.metadata.num_rows
+        wrapped = [i for i, col in enumerate(names) if col in _WRAPPED]
         part, rows_in_sheet = 1, 0
-        ws = wb.create_sheet(name)
-        ws.append(names)
+        ws = new_sheet(name, names, min(total, EXCEL_MAX_ROWS - 1))
+        done = 0
         for batch in pf.iter_batches(batch_size=CSV_BATCH):
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for row in zip(*columns):
                 if rows_in_sheet + 1 >= EXCEL_MAX_ROWS:
                     part += 1
-                    ws = wb.create_sheet(f"{name} ({part})")
-                    ws.append(names)
+                    ws = new_sheet(f"{name} ({part})", names, min(total - done, EXCEL_MAX_ROWS - 1))
                     rows_in_sheet = 0
-                ws.append([clean(v) for v in row])
+                values = [clean(v) for v in row]
+                for i in wrapped:
+                    cell = WriteOnlyCell(ws, value=values[i])
+                    cell.alignment = wrap
+                    values[i] = cell
+                ws.append(values)
                 rows_in_sheet += 1
+                done += 1
     wb.save(xlsx)
+
+
+# --------------------------------------------------------------------------- publishing a dataset
+#
+# Layout of an output folder (see README, "Batch runs at scale"):
+#   .generations/<G>/   one complete set: every table, commitments.duckdb (.xlsx), texts/,
+#                       dataset.json — written in full before it is published
+#   .current            symbolic link to .generations/<G>: publishing is one rename of it
+#   .previous           the set it replaced, kept one run longer for readers still on it
+#   <table>.parquet …   symbolic links .current/<name>: what readers open, never a mix
+
+GENERATIONS = ".generations"
+CURRENT = ".current"
+PREVIOUS = ".previous"
+
+
+def current_generation(out_dir: Path) -> Optional[Path]:
+    """The published generation folder of ``out_dir``, or None (nothing published yet, or a
+    folder written before generations: its tables are plain files in ``out_dir``)."""
+    return _generation(Path(out_dir) / CURRENT)
+
+
+def _generation(link: Path) -> Optional[Path]:
+    if not link.is_symlink():
+        return None
+    target = link.parent / os.readlink(link)
+    return target if target.is_dir() else None
+
+
+def dataset_dir(out_dir: Path) -> Path:
+    """Where a reader finds one consistent set of tables: the current generation resolved
+    once (so files opened one after the other all belong to the same run), else ``out_dir``."""
+    gen = current_generation(Path(out_dir))
+    return gen.resolve() if gen is not None else Path(out_dir)
+
+
+def new_generation(out_dir: Path) -> Path:
+    """An empty, unpublished generation folder (removed at the next start if never published)."""
+    import time
+
+    base = Path(out_dir) / GENERATIONS
+    base.mkdir(parents=True, exist_ok=True)
+    gen = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=base))
+    os.chmod(gen, 0o777 & ~_UMASK)
+    return gen
+
+
+def _swap_link(link: Path, target: str) -> None:
+    """Points the symbolic link ``link`` at ``target`` in one rename (readers see the old
+    target or the new one). A plain file or folder in its place (an output folder of an older
+    version) is replaced."""
+    if link.is_symlink() and os.readlink(link) == target:
+        return
+    tmp = link.with_name(f".{link.name}.{os.getpid()}.link.tmp")
+    with suppress(FileNotFoundError):
+        tmp.unlink()
+    os.symlink(target, tmp)
+    if link.is_dir() and not link.is_symlink():  # texts/ of an older version: a real folder
+        old = link.with_name(f".{link.name}.{os.getpid()}.old.tmp")
+        os.replace(link, old)
+        os.replace(tmp, link)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, link)
+
+
+def publish_generation(out_dir: Path, gen: Path) -> None:
+    """Makes the complete generation ``gen`` the dataset of ``out_dir``: one rename of
+    ``.current`` switches every table at once; ``<name>`` links to it are made the first
+    time; a link to a file the new set lacks (commitments.xlsx not asked for) is removed, so
+    no stale file is left beside the tables; generations older than the one replaced go."""
+    out_dir = Path(out_dir)
+    old = current_generation(out_dir)
+    _swap_link(out_dir / CURRENT, os.path.join(GENERATIONS, gen.name))  # ← the switch
+    if old is not None and old.name != gen.name:
+        _swap_link(out_dir / PREVIOUS, os.path.join(GENERATIONS, old.name))
+    for p in sorted(gen.iterdir()):
+        if not p.name.startswith("."):
+            _swap_link(out_dir / p.name, os.path.join(CURRENT, p.name))
+    for p in out_dir.iterdir():
+        if p.is_symlink() and os.readlink(p).startswith(CURRENT + os.sep) and not p.exists():
+            p.unlink()
+    remove_unpublished(out_dir)
+
+
+def remove_unpublished(out_dir: Path) -> None:
+    """Removes generations that are neither current nor previous (a run killed before it
+    published, or sets two runs old) and temporary links: recovery at every start."""
+    out_dir = Path(out_dir)
+    keep = {g.name for g in (current_generation(out_dir), _generation(out_dir / PREVIOUS)) if g}
+    base = out_dir / GENERATIONS
+    if base.is_dir():
+        for g in base.iterdir():
+            if g.name not in keep:
+                shutil.rmtree(g, ignore_errors=True) if g.is_dir() else g.unlink()
+    for p in out_dir.glob(".*.tmp"):
+        with suppress(OSError):
+            shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()

@@ -34,9 +34,12 @@ def assert_same_tables(out: Path, reference: Path) -> None:
     assert not list(out.glob(".*.tmp")), "no temporary file may be left behind"
 
 
+N_RAW = len(list(RAW.glob("*.txt")))
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    """21 documents: the 7 of data/raw, three times under distinct names."""
+    """3 × N_RAW documents: those of data/raw, three times under distinct names."""
     folder = tmp_path_factory.mktemp("corpus")
     for src in sorted(RAW.glob("*.txt")):
         for k in range(3):
@@ -50,7 +53,7 @@ def serial(corpus, tmp_path_factory) -> Path:
     """The reference: every document processed one after the other in this process."""
     out = tmp_path_factory.mktemp("serial")
     summary = run_batch([str(corpus)], out, quiet=True, workers=1)
-    assert summary.documents == 21 and not summary.errors
+    assert summary.documents == 3 * N_RAW and not summary.errors
     return out
 
 
@@ -68,7 +71,7 @@ def test_dask_cluster_gives_the_same_tables(corpus, serial, tmp_path):
                                   dashboard_address=None) as cluster:
         summary = run_batch([str(corpus)], tmp_path, quiet=True, engine="dask",
                             scheduler=cluster.scheduler_address)
-    assert summary.documents == 21 and not summary.errors
+    assert summary.documents == 3 * N_RAW and not summary.errors
     assert_same_tables(tmp_path, serial)
 
 
@@ -105,7 +108,7 @@ def test_killed_run_resumes_to_the_uninterrupted_tables(corpus, serial, tmp_path
     else:
         assert proc.returncode == -signal.SIGKILL
     assert not (out / "targets.csv").exists(), "an interrupted run publishes no partial tables"
-    assert cached < 21
+    assert cached < 3 * N_RAW
     result = run_cli("extract", str(corpus), "--out", str(out), "--workers", "2")
     assert result.returncode == 0, result.stderr
     skipped = int(result.stderr.split("unchanged (skipped) :")[1].split()[0])
@@ -114,32 +117,33 @@ def test_killed_run_resumes_to_the_uninterrupted_tables(corpus, serial, tmp_path
     assert not list((out / ".cache").glob(".*.tmp"))
 
 
-def test_rerun_skips_unchanged_documents_and_forgets_vanished_ones(tmp_path):
+def test_rerun_skips_unchanged_documents_and_replace_forgets_vanished_ones(tmp_path):
     src = tmp_path / "in"
     shutil.copytree(RAW, src)
     out = tmp_path / "out"
     first = run_batch([str(src)], out, quiet=True, workers=1)
     before = csv_bytes(out)
     again = run_batch([str(src)], out, quiet=True, workers=1)
-    assert (again.skipped, again.processed, again.documents) == (7, 0, 7)
+    assert (again.skipped, again.processed, again.documents) == (N_RAW, 0, N_RAW)
     assert csv_bytes(out) == before
     assert (again.commitments, again.targets) == (first.commitments, first.targets)
 
-    # one document edited, one deleted: only the edited one is processed again
+    # one document edited, one deleted, --replace: only the edited one is processed again, and
+    # the deleted one leaves the dataset (without --replace it is kept: test_dataset_robust.py)
     edited = src / f"{SEED}.txt"
     edited.write_text(edited.read_text(encoding="utf-8") + "\n组织不少于20名志愿者参与活动。\n",
                       encoding="utf-8")
     gone = sorted(src.glob("*.txt"))[0]
     gone.unlink()
-    third = run_batch([str(src)], out, quiet=True, workers=1)
-    assert (third.skipped, third.processed, third.documents) == (5, 1, 6)
+    third = run_batch([str(src)], out, quiet=True, workers=1, replace=True)
+    assert (third.skipped, third.processed, third.documents) == (N_RAW - 2, 1, N_RAW - 1)
     fresh = tmp_path / "fresh"
     run_batch([str(src)], fresh, quiet=True, workers=1)
     assert_same_tables(out, fresh)
     docs = pd.read_parquet(out / "documents.parquet")
     assert gone.stem not in set(docs.doc_id)
     assert not (out / "texts" / f"{gone.stem}.txt").exists()
-    assert len(list((out / ".cache").glob("*.arrow"))) == 6, "the cache forgets vanished documents"
+    assert len(list((out / ".cache").glob("*.arrow"))) == N_RAW - 1, "the cache forgets vanished documents"
 
 
 def test_cli_rerun_says_how_many_were_skipped(tmp_path):

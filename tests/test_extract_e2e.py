@@ -22,6 +22,8 @@ CONTRACT = {
                 "comparator", "entity", "action", "text", "start", "end", "status", "method",
                 "confidence"],
     "owners": ["doc_id", "commitment_id", "name", "role", "source"],
+    "deadlines": ["doc_id", "deadline_id", "commitment_id", "raw", "date", "start", "end", "kind",
+                  "section_id"],
     "errors": ["source_path", "stage", "error"],
 }
 

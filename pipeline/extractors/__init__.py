@@ -49,15 +49,16 @@ def unregister(name: str) -> None:
 
 
 def _load_builtins() -> None:
-    from . import commitments, deadlines, ml_targets, owners, status, targets  # noqa: F401  (registers)
+    from . import commitments, deadlines, metrics, ml_targets, owners, status, targets  # noqa: F401  (registers)
 
 
-RULE_EXTRACTORS = ["status", "commitments", "targets", "deadlines", "owners"]
-# The extractor chains a run can choose with --extractors.
+RULE_EXTRACTORS = ["status", "commitments", "targets", "deadlines", "owners", "metrics"]
+# The extractor chains a run can choose with --extractors. `metrics` (each target's metric, scope
+# and period) comes last: it reads the targets, their status and their deadline.
 CHAINS = {
     "rules": RULE_EXTRACTORS,
-    "ml": ["status", "commitments", "ml_clauses", "ml_targets", "deadlines", "owners"],
-    "both": ["status", "commitments", "both_targets", "deadlines", "owners"],
+    "ml": ["status", "commitments", "ml_clauses", "ml_targets", "deadlines", "owners", "metrics"],
+    "both": ["status", "commitments", "both_targets", "deadlines", "owners", "metrics"],
 }
 # (`both_clauses` — the clause classifier overruling the rules' commitment status — is left out
 # of `both`: no gold exists to show it helps, and it costs a fifth of the run.)

@@ -1,16 +1,27 @@
 """Deadlines: 年底前, 6月底前, 上半年, 三季度, 到2025年, 5年内, “十四五”末…, as ISO end dates.
 
-Our patterns find the expression; jionlp's ``parse_time`` (always with an explicit
-``time_base`` at the plan year) resolves the ones it knows, and own rules the ones it fails on
-(年内, “十四五”期间, N年内 counted from a stated start year).
+A commitment can carry several (``6月底前完成A，年底前完成B``): every pattern below proposes
+candidate spans, the most specific of overlapping candidates wins (``在2023年6月底前`` is
+2023-06-30, not 2023-12-31), and every survivor is a deadline of the commitment, in text order.
+
+Everything resolves against the plan year (``doc.year``, from metadata): ``年底前`` → its 12-31,
+``3年内`` → the end of plan-year + 2, ``每年6月底前`` from ``自2020年起`` → the first occurrence
+(2020-06-30). Limits relative to the issue (``自印发之日起30日内``) count from the date the
+document prints; with none the deadline is kept with a null date. jionlp's ``parse_time``
+resolves holidays (lunar ones too); own rules do the rest. A policy's validity period
+(``有效期至2025年12月31日``, ``自…起施行``) and a baseline (``在2020年基础上``) are not deadlines.
+The word lists (completion verbs, holidays) are ``pipeline/resources/deadline_words.txt``.
 """
 from __future__ import annotations
 
 import calendar
 import contextlib
+import datetime as dt
 import io
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Optional
 
 import cn2an
@@ -19,24 +30,128 @@ from ..records import Deadline, Document
 from . import register
 
 _Y = r"(?:19|20)\d\d"
-_CN_MONTH = r"(?:\d{1,2}|十[一二]|[一二三四五六七八九十])"
-_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("five_year_plan", re.compile(r"[“\"]?十(?P<fyp>[一二三四五六七八九])五[”\"]?(?:规划)?(?:期间|末|时期|期末)")),
-    ("month", re.compile(rf"(?:(?P<y>{_Y})年)?(?P<m>{_CN_MONTH})月(?:(?P<d>\d{{1,2}})日)?(?:底|末|中旬|上旬|下旬)?(?:前|之前|以前)")),
-    ("by_year", re.compile(rf"(?:到|至|截至|截止到?|力争到|争取到|力争在|争取在|在)(?P<y>{_Y})年(?:底|末)?(?:前|之前)?")),
-    ("year_end", re.compile(rf"(?:(?P<y>{_Y})年)?(?:年底|年末|底)(?:前|之前)")),
-    ("year_before", re.compile(rf"(?P<y>{_Y})年(?:底|末)?(?:前|之前)")),
-    ("half", re.compile(rf"(?:(?P<y>{_Y})年)?(?P<h>上半年|下半年)")),
-    ("quarter", re.compile(rf"(?:(?P<y>{_Y})年)?第?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前)?")),
-    # '5年内…', '用3年时间', '力争2年内': a period that starts with the plan; not '毕业一年内未就业'
-    ("within_years", re.compile(rf"(?:(?P<y>{_Y})年起|(?<=^)|(?<=[，。；：、,;:])|(?<=力争)|(?<=争取)|(?<=用)|(?<=在))"
-                                rf"(?P<n>\d{{1,2}}|[一二两三四五六七八九十])年(?:内|之内|时间)")),
-    ("this_year", re.compile(r"(?<![\d一二两三四五六七八九十])年内")),
-    ("year_goal", re.compile(rf"(?:^|[，。；：,;:])(?P<y>{_Y})年[，,]?(?=初步|基本|全面|实现|建成|完成|达到|力争|确保|要|将|争取)")),
-]
-_NOT_DEADLINE = re.compile(r"(按期|长期|持续|每年|逐年|历年|往年|近年)")
+_SP = r"[ \u3000]?"  # PDF text has spaces inside dates: '2021 年 3 月'
+_MONTH = rf"(?<![\d一二三四五六七八九十])(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_YEAR_OPT = rf"(?:(?P<y>{_Y}){_SP}年{_SP})?"
+_BEFORE = r"(?:前|之前|以前)"
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, list[str]]:
+    """The sections of deadline_words.txt."""
+    out: dict[str, list[str]] = {}
+    current = None
+    text = resources.files("pipeline.resources").joinpath("deadline_words.txt").read_text("utf-8")
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = out.setdefault(line[1:-1], [])
+        elif current is not None:
+            current.append(line)
+    return out
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Rule:
+    name: str  # which resolver
+    kind: str  # the ``deadlines.kind`` of what it finds
+    pattern: re.Pattern
+    rank: int  # specificity: a day beats a month beats a quarter … beats a year
+    needs: tuple[str, ...] = ()  # the rule can only match a text holding one of these (a cheap test)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> list[_Rule]:
+    words = _words()
+    adverbs = _alt(words["completion_adverbs"])
+    verb = rf"(?:要|将|需|力争|争取|确保|全部|{adverbs})?(?:{_alt(words['completion'])})"
+    holiday = _alt(words["holidays"])
+    # a completion (or any delivering) verb later in the same clause
+    completes = rf"[^，。；;,是的]{{0,12}}?(?:{_alt(words['completion'])})"
+    any_verb = _alt(words["completion"] + words["completion_adverbs"] + _action_verbs())
+    delivers = rf"[^，。；;,]{{0,30}}?(?:{any_verb})"
+    day = rf"(?:{_SP}(?P<d>[1-3]?\d){_SP}日)?"
+    xun = r"(?P<x>上旬|中旬|下旬)"
+    fyp = r"[“\"]?十(?P<fyp>[一二三四五六七八九])五[”\"]?(?:规划)?"
+    by = r"(?<![\d年])(?:到|至|截至|截止到?|(?:力争|争取|确保|计划)?(?:到|在|于)|力争|争取|确保)"
+    # '上半年完成…', '上半年，…', '上半年在三市开展试点'; not '上半年考评分值'. A quarter needs its
+    # verb at once: '一季度地区生产总值下降3%' reports a figure
+    after_quarter = rf"(?=[，,]|{_BEFORE}|内|底|末|{verb})"
+    after_period = rf"(?=[，,]|{_BEFORE}|内|底|末|{verb}|{delivers})"
+    limit_word = r"(?:(?<=[在于到至])|(?<=确保)|(?<=力争)|(?<=争取))"
+    month = ("月",)
+    year = ("年",)
+    quarter = ("季度",)
+
+    def rule(name: str, kind: str, rank: int, needs: tuple[str, ...], *parts: str) -> _Rule:
+        return _Rule(name, kind, re.compile("".join(parts)), rank, needs)
+
+    return [
+        # '6月底前', '2023年6月30日前', '6月中旬前', '6月份前'
+        rule("month", "by", 4, month, rf"{_YEAR_OPT}{_MONTH}{_SP}月(?:{day}|份)?(?:底|末|{xun})?{_BEFORE}"),
+        # '6月底完成', '到6月底，', '（10月底完善平台…）': the end of a month is a limit
+        rule("month", "by", 4, month, rf"(?<!截至)(?<!截止){_YEAR_OPT}{_MONTH}{_SP}月(?:底|末)",
+             r"(?![的以止后起开至到—\-])"),
+        # '（12月取得明显成效）', '6月份完成', '6月30日完成': a bare month needs a completion verb
+        rule("month", "by", 4, month, rf"{_YEAR_OPT}{_MONTH}{_SP}月(?:{day}|份)?(?:{xun})?(?={verb})"),
+        rule("holiday", "holiday", 6, ("前",), rf"(?<![一二三四五六七八九十\d第])[“\"]?(?P<hol>{holiday})[”\"]?",
+             rf"(?:节|假期)?{_BEFORE}(?![夕后])"),
+        rule("relative", "relative", 6, ("内",),
+             r"(?:自|从|在|于)?(?:本|该)?(?:方案|意见|办法|通知|规定|细则|计划|政策|文件)?",
+             r"(?:印发|发布|公布|下发|出台|施行|实施)(?:之日)?(?:起|后)[，,]?",
+             r"(?P<n>\d{1,3}|[一二两三四五六七八九十百]{1,3})",
+             r"(?P<u>个工作日|工作日|日|天|周|个月|月|年)(?:内|之内|以内)"),
+        rule("year_end", "by", 1, ("底", "末"), rf"(?:(?P<y>{_Y}){_SP}年{_SP}(?:底|末)|年底|年末){_BEFORE}"),
+        rule("year_end", "by", 1, ("底", "末"), rf"(?:到|至|于|在)(?:年底|年末)|(?<![每当])(?:年底|年末)(?={verb})"),
+        rule("by_year", "by", 1, year, rf"{by}(?P<y>{_Y}){_SP}年(?:底|末)?{_BEFORE}?",
+             r"(?![的前]?(?:基础|水平|数据|标准|价格|同期|以来|起))"),
+        rule("by_year", "by", 1, year, rf"(?P<y>{_Y}){_SP}年(?:底|末)?{_BEFORE}"),
+        rule("half", "by", 2, ("半年",), rf"{_YEAR_OPT}(?P<h>上半年|下半年){after_period}"),
+        rule("half", "by", 2, ("半年",), rf"{limit_word}(?:(?P<y>{_Y})年)?(?P<h>上半年|下半年)"),
+        rule("quarter", "by", 3, quarter, rf"{_YEAR_OPT}第?(?P<q>[一二三四1-4])季度(?:(?:末|底){_BEFORE}?|{_BEFORE})"),
+        rule("quarter", "by", 3, quarter, rf"(?<![每])(?:(?P<y>{_Y})年)?第?(?P<q>[一二三四1-4])季度{after_quarter}"),
+        rule("quarter", "by", 3, quarter, rf"{limit_word}(?:(?P<y>{_Y})年)?第?(?P<q>[一二三四1-4])季度"),
+        # '5年内…', '用3年时间', '2012年起5年内', '力争2年内': a period that starts with the plan;
+        # not '毕业一年内', '近三年内', '3年内不得再次申请'
+        rule("within_years", "within_years", 1, year,
+             rf"(?:(?:自|从)?(?P<y>{_Y})年(?:起|开始)[，,]?(?:用|力争|争取|经过|通过)?",
+             r"|(?:^|(?<=[，。；：,;:])|(?<=力争)|(?<=争取)|(?<=确保)|(?<=计划)|(?<=用)|(?<=在)|(?<=今后)",
+             r"|(?<=未来)|(?<=经过)|(?<=通过)))",
+             r"(?P<n>\d{1,2}|[一二两三四五六七八九十])年(?:左右)?(?:内|之内|时间|的时间|努力)",
+             r"(?!(?:不得|不再|不予|未|无|均|连续|累计获得))"),
+        # '年内培育50家…', '年内获批' (an adverb: a limit, but not '年内到期的', '近2年内', '三年内');
+        # '今年完成…改造' needs a completion verb ('今年是…', '今年以来' are no limits)
+        rule("this_year", "this_year", 1, ("年内",), r"(?<![\d一二两三四五六七八九十百几数多近当每 \u3000])年内",
+             r"(?![的]|到期|[，。；]|$)"),
+        rule("this_year", "this_year", 1, ("今年",), rf"今年(?:内|底前|年底前)?(?={verb})"),
+        # '到“十四五”末', '“十四五”期间完成…' in a task (not in a heading); '“十四五”时期是…' describes
+        # the period
+        rule("plan_period", "plan_period", 1, ("五",), rf"(?:到|至|在|于)?{fyp}(?:末期|期末|末)(?!的)"),
+        rule("plan_period", "plan_period", 1, ("五",), rf"{fyp}期间(?=[，,]?{completes})"),
+        rule("year_goal", "by", 1, year, rf"(?:^|(?<=[，。；：,;:]))(?P<y>{_Y})年[，,]?",
+             r"(?=初步|基本|全面|实现|建成|完成|达到|力争|确保|要|将|争取)"),
+    ]
+
+
+def _action_verbs() -> list[str]:
+    text = resources.files("pipeline.resources").joinpath("action_verbs.txt").read_text("utf-8")
+    return [w for w in (ln.split("#", 1)[0].strip() for ln in text.splitlines()) if w]
+
+
+_NOT_DEADLINE = re.compile(r"(按期|长期|持续|逐年|历年|往年|近年|每年)")
+# A validity period or a start of application: '有效期至2025年底', '执行至2025年'
+_VALIDITY = re.compile(r"(?:有效期|执行期|试行期|施行期|实施期|期限)(?:为|是|限)?$|(?:执行|施行|实行|试行|有效|延续|延长)$")
+_RECURRING = re.compile(r"每年?(?:的)?$")
+_START_YEAR = re.compile(rf"(?:自|从|于)?(?P<y>{_Y})年(?:起|开始)")
 # Every pattern above needs one of these characters: most sentences have none of them.
-_ANY_PATTERN = re.compile(r"[年月底季五]")
+_ANY_PATTERN = re.compile(r"[年月季五一前内日天节旦]")
+_BOOK_TITLE = re.compile(r"《[^《》]*》")
 
 
 @lru_cache(maxsize=1)
@@ -54,86 +169,195 @@ def _cn_int(s: str) -> Optional[int]:
     if s.isdigit():
         return int(s)
     try:
-        return int(cn2an.cn2an(s, "smart"))
+        return int(cn2an.cn2an(s.replace("两", "二"), "smart"))
     except (ValueError, KeyError):
         return None
 
 
-def _jionlp_end(expr: str, year: int) -> Optional[str]:
+def _jionlp_day(expr: str, year: int) -> Optional[dt.date]:
+    """The first day jionlp reads in ``expr`` (a holiday name), in the given year."""
     try:
-        result = _parse_time()(expr, time_base={"year": year, "month": 1, "day": 1})
+        with contextlib.redirect_stdout(io.StringIO()):
+            result = _parse_time()(expr, time_base={"year": year, "month": 1, "day": 1})
     except Exception:  # jionlp raises ValueError and others on what it cannot read
         return None
     times = result.get("time") if isinstance(result, dict) else None
     if not times or not isinstance(times, list):
         return None
-    return str(times[-1])[:10]
+    try:
+        return dt.date.fromisoformat(str(times[0])[:10])
+    except ValueError:
+        return None
 
 
-def resolve(kind: str, m: re.Match, plan_year: int) -> Optional[str]:
-    """The ISO end date of a matched deadline expression."""
+def _month_date(g: dict, year: int) -> Optional[str]:
+    month = _cn_int(g["m"])
+    if month is None or not 1 <= month <= 12:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    if g.get("d"):
+        day = int(g["d"])
+        return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= day <= last else None
+    xun = g.get("x")
+    if xun in ("上旬", "中旬"):
+        return f"{year:04d}-{month:02d}-{10 if xun == '上旬' else 20:02d}"
+    return _end_of_month(year, month)
+
+
+def _holiday_eve(name: str, year: int) -> Optional[str]:
+    """The day before the holiday's next occurrence once the plan year has begun ('元旦前' in a
+    2023 plan is 2023-12-31; '春节前' is the eve of the 2023 spring festival)."""
+    day = _jionlp_day(name, year)
+    if day is not None and day <= dt.date(year, 1, 1):
+        day = _jionlp_day(name, year + 1)
+    return (day - dt.timedelta(days=1)).isoformat() if day else None
+
+
+def _add_period(start: dt.date, n: int, unit: str) -> dt.date:
+    if unit in ("日", "天"):
+        return start + dt.timedelta(days=n)
+    if unit == "周":
+        return start + dt.timedelta(weeks=n)
+    if "工作日" in unit:  # weekdays only (no holiday calendar)
+        day = start
+        while n > 0:
+            day += dt.timedelta(days=1)
+            n -= day.weekday() < 5
+        return day
+    months = n * 12 if unit == "年" else n
+    y, m = divmod(start.month - 1 + months, 12)
+    y, m = start.year + y, m + 1
+    return dt.date(y, m, min(start.day, calendar.monthrange(y, m)[1]))
+
+
+def resolve(name: str, m: re.Match, plan_year: int, issued: Optional[dt.date] = None) -> Optional[str]:
+    """The ISO end date of a matched deadline expression (None if it cannot be resolved)."""
     g = m.groupdict()
     year = int(g["y"]) if g.get("y") else plan_year
-    if kind == "five_year_plan":
-        n = 10 + _cn_int(g["fyp"])
-        return f"{1955 + 5 * n}-12-31"
-    if kind == "month":
-        month = _cn_int(g["m"])
-        if month is None or not 1 <= month <= 12:
-            return None
-        if g.get("d"):
-            day = int(g["d"])
-            if 1 <= day <= calendar.monthrange(year, month)[1]:
-                return f"{year:04d}-{month:02d}-{day:02d}"
-            return None
-        return _end_of_month(year, month)
-    if kind in ("by_year", "year_end", "year_before", "year_goal", "this_year"):
+    if name == "plan_period":
+        return f"{1955 + 5 * (10 + _cn_int(g['fyp'])):04d}-12-31"
+    if name == "month":
+        return _month_date(g, year)
+    if name in ("by_year", "year_end", "year_goal", "this_year"):
         return f"{year:04d}-12-31"
-    if kind == "half":
+    if name == "half":
         return f"{year:04d}-06-30" if g["h"] == "上半年" else f"{year:04d}-12-31"
-    if kind == "quarter":
+    if name == "quarter":
         q = _cn_int(g["q"])
-        return _end_of_month(year, 3 * q) if q else None
-    if kind == "within_years":
+        return _end_of_month(year, 3 * q) if q and 1 <= q <= 4 else None
+    if name == "within_years":
         n = _cn_int(g["n"])
-        if not n or n > 30:
+        return f"{year + n - 1:04d}-12-31" if n and n <= 30 else None
+    if name == "holiday":
+        return _holiday_eve(g["hol"], year)
+    if name == "relative":
+        n = _cn_int(g["n"])
+        if issued is None or not n:
             return None
-        return _jionlp_end(m.group(0), year) if not g.get("y") else f"{year + n - 1:04d}-12-31"
+        return _add_period(issued, n, g["u"]).isoformat()
     return None
 
 
-def find_deadline(text: str, plan_year: Optional[int]) -> Optional[Deadline]:
-    """The first deadline expression in a sentence, resolved against the plan year."""
+_SUB_YEAR = {"month", "half", "quarter", "year_end"}
+
+
+def _candidates(text: str, plan_year: int, issued: Optional[dt.date], heading: bool) -> list[tuple]:
+    """(rank, length, start, end, date, kind) of every acceptable match of every rule."""
+    titles = [(t.start(), t.end()) for t in _BOOK_TITLE.finditer(text)]
+    out = []
+    for rule in _rules():
+        if heading and rule.kind == "plan_period":
+            continue  # '“十四五”时期主要目标' as a heading names the plan, it sets no limit
+        if rule.needs and not any(n in text for n in rule.needs):
+            continue
+        for m in rule.pattern.finditer(text):
+            start, end = m.start(), m.end()
+            if start == end or any(a <= start < b for a, b in titles):
+                continue
+            before = text[max(0, start - 6):start]
+            if _VALIDITY.search(before):
+                continue
+            kind, year = rule.kind, plan_year
+            if _RECURRING.search(before):
+                if rule.name not in _SUB_YEAR or m.groupdict().get("y"):
+                    continue
+                # '自2020年起，每年6月底前': the first occurrence; without a start year, the plan year's
+                starts = [s for s in _START_YEAR.finditer(text, 0, start)]
+                if starts:
+                    year = int(starts[-1].group("y"))
+                kind = "recurring"
+            elif _NOT_DEADLINE.search(text[max(0, start - 2):end]):
+                continue
+            date = resolve(rule.name, m, year, issued)
+            if date is None and rule.name != "relative":
+                continue
+            if date is not None and kind not in ("relative", "recurring") and int(date[:4]) < plan_year:
+                continue  # a limit before the plan year is a past date ('截至2020年底'), not a deadline
+            out.append((rule.rank, end - start, start, end, date, kind))
+    return out
+
+
+def find_deadlines(text: str, plan_year: Optional[int], issued: Optional[dt.date] = None,
+                   heading: bool = False) -> list[Deadline]:
+    """Every deadline expression of a sentence, in text order, resolved against the plan year.
+    Of overlapping candidates the most specific (then the longest) wins."""
     if plan_year is None or not _ANY_PATTERN.search(text):
-        return None
-    best = None
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            start = m.start() + (1 if kind == "year_goal" and m.group(0)[0] in "，。；：,;:" else 0)
-            if best is not None and start >= best[0]:
+        return []
+    chosen: list[tuple] = []
+    candidates = _candidates(text, plan_year, issued, heading)
+    for cand in sorted(candidates, key=lambda c: (-c[0], -c[1], c[2])):
+        if all(cand[3] <= c[2] or cand[2] >= c[3] for c in chosen):
+            chosen.append(cand)
+    chosen.sort(key=lambda c: c[2])
+    return [Deadline(raw=text[s:e], date=date, start=s, end=e, kind=kind)
+            for _, _, s, e, date, kind in chosen]
+
+
+def find_deadline(text: str, plan_year: Optional[int]) -> Optional[Deadline]:
+    """The first deadline of a sentence (kept for callers that want one)."""
+    found = find_deadlines(text, plan_year)
+    return found[0] if found else None
+
+
+_ISSUE_LABEL = re.compile(rf"(?:成文日期|发文日期|印发日期|发布日期)\s*[:：]?\s*(?P<y>{_Y})\s*[年\-/.]\s*(?P<m>\d{{1,2}})"
+                          rf"\s*[月\-/.]\s*(?P<d>\d{{1,2}})")
+_DATE_LINE = re.compile(rf"^\s*(?:——)?(?:[\u4e00-\u9fff]{{2,30}}?)?(?P<y>{_Y})\s*年\s*(?P<m>\d{{1,2}})\s*月"
+                        rf"\s*(?P<d>\d{{1,2}})\s*日\s*(?:印发|发布)?\s*$")
+
+
+def issue_date(text: str) -> Optional[dt.date]:
+    """The date the document prints as its own: a labelled 成文日期/印发日期, else a line that is
+    only a date (the signature '2018年12月21日', 'XX办公厅2019年3月15日印发') near the end or
+    the start."""
+    m = _ISSUE_LABEL.search(text[:3000])
+    if m is None:
+        lines = text.split("\n")
+        for line in lines[-15:][::-1] + lines[:30]:
+            m = _DATE_LINE.match(line)
+            if m:
                 break
-            if _NOT_DEADLINE.search(text[max(0, start - 2):m.end()]):
-                continue
-            if kind == "year_goal" and int(m.group("y")) < plan_year:
-                continue
-            date = resolve(kind, m, plan_year)
-            if date:
-                best = (start, m.end(), date)
-            break
-    if best is None:
+    if m is None:
         return None
-    start, end, date = best
-    return Deadline(raw=text[start:end], date=date, start=start, end=end)
+    try:
+        return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return None
 
 
 @register("deadlines")
 def extract_deadlines(doc: Document) -> Document:
+    issued: Optional[dt.date] = None
+    issued_known = False
+    heading_starts = {s.start for s in doc.sections}
     for c in doc.commitments:
         if c.status != "planned":
             continue
-        found = find_deadline(c.text, doc.year)
-        if found:
-            found.start += c.start
-            found.end += c.start
-            c.deadline = found
+        if not issued_known and ("印发" in c.text or "发布" in c.text or "施行" in c.text
+                                 or "实施" in c.text or "公布" in c.text or "出台" in c.text):
+            issued, issued_known = issue_date(doc.text), True
+        found = find_deadlines(c.text, doc.year, issued, heading=c.start in heading_starts)
+        for d in found:
+            d.start += c.start
+            d.end += c.start
+        c.deadlines = found
     return doc

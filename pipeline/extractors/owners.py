@@ -1,167 +1,972 @@
 """Owners: the units a text names as responsible for a task, with their role.
 
-Notations: '牵头单位：A，配合单位：B、C' / '责任单位：A' labels; '（A牵头，B、C配合）' and
-'（A负责）' notes; '由A牵头/负责'; 'A会同B…' and 'A牵头组织…' in running text; table rows whose
-cells are units. The issuer is the default owner of every other commitment (source 'issuer').
+An owner grammar rather than a list of whole-note patterns. Its parts:
+
+- *unit names* (`unit_kind`): a name ends like a unit (…局/委/厅/办/部门/政府/委员会/中心/公司,
+  or a place …市/县/区/旗 where the notation says it is a unit), is not a generic class
+  (`各地`, `各有关部门`, `各级政府`; a named level such as `各市政府`, `省级政府` is a unit) and holds no
+  predicate words;
+- *unit lists* (`split_units`, `_units_at`): names joined by `、`/`和`/`及`/`与` (split only where
+  both sides are units, so `市人力资源和社会保障局` stays whole), `各区、县级市` kept whole,
+  tails `等有关部门和单位` stripped;
+- *labels* `牵头单位：A，配合单位：B` (role from the label; a following comma group without a label
+  continues it);
+- *notes* `（A牵头，B、C按职责分工配合）`: each comma group is parsed on its own; a group of units
+  with no role word inherits the previous label's role or is `responsible`;
+- *running text*: `由A负责`/`分别由A和B办理`, a specific unit as the subject of a clause
+  (`A要会同B…`, `A对…负总责`, `A、B、C指导`), the units after `会同` (support) and after a
+  clause-opening `配合` (the unit supported leads).
+
+A note written right after a sentence's full stop belongs to that sentence; a note names the
+owners of the sentences before it on its line. `以下任务均由X负责` hands the rest of its part to X.
+The issuer is the default owner of every other commitment (source 'issuer').
 """
 from __future__ import annotations
 
 import bisect
+import json
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Optional
 
 from ..records import Commitment, Document, Owner
 from ..tokens import tag
 from . import register
 
-# What a unit's name ends with.
-_ORG_SUFFIX = (r"(?:部门|部|委员会|委|局|厅|办公室|办|院|署|总局|行|会|联|协|中心|集团|公司|政府|"
-               r"机关|单位|团委|团|队|站|所|处|科|室|街道|镇|乡|县|区|市|县级市|组|馆|台|社|校)")
-# '列第一位者为牵头单位，下同': the first unit of every later note leads.
-FIRST_IS_LEAD = re.compile(r"(列|排)(在)?第一位(者|的)?(单位)?(为|是)牵头")
-_LABELS = {"牵头单位": "lead", "牵头部门": "lead", "牵头领导": None, "责任单位": "responsible",
-           "责任部门": "responsible", "主责单位": "responsible", "负责单位": "responsible",
-           "实施单位": "responsible", "承办单位": "responsible", "主办单位": "responsible",
-           "配合单位": "support", "配合部门": "support", "协办单位": "support",
-           "参与单位": "support", "协同单位": "support"}
-_LABEL_RE = re.compile(r"(" + "|".join(_LABELS) + r")\s*[:：]\s*")
-_NOTE_RE = re.compile(r"[（(]([^（）()]{2,160})[）)]")
-_SEGMENT_ROLE = re.compile(r"^(?P<names>.+?)(?:等(?:有关|相关)?(?:部门|单位)?)?(?:按职责分工|按职责|依职责|分别)?"
-                           r"(?P<role>牵头负责|负责牵头|牵头|负责|配合|参与|协同|协助|落实)(?:实施|落实)?$")
-_ROLE_AT = re.compile(r"(牵头负责|负责牵头|牵头|会同|负责)(?!制|同志|人|的同志|任)")
-_GAP = re.compile(r"((依照|按照|根据)[^，。；、]{0,10}|等(有关|相关)?(部门|单位)?|按职责分工|按职责|分别|要|应|统一|共同)$")
-_GENERIC = re.compile(r"(组织|职能|有关|相关|各级|各类|用人|主管|行业主管|业务主管)(部门|单位)$")
-_SPLIT = re.compile(r"[、，,；;/]|\s+")
-_ADMIN_LEVEL = re.compile(r"^(县级市|县|市|区|乡镇|街道|县（市、区）|县\(市、区\))$")
-_BAD_NAME = re.compile(r"^(各地|有关|相关|各级|地方|我们|政府工作|其他)")
-_ROLE_WORDS = {"牵头负责": "lead", "负责牵头": "lead", "牵头": "lead", "会同": "lead", "负责": "responsible", "配合": "support",
-               "参与": "support", "协同": "support", "协助": "support", "落实": "responsible"}
+
+@lru_cache(maxsize=1)
+def _grammar() -> dict:
+    """The word lists (pipeline/resources/owner_grammar.json), loaded once."""
+    path = resources.files("pipeline.resources").joinpath("owner_grammar.json")
+    g = json.loads(path.read_text(encoding="utf-8"))
+    g["org_suffixes"] = sorted(g["org_suffixes"], key=len, reverse=True)
+    g["place_suffixes"] = sorted(g["place_suffixes"], key=len, reverse=True)
+    g["suffix_set"] = set(g["org_suffixes"]) | set(g["place_suffixes"])
+    g["label_re"] = re.compile("(" + "|".join(sorted(g["labels"], key=len, reverse=True)) + r")\s*[:：]\s*")
+    g["role_re"] = re.compile("|".join(sorted(g["roles"], key=len, reverse=True)))
+    mods = "|".join(sorted(g["role_modifiers"], key=len, reverse=True))
+    g["mods_re"] = re.compile(f"(?:{mods})+$")
+    g["tail_re"] = re.compile("(?:" + "|".join(sorted(g["list_tails"], key=len, reverse=True)) + ")$")
+    g["generic_mods"] = sorted(g["generic_modifiers"], key=len, reverse=True)
+    g["bare_top_re"] = re.compile(g["bare_top_bodies"])
+    cues = "|".join(sorted(g["predicate_cues"], key=len, reverse=True))
+    g["cue_re"] = re.compile(f"(?:{cues})")
+    g["handover_re"] = re.compile(g["handover"] + r"(?P<units>[^，。；;：:\n（）()]{2,80}?)"
+                                  r"(?P<role>牵头负责|负责|落实|牵头|承担|办理|组织实施)")
+    return g
 
 
-def _names(text: str) -> list[str]:
-    """Split a list of units, keeping '各区、县级市' whole."""
-    parts = [p.strip(" 。.：:等") for p in _SPLIT.split(text) if p.strip(" 。.：:等")]
-    out: list[str] = []
-    for p in parts:
-        if out and out[-1].startswith("各") and _ADMIN_LEVEL.match(p):
-            out[-1] = out[-1] + "、" + p
-        else:
-            out.append(p)
-    return [p for p in out if 2 <= len(p) <= 30 and not _BAD_NAME.match(p)]
+# '列第一位者为牵头单位，下同', '首位单位为牵头单位', '排在首位的为牵头部门': a convention stated once:
+# the first of the units of every owner list leads.
+FIRST_IS_LEAD = re.compile(r"(?:列|排|位)?(?:在|于|列)?(?:第一位|首位|第一个|第一)(?:者|的)?(?:单位|部门)?"
+                           r"(?:为|是|系)(?:牵头|主责)")
+_LEVEL = r"(?:县级市|县（市、区）|县\(市、区\)|旗县区|县市区|县区|区县|县市|乡镇|街道|省|市|县|区|旗|州|盟|乡|镇)"
+_NAMED_LEVEL = re.compile(rf"各(?:有关)?{_LEVEL}(?:、{_LEVEL})*(?:级)?")
+_LEVEL_ALONE = re.compile(rf"{_LEVEL}")
+_GOV_LEVEL_MODS = {"各", "省级", "市级", "县级", "区级", "乡级", "中央"}
+_GOV_HEADS = {"政府", "人民政府", "财政", "党委", "党委和政府", "党委政府"}
+# a level of government named with a selecting modifier is a unit: '各市政府', '相关市（州）人民政府'
+_LEVEL_GOV = re.compile(rf"{_LEVEL}(?:、{_LEVEL})*级?(?:人民政府|政府|党委和政府|党委政府|党委)")
+_SELECTING_MODS = {"各", "有关", "相关", "各有关", "各相关"}
+_ADMIN_STEM = re.compile(r"(?:中央|省|市|县|区|州|旗|盟|乡|镇|自治区|自治州|[\u4e00-\u9fff]{1,8}(?:省|市|县|区|州|旗))(?:级)?")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”\"·]+")
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+_SEPARATOR = re.compile(r"\s*、|以及|和|及|与")  # spaces: a note blanked inside a list
+_CONJ = re.compile(r"以及|和|及|与")
+_LEADING_FILLER = re.compile(
+    r"^(?:\s|同时|此外|另外|其中|并且|而且|并|对此|为此|具体|首先|其次|再次|最后|"
+    r"[一二三四五六七八九十]+是|第[一二三四五六七八九十百\d]+条|\d+[.．、]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)+")
+_BY = re.compile(r"(?<![于此理自缘经来])(?:分别|统一|均|并|交|则|可|仍)?由(?![于此])")
+_NOT_AFTER_BY = re.compile(r"^(?:组成|构成|转变|转为|转向|变为|向|的)")
+_TYPED_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,8}、)*[\u4e00-\u9fff]{2,8})(等(?:有关|相关)?(?:部门|单位))")
+_PREPOSITIONS = {"经", "报", "向", "由", "对", "在", "从", "让", "使", "请", "为", "把", "将", "被", "给", "据"}
+_TIME_ADVERBIAL = re.compile(r"\s*(?:\d+|[一二三四五六七八九十]+)\s*个?(?:工作日|日|天|月|年|小时|周)[内前后]")
+_CLAUSE = re.compile(r"[^，,；;。：:！!？?\n]+")
 
 
-def _is_org(name: str) -> bool:
-    return bool(re.search(_ORG_SUFFIX + r"$", name)) or name.startswith("各")
+@dataclass
+class _Found:
+    """An owner and where it came from: 'note', 'label', 'running' or 'table'."""
+
+    owner: Owner
+    kind: str
+    leading: bool = False  # in a note that opens the text: it belongs to the sentence before
+    standing: bool = False  # stated once for this task and the later ones ('…，下同')
 
 
-def labelled_owners(text: str) -> list[Owner]:
-    """'牵头单位：A，配合单位：B、C' (inside or outside brackets)."""
-    out = []
-    labels = list(_LABEL_RE.finditer(text))
-    for i, m in enumerate(labels):
-        role = _LABELS[m.group(1)]
-        end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
-        chunk = text[m.end():end]
-        chunk = re.split(r"[）)。；\n]", chunk, maxsplit=1)[0]
-        if role:
-            out.extend(Owner(n, role, "explicit") for n in _names(chunk) if _is_org(n))
-    return out
+# --------------------------------------------------------------------------------------------
+# unit names
 
 
-def note_owners(text: str) -> list[Owner]:
-    """'（A牵头，B、C按职责分工负责）', '（A负责）', '（A牵头，B配合）'."""
-    out = []
-    for note in _NOTE_RE.finditer(text):
-        body = note.group(1)
-        if _LABEL_RE.search(body):
-            continue
-        found: list[Owner] = []
-        has_lead = False
-        for segment in re.split(r"[，,；;。]", body):
-            if not segment.strip() or FIRST_IS_LEAD.search(segment) or segment.strip() == "下同":
-                continue
-            m = _SEGMENT_ROLE.match(segment.strip())
-            if not m:
-                found = []
+def _core(name: str) -> str:
+    """The name without bracketed parts, for the character checks (`各县（市、区）政府`)."""
+    return _BRACKETED.sub("", name)
+
+
+def _is_generic(name: str) -> bool:
+    """A class of units rather than a unit: `各有关部门`, `各级政府`, `有关部门和单位`."""
+    g = _grammar()
+    if name in g["generic_names"]:
+        return True
+    n, stripped = name, []
+    changed = True
+    while changed:
+        changed = False
+        for m in g["generic_mods"]:
+            if n.startswith(m) and len(n) > len(m):
+                stripped.append(m)
+                n = n[len(m):]
+                changed = True
                 break
-            role = _ROLE_WORDS[m.group("role")]
-            if role == "responsible" and has_lead:
-                role = "responsible"
-            has_lead = has_lead or role == "lead"
-            names = [n for n in _names(m.group("names").split("由")[-1]) if _is_org(n)]
-            if not names:
-                found = []
-                break
-            found.extend(Owner(n, role, "explicit") for n in names)
-        out.extend(found)
-    return out
-
-
-def _plain_org(name: str) -> bool:
-    """A unit's name: ends like one, is not a generic class, and holds no verb ('贯彻军委')."""
-    if not re.fullmatch(rf"[\u4e00-\u9fff（）()]{{2,24}}{_ORG_SUFFIX}", name) or _GENERIC.search(name) \
-            or _BAD_NAME.match(name):
+    if _LEVEL_ALONE.fullmatch(n) or re.fullmatch(rf"{_LEVEL}(?:、{_LEVEL})+", n):
+        return False  # '各有关区、县级市': a named level
+    if n in g["generic_heads"]:
+        return not (n in _GOV_HEADS and stripped and all(m in _GOV_LEVEL_MODS for m in stripped))
+    if _level_government(name):
         return False
-    _words, tags = tag(name)
-    return not any(t.startswith("v") and t != "vn" for t in tags)
+    return any(w in name for w in g["generic_inside"])
 
 
-def running_owners(text: str) -> list[Owner]:
-    """'由市委组织部负责', 'A、B牵头的…', 'A会同有关部门…', 'A依照职业标准牵头组织开发'."""
-    out = []
-    for m in _ROLE_AT.finditer(text):
-        left = text[:m.start()]
-        prev = None
-        while prev != left:
-            prev = left
-            left = _GAP.sub("", left)
-        segment = re.split(r"[，。；（(：:\n]", left)[-1].split("由")[-1]
-        names = [n for n in segment.split("、") if n]
-        if not names or not _plain_org(names[-1]):
-            continue
-        for name in names:
-            if _plain_org(name):
-                out.append(Owner(name, _ROLE_WORDS[m.group(1)], "explicit"))
+def _level_government(name: str) -> bool:
+    """'各市政府', '相关市（州）人民政府', '有关县政府': the governments of a named level (a unit),
+    unlike '各级政府' or '地方政府'."""
+    core = _core(name)
+    m = re.match("|".join(sorted(_SELECTING_MODS, key=len, reverse=True)), core)
+    return _LEVEL_GOV.fullmatch(core[m.end() if m else 0:]) is not None
+
+
+def _org_suffix(name: str) -> Optional[str]:
+    for s in _grammar()["org_suffixes"]:
+        if name.endswith(s):
+            return s
+    return None
+
+
+@lru_cache(maxsize=65536)
+def unit_kind(name: str) -> Optional[str]:
+    """'org', 'place' (a place or a named level: `济南市`, `各区、县级市`), 'generic', or None.
+
+    None: not a unit name at all. The checks are about the name alone; callers decide which
+    kinds a notation admits (running text admits only 'org' and named levels)."""
+    g = _grammar()
+    core = _core(name)
+    if not name or len(name) > 40 or len(core) < 2 or not _NAME_CHARS.fullmatch(core.replace("、", "")):
+        return None
+    if "、" in core and not _NAMED_LEVEL.fullmatch(core):
+        return None
+    if _NAMED_LEVEL.fullmatch(core):
+        return "place"
+    group = next((w for w in g["defined_group_units"] if core.endswith(w)), "")
+    if any(w in core[:len(core) - len(group)] for w in g["forbidden_in_name"]):
+        return None
+    if _is_generic(name):
+        return "generic"
+    if _level_government(name):
+        return "org"
+    zone = _named_zone(core)
+    if zone is not None:
+        return zone
+    if name in g["not_units"] or any(name.endswith(w) for w in g["not_unit_endings"]):
+        return None
+    if not _ABBREVIATION.fullmatch(core) and _has_task_verb(core[:len(core) - len(group)]):
+        return None
+    suffix = _org_suffix(core)
+    if suffix:
+        stem = core[:-len(suffix)]
+        if suffix == "单位" and (not group or core == group):
+            return None  # '配合单位' alone is a label word; '各配合单位' names the group
+        if suffix == "财政" and not _ADMIN_STEM.fullmatch(stem):
+            return None
+        if suffix in ("公司", "集团", "中心", "机关", "银行") and len(stem) < 2:
+            return None
+        if not stem and len(suffix) < 3:
+            return None
+        return "org"
+    for s in g["place_suffixes"]:
+        if core.endswith(s) and len(core) > len(s):
+            return "place"
+    return None
+
+
+# An abbreviated office name: a level, two to four clipped words, a one-character head
+# ('区审改办', '市住建局', '县发改局'); jieba tags the clipped words as verbs, which they are not.
+_ABBREVIATION = re.compile(r"(?:[省市县区州旗盟乡镇]|[省市县区州]委)[\u4e00-\u9fff]{2,4}[办局委厅]")
+
+
+def _named_zone(core: str) -> Optional[str]:
+    """'立山经济开发区', '成都高新区': a zone with a name of its own is a place (its administration is
+    a unit); a zone named only by its kind ('经济开发区', '各类园区', '国家级新区') is None."""
+    g = _grammar()
+    zone = next((z for z in g["zone_heads"] if core.endswith(z)), None)
+    if zone is None:
+        return None
+    stem = core[:-len(zone)]
+    changed = True
+    while changed:  # '经济技术', '高新技术产业', '国家级' describe the zone; they do not name it
+        changed = False
+        for d in g["zone_descriptors"]:
+            if stem.endswith(d) and len(stem) > len(d) - 1:
+                stem, changed = stem[:-len(d)], True
+    if len(stem) < 2 or any(stem.startswith(m) for m in g["generic_mods"] + ["全", "本", "我", "该", "此", "各"]) \
+            or _has_task_verb(stem) or any(w in stem for w in g["forbidden_in_name"]):
+        return None
+    return "place"
+
+
+def _has_task_verb(name: str) -> bool:
+    """A verb inside the name (`充分发挥行业协会`, `报县政府`): a clause, not a unit. Unit names
+    hold a few verbs of their own (`审批服务局`, `执法局`), listed in the grammar."""
+    if not name:
+        return False
+    g = _grammar()
+    if any(name.startswith(v) for v in g["task_verbs"]):
+        return True
+    words, tags = tag(name)
+    if words[0] in _PREPOSITIONS:
+        return True  # '经县领导小组审核': the unit is the object of a preposition
+    allowed = g["unit_verbs"]
+    # one-character 'verbs' are parts of abbreviations (`市编办`, `市留交办`); the last word is the
+    # unit's head (`支行`, `办`)
+    return any(t == "v" and len(w) > 1 and w not in allowed for w, t in zip(words[:-1], tags[:-1]))
+
+
+@lru_cache(maxsize=65536)
+def _strong_name(name: str) -> bool:
+    """Running text needs more than a unit-like ending: `建设大数据中心` ends like a unit too.
+    The name must not open with a task verb or a word class that never starts a unit."""
+    g = _grammar()
+    if len(_core(name)) < 3 and not _NAMED_LEVEL.fullmatch(name):
+        return False
+    words, tags = tag(_core(name))
+    if not words:
+        return False
+    first, t = words[0], tags[0]
+    if first in g["task_verbs"] or any(name.startswith(v) for v in g["task_verbs"] if len(v) >= 2):
+        return False
+    if t[:1] in ("v", "a", "d", "p", "c", "m", "q", "u") and t not in ("vn",) and first not in ("各",):
+        return False
+    if t == "r" and first not in ("各",):
+        return False
+    return True
+
+
+_OPENING_WORDS = {"各", "省", "市", "县", "区", "州", "旗", "盟", "乡", "镇", "自治区", "自治州", "国家", "中央",
+                  "国务院", "全国", "中国", "中共", "团", "区县", "县区", "市县", "省级", "市级", "县级",
+                  "区级", "乡级", "省委", "市委", "县委", "区委", "省政府", "市政府", "县政府", "区政府"}
+
+
+@lru_cache(maxsize=65536)
+def opens_like_unit(name: str) -> bool:
+    """A clause's subject is taken for a unit only when it opens like one: a level of government
+    (`省…`, `市…`, `各…`, `中央…`, `国务院…`), a place or an organisation jieba knows (`济南市…`,
+    `市场监管总局`), or a body's own name (`联席会议`). `今年政府工作`, `规范政府举债`,
+    `广大群众积极响应党和政府号召` end like units but open like clauses."""
+    if name in ("联席会议", "领导小组", "工作专班", "部际联席会议"):
+        return True
+    words, tags = tag(_core(name))
+    if not words:
+        return False
+    first = words[0]
+    return first in _OPENING_WORDS or tags[0] == "nt" or _starts_with_place(name) or \
+        any(first.startswith(w) for w in ("省委", "省政府", "市委", "市政府", "县委", "县政府"))
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> tuple[frozenset[str], int]:
+    from ..metadata import gazetteer  # jionlp's gazetteer, loaded once
+    names = frozenset(n for n in gazetteer() if len(n) >= 2)
+    return names, max(len(n) for n in names)
+
+
+def _starts_with_place(name: str) -> bool:
+    """`济南市工业和信息化局`, `合肥海关`: the name opens with a place of the gazetteer (jieba's
+    `ns` tag is no help: it tags `自觉遵守` a place)."""
+    names, longest = _place_names()
+    return any(name[:k] in names for k in range(2, min(longest, len(name) - 1) + 1))
+
+
+def _accept(name: str, mode: str) -> Optional[str]:
+    """The kind of `name` if the notation `mode` admits it: 'list' (labels, notes, 由…牵头),
+    'strict' (running text: organisations and named levels only)."""
+    kind = unit_kind(name)
+    if kind is None:
+        return None
+    if mode == "strict":
+        if kind == "place" and not _NAMED_LEVEL.fullmatch(name):
+            return None
+        if kind != "generic" and not _strong_name(name):
+            return None
+    return kind
+
+
+# --------------------------------------------------------------------------------------------
+# unit lists
+
+
+def _candidate_ends(s: str, pos: int, limit: int = 40) -> list[int]:
+    """Positions after `pos` where a unit suffix ends, longest first (brackets kept balanced)."""
+    g = _grammar()
+    ends, depth = [], 0
+    for e in range(pos + 1, min(len(s), pos + limit) + 1):
+        ch = s[e - 1]
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth -= 1
+            if depth < 0:
+                break
+        elif depth == 0 and ch in "，,；;。：:\n ":
+            break
+        if depth == 0 and any(s[max(pos, e - k):e] in g["suffix_set"] for k in range(1, 6)):
+            ends.append(e)
+    return ends[::-1]
+
+
+def _split_conj(name: str, start: int, mode: str) -> list[tuple[str, int, int, str]]:
+    """`A和B`, `A与B`, `A及B` as two units when both sides are units; otherwise one."""
+    for m in _CONJ.finditer(name):
+        left, right = name[:m.start()], name[m.end():]
+        lk = _accept(left, mode)
+        if lk and lk != "generic" or lk == "generic" and _accept(right, mode):
+            rest = _split_conj(right, start + m.end(), mode)
+            if rest and all(k for *_x, k in rest):
+                return [(left, start, start + m.start(), lk)] + rest
+    kind = _accept(name, mode)
+    return [(name, start, start + len(name), kind)] if kind else []
+
+
+def _units_at(s: str, pos: int, mode: str) -> tuple[list[tuple[str, int, int, str]], int]:
+    """The longest list of units starting at `pos`: ([(name, start, end, kind)], end)."""
+    units: list[tuple[str, int, int, str]] = []
+    word_ends = _word_ends(s)
+    while True:
+        chosen = None
+        for e in _candidate_ends(s, pos):
+            if e not in word_ends and e < len(s) and s[e] not in "、，,；;。：:）)（( ":
+                continue  # the name would end inside a word: '…有限公司办|理'
+            kind = _accept(s[pos:e], mode)
+            if kind:
+                chosen = e
+                break
+        if chosen is None:
+            break
+        units.extend(_split_conj(s[pos:chosen], pos, mode))
+        pos = chosen
+        m = _SEPARATOR.match(s, pos)
+        if not m:
+            break
+        nxt = _candidate_ends(s, m.end())
+        if not any(_accept(s[m.end():e], mode) for e in nxt):
+            break
+        pos = m.end()
+    return _merge_levels(units), pos
+
+
+def _merge_levels(units: list[tuple[str, int, int, str]]) -> list[tuple[str, int, int, str]]:
+    """`各区`, `县级市` → `各区、县级市` (one named level, as written)."""
+    out: list[tuple[str, int, int, str]] = []
+    for u in units:
+        if out and out[-1][0].startswith("各") and _LEVEL_ALONE.fullmatch(u[0]) and u[1] == out[-1][2] + 1:
+            p = out[-1]
+            out[-1] = (p[0] + "、" + u[0], p[1], u[2], "place")
+        else:
+            out.append(u)
     return out
+
+
+def split_units(text: str, offset: int = 0, mode: str = "list",
+                tolerant: bool = False) -> Optional[list[tuple[str, int, int, str]]]:
+    """The units of a whole list (`A、B和C等部门`), or None if `text` is not only a list of units.
+
+    Generic members are kept with kind 'generic' (the caller drops them): `各有关部门、各市政府`
+    is a valid list with one owner."""
+    g = _grammar()
+    t = text.rstrip(" 。.")
+    tail = g["tail_re"].search(t)
+    typed = bool(tail) and tail.group(0) != "等"
+    if tail:
+        t = t[:tail.start()]
+    by = re.match(r"\s*(?:分别|统一|并|交)?由|\s*", t)
+    base = offset + by.end()
+    t = t[by.end():].rstrip(" ")
+    if not t:
+        return None
+    units, end = _units_at(t, 0, mode)
+    if units and end == len(t):
+        return [(n, base + a, base + b, k) for n, a, b, k in units]
+    if tolerant:
+        known = _tolerant_list(t, base)
+        if known:
+            return known
+    if typed and mode == "list":
+        pieces = t.split("、")
+        if all(2 <= len(p) <= 8 and not any(w in p for w in g["forbidden_in_name"]) for p in pieces):
+            out, pos = [], 0
+            for p in pieces:
+                kind = unit_kind(p) or "typed"
+                out.append((p, base + pos, base + pos + len(p), kind))
+                pos += len(p) + 1
+            return out
+    return None
+
+
+_TOLERATED_NAME = re.compile(r"[\u4e00-\u9fff“”·]+")  # no digits: '县农业农村局2.落实…' is a list and an item
+
+
+def _tolerant_list(t: str, base: int) -> Optional[list[tuple[str, int, int, str]]]:
+    """A list the notation types as units (`（A、B、C等负责）`) with a member the name grammar does
+    not know (`银保监会`): accepted when most members are known units."""
+    g = _grammar()
+    out, pos, unknown = [], 0, 0
+    for piece in t.split("、"):
+        kind = unit_kind(piece)
+        if kind is None:
+            if not (2 <= len(piece) <= 15 and _TOLERATED_NAME.fullmatch(piece)) or \
+                    any(w in piece for w in g["forbidden_in_name"]) or _has_task_verb(piece):
+                return None
+            kind, unknown = "typed", unknown + 1
+        out.append((piece, base + pos, base + pos + len(piece), kind))
+        pos += len(piece) + 1
+    known = sum(1 for *_x, k in out if k in ("org", "place"))
+    return out if known and known >= unknown else None
+
+
+def _owners(units: list[tuple[str, int, int, str]], role: str, kind: str) -> list[_Found]:
+    return [_Found(Owner(n, role, "explicit", a, b), kind) for n, a, b, k in units if k != "generic"]
+
+
+# --------------------------------------------------------------------------------------------
+# labels and notes
+
+
+def _role_segment(seg: str, offset: int) -> Optional[tuple[list[tuple[str, int, int, str]], str]]:
+    """`A、B按职责分工配合`, `由A牵头负责`, `A等负责`: (units, role) or None."""
+    g = _grammar()
+    for m in g["role_re"].finditer(seg):
+        if re.match(r"单位|部门|领导|处室", seg[m.end():]):
+            continue  # '牵头单位' names a group: '省…专班牵头单位按职责分工负责'
+        head = seg[:m.start()]
+        head_stripped = g["mods_re"].sub("", head) if head else head
+        if "由" in head_stripped:
+            cut = head_stripped.rindex("由") + 1
+        else:
+            cut = 0
+        units = split_units(head_stripped[cut:], offset + cut, "list", tolerant=True)
+        if units:
+            return units, g["roles"][m.group(0)]
+    return None
+
+
+def _segments(body: str, offset: int) -> list[tuple[str, int, int]]:
+    """The comma groups of `body`: (text, offset, index of the sentence of the body holding it)."""
+    out, pos, sent = [], 0, 0
+    for part in re.split(r"([，,；;。])", body):
+        if part and part not in "，,；;。":
+            out.append((part, offset + pos, sent))
+        elif part in ("。", "；", ";"):
+            sent += 1
+        pos += len(part)
+    return out
+
+
+_NUMBERED = re.compile(r"\s*(?:\d+[.．、]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|[①-⑳])")
+_DEADLINE_GROUP = re.compile(r"^[^，,；;。]{0,14}(?:完成|前|底|以前|为止|持续推进|长期坚持|长期|持续)$")
+_STANDING = re.compile(r"^(?:下同|以下同|后同)$")
+_INVOLVES = re.compile(r"涉及|均由|交由|由|均需|需|请")
+
+
+def _label_units(rest: str, offset: int) -> tuple[Optional[tuple[list[tuple[str, int, int, str]], Optional[str]]], bool]:
+    """The units after a label: ((units, role from the text or None), whether the list ended the
+    group). A label's list ends where its units end: on a line flattened from a table or a page
+    the next item or cell follows right after it (`责任单位：县财政局2.落实…`, `责任单位：A、B 6月底`)."""
+    units = split_units(rest, offset, "list")
+    if units:
+        return (units, None), True
+    lead = len(rest) - len(rest.lstrip())
+    found, end = _units_at(rest, lead, "list")
+    if found and (_NUMBERED.match(rest, end) or re.match(r"\s", rest[end:end + 1])):
+        return ([(n, offset + a, offset + b, k) for n, a, b, k in found], None), False
+    parsed = _role_segment(rest, offset)  # '省发展改革委、商务厅按职责分工负责'
+    if parsed:
+        return parsed, True
+    return None, True
+
+
+def _standing_owners(segs: list[tuple[str, int, int]]) -> list[tuple[str, int, int, str]]:
+    """The units of a sentence of a note that ends `下同` (`具体任务均涉及相关市（州）人民政府，
+    不再做分工，下同`): they own this task and every later one."""
+    out: list[tuple[str, int, int, str]] = []
+    for seg, off, _s in segs:
+        s = seg.strip()
+        if _STANDING.match(s) or FIRST_IS_LEAD.search(s):
+            continue
+        off += seg.index(s[0]) if s else 0
+        units = None
+        for m in _INVOLVES.finditer(s):
+            got, end = _units_at(s, m.end(), "list")
+            if got and end == len(s):
+                units = [(n, off + a, off + b, k) for n, a, b, k in got]
+                break
+        out.extend(units or split_units(s, off, "list") or [])
+    return out
+
+
+@dataclass
+class _Groups:
+    """What the comma groups of a note or label line say."""
+
+    found: list[_Found]
+    role_seen: bool
+    only_owners: bool  # every group named owners, a convention or a deadline: no task text
+
+
+def _parse_groups(body: str, offset: int, in_note: bool, first_leads: bool = False) -> _Groups:
+    """The comma groups of a note (or of a label line). A group with no role word takes the
+    role of the label before it; between two role groups it shares the role of the next one
+    (`A牵头，B、C等部门，D、E配合`: B to E support); after the last, or alone, it is responsible."""
+    g = _grammar()
+    found: list[_Found] = []
+    role_seen, only = False, True
+    label_role: Optional[str] = None
+    pending: list[tuple[str, int, int, str]] = []
+    segs = _segments(body, offset)
+    standing_sents = {si for seg, _o, si in segs if _STANDING.match(seg.strip())}
+    for seg, off, si in segs:
+        s = seg.strip()
+        if not s:
+            continue
+        off += seg.index(s[0])
+        if si in standing_sents:
+            continue
+        lab = g["label_re"].match(s)
+        if lab:
+            role_seen = True
+            label_role = g["labels"][lab.group(1)]
+            parsed, whole = _label_units(s[lab.end():], off + lab.end())
+            if parsed and label_role:
+                units, role = parsed
+                found.extend(_owners(units, role or label_role, "label"))
+            if not whole:
+                only, label_role = False, None
+                if not in_note:
+                    break  # the list ran into the next item: the label is over
+            continue
+        if FIRST_IS_LEAD.search(s):
+            continue
+        parsed = _role_segment(s, off) if in_note else None
+        if parsed:
+            units, role = parsed
+            if pending and role_seen:
+                found.extend(_owners(pending, role, "note"))
+                pending = []
+            role_seen = True
+            label_role = None
+            found.extend(_owners(units, role, "note"))
+            continue
+        units = split_units(s, off, "list")
+        if units:
+            if label_role:
+                found.extend(_owners(units, label_role, "label"))
+            else:
+                pending.extend(units)
+            continue
+        label_role = None
+        if _DEADLINE_GROUP.match(s):
+            continue
+        only = False
+        if in_note:
+            found.extend(f for f in running_owners_found(s, off) if f.owner.name)
+    if pending and role_seen:
+        found.extend(_owners(pending, "responsible", "note"))
+    for si in sorted(standing_sents):
+        units = _standing_owners([x for x in segs if x[2] == si])
+        for f in _owners(units, "responsible", "note"):
+            f.standing = True
+            found.append(f)
+        role_seen = role_seen or bool(units)
+    if first_leads and len(found) > 1 and not any(f.owner.role == "lead" for f in found):
+        found[0].owner.role = "lead"  # '首位单位为牵头单位'
+    return _Groups(found, role_seen, only)
+
+
+_OPENERS, _CLOSERS = "（(〔【[", "）)〕】]"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class _Note:
+    """A bracketed note: `start`/`end` of the brackets, its body and where the body starts. A note
+    is read on its line, so one the sentence splitter cut at a '。' inside it stays whole; one that
+    the text leaves open (a cut-off excerpt) runs to the end of its line."""
+
+    start: int
+    end: int
+    body: str
+    body_start: int
+
+
+def _scan_notes(text: str, offset: int = 0) -> list[_Note]:
+    """The top-level bracketed notes of `text` that can name owners. Brackets inside a name
+    (`各县（市、区）政府`) or around pinyin (`经(jīng)`) hold no role word or no Chinese: not notes."""
+    g = _grammar()
+    out: list[_Note] = []
+    depth, open_at = 0, -1
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            if depth == 0:
+                open_at = i
+            depth += 1
+        elif ch in _CLOSERS and depth:
+            depth -= 1
+            if depth == 0:
+                out.append(_Note(offset + open_at, offset + i + 1, text[open_at + 1:i], offset + open_at + 1))
+        elif ch == "\n" and depth:
+            out.append(_Note(offset + open_at, offset + i, text[open_at + 1:i], offset + open_at + 1))
+            depth = 0
+    if depth:
+        out.append(_Note(offset + open_at, offset + len(text), text[open_at + 1:], offset + open_at + 1))
+    return [n for n in out if 2 <= len(n.body) <= 300 and _CJK.search(n.body)
+            and (g["role_re"].search(n.body) or g["label_re"].search(n.body) or "由" in n.body)]
+
+
+def _notes_found(notes: list[_Note], text_start: int, text: str, first_leads: bool = False) -> list[_Found]:
+    """The owners of the notes that open in `text` (which starts at `text_start`)."""
+    out: list[_Found] = []
+    for note in notes:
+        if not text_start <= note.start < text_start + len(text):
+            continue
+        groups = _parse_groups(note.body, note.body_start, in_note=True, first_leads=first_leads)
+        leading = not text[:note.start - text_start].strip()
+        for f in groups.found:
+            f.leading = leading
+        out.extend(groups.found)
+    return out
+
+
+def note_owners_found(text: str, offset: int = 0, first_leads: bool = False) -> list[_Found]:
+    return _notes_found(_scan_notes(text, offset), offset, text, first_leads)
+
+
+def note_owners(text: str, offset: int = 0) -> list[Owner]:
+    """'（A牵头，B、C按职责分工负责）', '（A负责）', '（A牵头，B配合）'."""
+    return [f.owner for f in note_owners_found(text, offset)]
+
+
+def _label_end(text: str, start: int) -> int:
+    """Where a label's groups end: the end of the sentence or the bracket that closes around it."""
+    depth = 0
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            if depth == 0:
+                return i
+            depth -= 1
+        elif ch in "。；;\n" and depth == 0:
+            return i
+    return len(text)
+
+
+def _labels(text: str, offset: int = 0, first_leads: bool = False) -> tuple[list[_Found], list[tuple[int, int]]]:
+    """Labels outside notes: (owners, the spans of `text` they fill). A label whose list runs into
+    task text fills no span."""
+    g = _grammar()
+    out: list[_Found] = []
+    spans: list[tuple[int, int]] = []
+    done = -1
+    lead_at = len(text) - len(text.lstrip(" \u3000" + _OPENERS))
+    labels = list(g["label_re"].finditer(text))
+    for i, m in enumerate(labels):
+        if m.start() < done:
+            continue
+        end = _label_end(text, m.end())
+        if i + 1 < len(labels) and labels[i + 1].start() < end:
+            end = labels[i + 1].start()  # the next label starts the next groups
+        groups = _parse_groups(text[m.start():end], offset + m.start(), in_note=False, first_leads=first_leads)
+        for f in groups.found:  # a label opening the text: written after the previous full stop
+            f.leading = m.start() == lead_at
+        out.extend(groups.found)
+        if groups.only_owners:
+            spans.append((m.start(), end))
+        done = end
+    return out, spans
+
+
+def labelled_owners_found(text: str, offset: int = 0, first_leads: bool = False) -> list[_Found]:
+    """Labels outside notes: `牵头单位：A，配合单位：B、C` up to the end of the sentence."""
+    return _labels(text, offset, first_leads)[0]
+
+
+def labelled_owners(text: str, offset: int = 0) -> list[Owner]:
+    """'牵头单位：A，配合单位：B、C' (inside or outside brackets)."""
+    return [f.owner for f in labelled_owners_found(text, offset)]
+
+
+# --------------------------------------------------------------------------------------------
+# running text
+
+
+@lru_cache(maxsize=4096)
+def _word_ends(s: str) -> frozenset[int]:
+    words, _tags = tag(s)
+    ends, pos = set(), 0
+    for w in words:
+        pos += len(w)
+        ends.add(pos)
+    return frozenset(ends)
+
+
+def _predicate_at(clause: str, pos: int) -> bool:
+    """Whether a predicate starts at `pos`: a cue word (`要`, `会同`, `负责`, `对`) or a verb,
+    adverb or preposition as jieba tags it; never `的`."""
+    rest = clause[pos:]
+    if not rest or rest[0] in "的之" or rest.startswith(("由", "关于")):
+        return False  # 'A由B负责': A is the task; 'A关于…的通知': a title
+    if _grammar()["cue_re"].match(rest) or _TIME_ADVERBIAL.match(rest):
+        return True
+    words, tags = tag(rest[:12])
+    return bool(words) and (tags[0] == "v" or tags[0] in ("d", "p")) and words[0] not in ("是",)
+
+
+def _role_after(rest: str) -> str:
+    """The role a subject's predicate gives it: `牵头…` lead, `配合/参与/协助…` support."""
+    m = re.match(r"(?:要|应|须|将|积极|主动|负责|在[^，。]{0,8}内|按[^，。]{0,6}|依照[^，。]{0,10}?|分别|共同)*"
+                 r"(牵头|配合|参与|协助|协同)", rest)
+    if not m or "的" in rest[:m.start(1)]:
+        return "responsible"
+    return "lead" if m.group(1) == "牵头" else "support"
+
+
+def _subject(clause: str, offset: int, known: frozenset[str] = frozenset()) -> list[_Found]:
+    """A specific unit (or list) opening a clause and followed by a predicate."""
+    g = _grammar()
+    filler = _LEADING_FILLER.match(clause)
+    p = filler.end() if filler else 0
+    body = next((k for k in sorted(known, key=len, reverse=True) if clause.startswith(k, p)), None)
+    if body:  # a body the document set up ('成立运营公司' … '运营公司负责…'): a unit here
+        units, end = [(body, p, p + len(body), "org")], p + len(body)
+    else:
+        units, end = _units_at(clause, p, "strict")
+    typed = False
+    if not units:
+        m = _TYPED_LIST.match(clause, p)
+        if m and re.match(r"(?:积极|主动|要|共同|分别)*(配合|参与|协助|协同|牵头|负责)", clause[m.end():]):
+            pieces = m.group(1).split("、")
+            if all(not any(w in x for w in g["forbidden_in_name"]) for x in pieces) and \
+                    tag(pieces[0])[1][0][:1] != "v":
+                pos, units = p, []
+                for x in pieces:
+                    units.append((x, pos, pos + len(x), unit_kind(x) or "typed"))
+                    pos += len(x) + 1
+                end, typed = m.end(), True
+    if not units:
+        return []
+    if not typed and (not (opens_like_unit(units[0][0]) or units[0][0] in known) or len(units[0][0]) > 22):
+        return []
+    if not typed and (end - p) not in _word_ends(clause[p:end + 6]):
+        return []  # the name ends inside a word: '市政府门户网站'
+
+    if not typed and not _predicate_at(clause, end):
+        return []
+    units = [u for u in units if not g["bare_top_re"].match(u[0])]
+    role = _role_after(clause[end:])
+    out = _owners([(n, offset + a, offset + b, k) for n, a, b, k in units], role, "running")
+    return out
+
+
+def _after_word(clause: str, offset: int, word: str, role: str) -> list[_Found]:
+    """The units right after `会同` (support) or a clause-opening `配合` (the unit supported)."""
+    out: list[_Found] = []
+    for m in re.finditer(word, clause):
+        if word != "会同":
+            filler = _LEADING_FILLER.match(clause)
+            start = filler.end() if filler else 0
+            if clause[start:m.start()].strip(" 积极主动要全力"):
+                continue
+        tm = _TYPED_LIST.match(clause, m.end())
+        if tm and word == "会同":
+            units = split_units(tm.group(0), offset + m.end(), "list")
+            if units:
+                out.extend(_owners(units, role, "running"))
+                continue
+        units, end = _units_at(clause, m.end(), "list" if word == "会同" else "strict")
+        if units and (word == "会同" or _predicate_at(clause, end)):
+            out.extend(_owners([(n, offset + a, offset + b, k) for n, a, b, k in units], role, "running"))
+    return out
+
+
+def _by(clause: str, offset: int) -> list[_Found]:
+    """`由A负责`, `分别由A和B办理`, `交由A牵头落实`, `由市财政给予一次性资助`."""
+    g = _grammar()
+    out: list[_Found] = []
+    for m in _BY.finditer(clause):
+        p = m.end()
+        units, end = _units_at(clause, p, "list")
+        if not units:
+            continue
+        rest = clause[end:]
+        if re.match(r"[^，。；、的]{0,6}的", rest) or (end - p) not in _word_ends(clause[p:end + 6]):
+            continue  # '由A发行的债券': a relative clause; '由省人大常委|会': inside a word
+        rm = re.match(r"(?:分别|共同|统一|按职责分工|按职责|负总责|)*(" + g["role_re"].pattern + ")", rest)
+        if rm:
+            role = g["roles"][rm.group(1)]
+        else:
+            if not any(k == "org" for *_x, k in units) or _NOT_AFTER_BY.match(rest) \
+                    or not _predicate_at(clause, end):
+                units, end = _units_at(clause, p, "strict")
+                if not units or _NOT_AFTER_BY.match(clause[end:]) or not _predicate_at(clause, end):
+                    continue
+            role = "responsible"
+        out.extend(_owners([(n, offset + a, offset + b, k) for n, a, b, k in units], role, "running"))
+    return out
+
+
+_SETS_UP = re.compile(r"(?:成立|组建|设立|建立)(?:了)?(?P<name>[\u4e00-\u9fff]{0,16}?"
+                      r"(?:公司|小组|专班|委员会|办公室|联席会议|中心))(?=[，。；,;\s负作为由（(]|$)")
+
+
+def defined_bodies(text: str) -> frozenset[str]:
+    """Bodies the document sets up (`成立运营公司`, `组建工作专班`): later sentences may name them
+    as the subject of a task even though they do not open like a unit."""
+    return frozenset(m.group("name") for m in _SETS_UP.finditer(text) if unit_kind(m.group("name")) == "org")
+
+
+def running_owners_found(text: str, offset: int = 0, known: frozenset[str] = frozenset()) -> list[_Found]:
+    out: list[_Found] = []
+    for cm in _CLAUSE.finditer(text):
+        clause, off = cm.group(0), offset + cm.start()
+        if len(clause.strip()) < 4:
+            continue
+        out.extend(_by(clause, off))
+        out.extend(_subject(clause, off, known))
+        out.extend(_after_word(clause, off, "会同", "support"))
+        out.extend(_after_word(clause, off, "配合|协助", "lead"))
+    return out
+
+
+def running_owners(text: str, offset: int = 0) -> list[Owner]:
+    """'由市委组织部负责', 'A会同有关部门…', 'A依照职业标准牵头组织开发'."""
+    return [f.owner for f in running_owners_found(text, offset)]
+
+
+# --------------------------------------------------------------------------------------------
+# tables
 
 
 _SCORING_COLUMN = re.compile(r"(评分|考核|督查|督办|监测)(部门|单位)$")
-_RESPONSIBLE_COLUMN = re.compile(r"(责任|牵头|主责|负责)(部门|单位)$")
+_COLUMN_ROLES = ((re.compile(r"(牵头)(部门|单位)$"), "lead"),
+                 (re.compile(r"(配合|协办|参与|协同|支持)(部门|单位)$"), "support"),
+                 (re.compile(r"(责任|主责|负责|实施|承办)(部门|单位)$|^责任主体$"), "responsible"))
 
 
-def _table_owners(c: Commitment, header: list[str]) -> list[Owner]:
-    """Table rows: cells that are units, in a 责任部门 column; a trailing 评分部门 column is not."""
-    cells = [x.strip() for x in c.text.split("\n")]
-    orgs = [cell for cell in cells[2:]
-            if re.fullmatch(rf"[\u4e00-\u9fff（）()]{{2,30}}{_ORG_SUFFIX}", cell)]
-    responsible = [i for i, h in enumerate(header) if _RESPONSIBLE_COLUMN.search(h.strip())]
-    scoring = [i for i, h in enumerate(header) if _SCORING_COLUMN.search(h.strip())]
-    if not responsible or not cells[0].isdigit():
+def _column_role(header: str) -> Optional[str]:
+    h = header.strip()
+    if _SCORING_COLUMN.search(h) and not h.startswith("牵头"):
+        return None
+    for rx, role in _COLUMN_ROLES:
+        if rx.search(h):
+            return role
+    return None
+
+
+def _table_owners(c: Commitment, header: list[str]) -> list[_Found]:
+    """Table rows: the cells of a 牵头/配合/责任单位 column when the row lines up with its header;
+    otherwise cells that are units, a trailing 评分部门 column left out."""
+    cells = c.text.split("\n")
+    roles = [_column_role(h) for h in header]
+    if not any(roles) or not cells[0].strip().isdigit():
         return []  # not a task table, or its header row
-    if scoring and scoring[-1] > responsible[0] and len(orgs) > 1:
+    starts, pos = [], c.start
+    for cell in cells:
+        starts.append(pos)
+        pos += len(cell) + 1
+    out: list[_Found] = []
+    if len(cells) == len(header):
+        for cell, start, role in zip(cells, starts, roles):
+            units = split_units(cell, start, "list") if role and cell.strip() else None
+            if units:
+                out.extend(_owners(units, role, "table"))
+        return out
+    orgs = [(cell.strip(), start + cell.index(cell.strip())) for cell, start in zip(cells[2:], starts[2:])
+            if cell.strip() and unit_kind(cell.strip()) == "org"]
+    scoring = [i for i, h in enumerate(header) if _SCORING_COLUMN.search(h.strip())]
+    first_role = next(i for i, r in enumerate(roles) if r)
+    if scoring and scoring[-1] > first_role and len(orgs) > 1:
         orgs = orgs[:-1]  # the last unit cell fills the scoring column
-    return [Owner(name, "responsible", "explicit") for name in orgs]
+    return [_Found(Owner(n, "responsible", "explicit", s, s + len(n)), "table") for n, s in orgs]
+
+
+# --------------------------------------------------------------------------------------------
+# one commitment, one document
+
+
+def _mask(text: str, start: int, spans: list[tuple[int, int]]) -> str:
+    """`text` (starting at `start`) with the document spans blanked (same length)."""
+    out = list(text)
+    for a, b in spans:
+        for i in range(max(a - start, 0), min(b - start, len(text))):
+            out[i] = " "
+    return "".join(out)
+
+
+@dataclass
+class _Item:
+    """A sentence the owners are read from: a commitment, or a sentence that is no commitment but
+    carries owner notes or labels (`牵头单位：区发改局` on a line of its own)."""
+
+    start: int
+    end: int
+    text: str
+    section_id: Optional[str]
+    found: list[_Found]
+    commitment: Optional[Commitment] = None
+    owner_only: bool = False  # nothing but owner notes and labels
+
+
+def _read_item(text: str, start: int, notes: list[_Note], first_leads: bool, running: bool,
+               known: frozenset[str]) -> tuple[list[_Found], bool]:
+    """(owners, whether the text is nothing but owner notes and labels)."""
+    found = _notes_found(notes, start, text, first_leads)
+    masked = _mask(text, start, [(n.start, n.end) for n in notes])
+    labelled, spans = _labels(masked, start, first_leads)
+    found += labelled
+    rest = _mask(masked, 0, spans)
+    owner_only = bool(found) and not _CJK.search(rest)
+    if running and not owner_only:
+        found += running_owners_found(masked, start, known)
+    seen: set[tuple[str, bool]] = set()
+    out = []
+    for f in found:  # a leading note goes to the sentence before: dedupe it on its own
+        if (f.owner.name, f.leading) not in seen:
+            seen.add((f.owner.name, f.leading))
+            out.append(f)
+    return out, owner_only
+
+
+def find_owners_found(c: Commitment, table_header: list[str] | None = None, first_leads: bool = False,
+                      known: frozenset[str] = frozenset(), notes: list[_Note] | None = None) -> list[_Found]:
+    """The owners a commitment names itself (`notes`: the document's notes; by default its own)."""
+    if c.sentence is not None and c.sentence.table_row:
+        return _table_owners(c, table_header or [])
+    review = c.status == "achieved" or (c.sentence is not None and c.sentence.review)
+    notes = _scan_notes(c.text, c.start) if notes is None else notes
+    return _read_item(c.text, c.start, notes, first_leads, not review, known)[0]
 
 
 def find_owners(c: Commitment, table_header: list[str] | None = None) -> list[Owner]:
-    if c.sentence is not None and c.sentence.table_row:
-        return _table_owners(c, table_header or [])
-    owners = labelled_owners(c.text) or note_owners(c.text) or running_owners(c.text)
-    seen, out = set(), []
-    for o in owners:
-        if o.name not in seen:
-            seen.add(o.name)
-            out.append(o)
-    return out
+    return [f.owner for f in find_owners_found(c, table_header)]
 
 
-@register("owners")
-def extract_owners(doc: Document) -> Document:
-    line_starts = [m.end() for m in re.finditer("\n", doc.text)]
+def _copy(o: Owner) -> Owner:
+    return Owner(o.name, o.role, o.source, o.start, o.end)
 
-    def line_of(pos: int) -> int:
-        return bisect.bisect_right(line_starts, pos)
 
-    headers: dict[int, list[str]] = {}  # table row start → that table's header cells
+def _table_headers(doc: Document) -> dict[int, list[str]]:
+    """Table row start → that table's header cells."""
+    headers: dict[int, list[str]] = {}
     header: list[str] = []
     for sent in doc.sentences:
         if sent.table_row:
@@ -171,25 +976,138 @@ def extract_owners(doc: Document) -> Document:
             headers[sent.start] = header
         else:
             header = []
+    return headers
+
+
+def _handovers(doc: Document) -> list[tuple[int, int, list[Owner]]]:
+    """`以下任务均由X负责` / `以下均需X落实，不再列出`: (from, to, owners) for the rest of its part."""
+    out = []
+    for m in _grammar()["handover_re"].finditer(doc.text):
+        units = split_units(m.group("units"), m.start("units"), "list")
+        if not units:
+            continue
+        role = "lead" if "牵头" in m.group("role") else "responsible"
+        owners = [f.owner for f in _owners(units, role, "note")]
+        secs = [s for s in doc.sections if s.start <= m.start() < s.end]
+        end = min((s.end for s in secs), default=len(doc.text))
+        if owners:
+            out.append((m.end(), end, owners))
+    return out
+
+
+def is_owner_line(text: str) -> bool:
+    """Whether a sentence is nothing but owner notes or labels (`牵头单位：区发改局`,
+    `（责任单位：市教育局）`): the owners of the task above it, not a task or a body of its own."""
+    notes = _scan_notes(text)
+    return _read_item(text, 0, notes, False, False, frozenset())[1]
+
+
+def _items(doc: Document, notes: list[_Note], headers: dict[int, list[str]], first_leads: bool,
+           known: frozenset[str]) -> list[_Item]:
+    """The commitments and the other sentences that carry owners, in text order."""
+    by_start = {c.start: c for c in doc.commitments}
+    items: list[_Item] = []
+    for c in doc.commitments:
+        if c.sentence is not None and c.sentence.table_row:
+            found, only = _table_owners(c, headers.get(c.start) or []), False
+        else:
+            review = c.status == "achieved" or (c.sentence is not None and c.sentence.review)
+            found, only = _read_item(c.text, c.start, notes, first_leads, not review, known)
+        items.append(_Item(c.start, c.end, c.text, c.section_id, found, c, only))
+    g = _grammar()
+    for sent in doc.sentences:
+        if sent.start in by_start or sent.table_row:
+            continue
+        if not (g["label_re"].search(sent.text) or any(sent.start <= n.start < sent.end for n in notes)):
+            continue
+        found, only = _read_item(sent.text, sent.start, notes, first_leads, False, known)
+        if found:
+            items.append(_Item(sent.start, sent.end, sent.text, sent.section_id, found, None, only))
+    return sorted(items, key=lambda it: it.start)
+
+
+@register("owners")
+def extract_owners(doc: Document) -> Document:
+    line_starts = [m.end() for m in re.finditer("\n", doc.text)]
+
+    def line_of(pos: int) -> int:
+        return bisect.bisect_right(line_starts, pos)
+
+    headers = _table_headers(doc)
     first_leads = FIRST_IS_LEAD.search(doc.text) is not None
-    # a note at the end of a paragraph names the owners of the whole paragraph
-    by_line: dict[int, list[Owner]] = {}
+    known = defined_bodies(doc.text)
+    notes = _scan_notes(doc.text)
+    items = _items(doc, notes, headers, first_leads, known)
+    owners_of: dict[int, list[Owner]] = {}
+
+    def give(it: _Item, fs: list[_Found]) -> None:
+        names = {f.owner.name for f in it.found}
+        it.found += [f for f in fs if f.owner.name not in names]
+
+    # a note or label opening a sentence was written after the previous sentence's full stop
+    for prev, it in zip(items, items[1:]):
+        lead = [f for f in it.found if f.leading]
+        if lead and not it.owner_only and line_of(prev.start) == line_of(it.start) \
+                and prev.section_id == it.section_id:
+            it.found = [f for f in it.found if not f.leading]
+            give(prev, lead)
+    # a line of owner notes or labels names the owners of the task lines above it in its numbered
+    # item (`1.…。` / `牵头单位：A` / `责任单位：B、C`); at the top of its item, of the tasks below
+    for i, it in enumerate(items):
+        if not it.owner_only or any(line_of(d.start) == line_of(it.start) and not d.owner_only
+                                    for d in items[:i]):
+            continue
+        noted = [f for f in it.found if f.kind in ("note", "label")]
+        above = [d for d in items[:i] if d.section_id == it.section_id and not d.owner_only
+                 and line_of(d.start) < line_of(it.start)]
+        if above:
+            task_line = line_of(above[-1].start)
+            for d in above:
+                if line_of(d.start) == task_line:
+                    give(d, [_Found(_copy(f.owner), f.kind) for f in noted])
+        else:
+            for d in items[i + 1:]:
+                if d.section_id != it.section_id or any(f.kind in ("note", "label") for f in d.found):
+                    break
+                give(d, [_Found(_copy(f.owner), f.kind) for f in noted])
+    # a note names the owners of the sentences before it on its line (or, failing one after
+    # them, the last note before them)
+    by_line: dict[int, list[_Item]] = {}
+    for it in items:
+        by_line.setdefault(line_of(it.start), []).append(it)
+    noted_ids = {id(it) for it in items if any(f.kind in ("note", "label") for f in it.found)}
+    snapshot = {id(it): list(it.found) for it in items}
+    for its in by_line.values():
+        for i, it in enumerate(its):
+            if id(it) in noted_ids:
+                continue
+            src = next((d for d in its[i + 1:] if id(d) in noted_ids), None) or \
+                next((d for d in reversed(its[:i]) if id(d) in noted_ids), None)
+            if src is not None:
+                give(it, [_Found(_copy(f.owner), f.kind) for f in snapshot[id(src)] if f.kind in ("note", "label")])
+    for it in items:
+        if it.commitment is not None:
+            owners_of[it.start] = [f.owner for f in it.found]
     for c in doc.commitments:
-        c.owners = find_owners(c, headers.get(c.start))
-        if first_leads and c.owners and not any(o.role == "lead" for o in c.owners):
-            c.owners[0].role = "lead"
-        if c.owners:
-            bucket = by_line.setdefault(line_of(c.start), [])
-            bucket.extend(o for o in c.owners if o not in bucket)
+        c.owners = owners_of.get(c.start, [])
+    # owners stated once for every later task ('具体任务均涉及相关市（州）人民政府，下同')
+    for it in items:
+        for f in it.found:
+            if f.standing:
+                for c in doc.commitments:
+                    if c.start > it.start and all(o.name != f.owner.name for o in c.owners):
+                        c.owners.append(_copy(f.owner))
+    for start, end, owners in _handovers(doc):
+        for c in doc.commitments:
+            if start <= c.start < end and not c.owners:
+                c.owners = [_copy(o) for o in owners]
+    issuer_at = doc.text.find(doc.issuer) if doc.issuer else -1
     for c in doc.commitments:
-        if not c.owners:
-            inherited = by_line.get(line_of(c.start))
-            if inherited:
-                c.owners = [Owner(o.name, o.role, o.source) for o in inherited]
         if c.owners:
             c.owner_source = "explicit"
         else:
             c.owner_source = "issuer"
             if doc.issuer:
-                c.owners = [Owner(doc.issuer, "responsible", "issuer")]
+                end = issuer_at + len(doc.issuer) if issuer_at >= 0 else -1
+                c.owners = [Owner(doc.issuer, "responsible", "issuer", issuer_at, end)]
     return doc

@@ -16,6 +16,8 @@ from ..numbers import Quantity, find_fractions, find_quantities, units
 from ..records import Commitment, Document, Sentence, Target
 from ..tokens import first_action
 from . import register
+from .entity import entity_and_action
+from .standards import comparator_before, is_standard, issuer_fund
 
 _CLAUSE_END = "，,；;：:。！？!?\n"
 _LIST_SEP = "、"
@@ -37,6 +39,31 @@ _SIZE_CLASS_AFTER = re.compile(r"^(级|量级|规模以上)")
 _MODIFIER_AFTER = re.compile(r"^[\u4e00-\u9fff]")
 _FREQUENCY_BEFORE = re.compile(r"每[^，。；]{0,4}$")
 _FORECAST = re.compile(r"预计(今年|明年|到)")
+# A verb of delivery right before a small Chinese count: '建设两个产业园', '至少建设一所…学校'.
+# A number that is one term of a form not read here: '1/10' (a fraction), '4.1∶40.1∶55.8' (a
+# structure), '5:5', '八成' (tenths).
+_NOT_WHOLE_AFTER = re.compile(r"^\s*([/／:：∶]\s*\d|成|分之)")
+_CROSS_REF_BEFORE = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*[、和及至到—-]\s*$")
+_INDEX_BEFORE = re.compile(r"(指数|系数|比值|比例|之比|比)[^，。；\d]{0,4}$")
+_LINK_BEFORE = re.compile(r"(为|达到|达|提高到|提升到|缩小到|缩小至|降至|降到|下降到|保持在|稳定在|控制在|调整到|优化到)$")
+_PROGRAMME_AFTER = re.compile(r"[\u4e00-\u9fff]{1,10}?(计划|工程|行动|专项)")
+_VERB_IN_NAME = re.compile(r"制定|实施|开展|推进|完成|落实|编制|启动|参与|参加|纳入")  # '…人口制定…计划
+_ASPECTS_AFTER = re.compile(r"^(个|大)?(方面|维度|部分|章节)")
+_EXISTING_TEXT_AFTER = re.compile(r"^[\u4e00-\u9fff]?(措施|举措|意见|规定|要求|禁令|条例|政策)")
+_APPLY_BEFORE = re.compile(r"(落实|贯彻|执行|按照|对照|依据|根据|遵守|严格)[^，。；]{0,10}$")
+_BASELINE_BEFORE = re.compile(r"在现有[^，。；]*$")
+_BASELINE_AFTER = re.compile(r"[^，。；]{0,30}?的基础上")
+_SCOPE_BEFORE = re.compile(r"针对[^，。；]{0,40}的$")
+_CAPACITY_BEFORE = re.compile(r"(年产|年处理|年加工|年吞吐|日处理|日产)(能力)?$")
+_PROJECT_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,8}(项目|工程|生产线|装置|电站|基地)")
+_STAGE_UNITS = {"批", "期", "步", "档", "级", "类", "轮", "个阶段"}
+_BIG_BUILD_BEFORE = re.compile(r"^\s*(\d+[.．、]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)?(加快|积极|全面|着力|大力|持续|重点|进一步|继续|逐步|努力|力争|要)*"
+                               r"(建设|建成|打造|涵盖|构建|搭建|新建|开发|上线|推出)")
+_BIG_FIXED_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}(工程|行动|战略|攻坚战|理念|任务|举措|措施|板块|计划|专项|体系|"
+                              r"功能|作用|优势|机遇|关系|定位|目标|方面|领域|环节|短板|难题|问题)")
+_VAGUE_UNITS = {"批", "支"}  # '一批', '一支队伍': collective measures of one, no amount
+_DELIVER_BEFORE = re.compile(r"(建设|建成|新建|新增|组建|设立|引进|举办|新开工)$")
+_DELIVERED_UNITS = {"个", "所", "家", "座", "处", "场", "条", "项"}
 def _load_words(name: str) -> list[str]:
     text = resources.files("pipeline.resources").joinpath(name).read_text("utf-8")
     return [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
@@ -71,11 +98,26 @@ def is_target_quantity(q: Quantity, text: str, quoted: list[tuple[int, int]],
         return False
     if _ORDINAL_BEFORE.search(before) or _SIZE_CLASS_AFTER.match(after):
         return False
+    if _CROSS_REF_BEFORE.search(before):
+        return False  # '按第3、4条执行': the second of two article numbers
+    if q.big:
+        return _big_count_delivered(q, text)
+    if q.unit_kind == "bandwidth":
+        return _bandwidth_target(q.unit, re.sub(r"[万亿千百十]+$", "", q.raw.rstrip("兆")), before, after)
     if q.unit is None:
-        if _DATE_AFTER.match(after):
+        if _DATE_AFTER.match(after) or _NOT_WHOLE_AFTER.match(after):
             return False
+        if q.unit_kind == "ratio" or (not q.multiplier and not q.chinese and not table_row
+                                      and _INDEX_BEFORE.search(before)
+                                      and (q.comparator != "=" or _LINK_BEFORE.search(before))):
+            return bool(_LINK_BEFORE.search(before) or q.comparator != "=")  # '提高到0.8:1', '指数控制在103以内'
         if q.unit_kind != "share" and (not q.multiplier or table_row):
             return False  # a bare number: a name (12355), a phone, a list item
+        name = _PROGRAMME_AFTER.match(text, q.end)
+        if name and not _VERB_IN_NAME.search(name.group(0)):
+            return False  # '十万青年技能培训计划', '3年10万贫困人口就业计划': a magnitude in a name
+    if _not_a_deliverable_count(q, text, before, after):
+        return False
     if q.unit == "次" and (_MEETING_AFTER.match(after) or _FREQUENCY_BEFORE.search(before)):
         return False  # '十二届二次全会', '每年调整1次'
     if q.unit_kind == "duration":
@@ -83,11 +125,19 @@ def is_target_quantity(q: Quantity, text: str, quoted: list[tuple[int, int]],
             return False
         if q.comparator == "=" and not re.search(r"(为|达到)$", before):
             return False
+        if after.startswith("的"):
+            return False  # '参加3—6个月的见习': a duration describing an activity
     if q.unit == "倍" and not _RAISES.search(before):
         return False
-    if q.chinese and q.value < 10 and q.comparator == "=" and q.unit_kind != "share":
-        return False  # '两个维护', '三项制度', '一批': fixed phrases far more often than targets
-    if q.unit_kind == "money" and not _RAISES.search(before[-6:]) and (
+    if q.unit == "番":
+        return before.endswith("翻")  # '翻一番', '翻两番'
+    if q.chinese and q.value == 1 and q.unit in _VAGUE_UNITS:
+        return False  # '突破一批关键技术', '打造一支…队伍'
+    if q.chinese and q.value < 10 and q.comparator == "=" and q.unit_kind != "share" \
+            and not _small_count_delivered(q, text, before):
+        return False  # '两个维护', '三项制度', '一批', '一支队伍': fixed phrases far more often than targets
+    fund = issuer_fund(q, text)
+    if q.unit_kind == "money" and not fund and not _RAISES.search(before[-6:]) and (
             _INCENTIVE_BEFORE.search(before) or _INCENTIVE_AFTER.match(after)):
         return False
     if q.unit_kind == "percent" and _INCENTIVE_AFTER.match(after) and re.search(r"(按|的)", before[-6:]):
@@ -100,7 +150,70 @@ def is_target_quantity(q: Quantity, text: str, quoted: list[tuple[int, int]],
     clause_start = _last_of(text, "，,；;：:。", 0, q.start) + 1
     if _forecast_in(text, clause_start, q.start):
         return False  # '预计今年高校毕业生超过1170万人': a forecast, not a commitment
+    if not fund and is_standard(q, text):
+        return False  # a threshold, per-case reward, share or scoring rule of a policy
     return True
+
+
+def _not_a_deliverable_count(q: Quantity, text: str, before: str, after: str) -> bool:
+    """Counts that describe a text, a set or a project rather than deliver: '从6个方面', '落实安全生产
+    15条硬措施' (an existing package), '针对首年关税为零的2034种商品' (a set defined elsewhere),
+    '推进100万千瓦光伏项目建设', '年产120万吨乙烯改造' (a capacity naming a project), '分3批'."""
+    if _ASPECTS_AFTER.match(after):
+        return True
+    if q.unit in ("条", "项", "个") and _EXISTING_TEXT_AFTER.match(after) and _APPLY_BEFORE.search(before):
+        return True
+    clause_start = max(_last_of(text, "，,；;：:。", max(0, q.start - 60), q.start) + 1, q.start - 60)
+    if _SCOPE_BEFORE.search(text, clause_start, q.start):
+        return True
+    if _BASELINE_BEFORE.search(text, clause_start, q.start) and _BASELINE_AFTER.match(text, q.end):
+        return True  # '在现有…等62项便民服务的基础上': the stock a task starts from
+    if q.unit_kind in ("energy", "mass") and (_CAPACITY_BEFORE.search(before) and _MODIFIER_AFTER.match(after)
+                                               or _PROJECT_AFTER.match(after)):
+        return True
+    return bool(q.unit in _STAGE_UNITS and before.endswith("分"))
+
+
+def _big_count_delivered(q: Quantity, text: str) -> bool:
+    """'N大' counts major kinds: a deliverable when the clause builds them ('涵盖话务、业务和可视化3大
+    平台', '建设…等三大类实时感知', '推进…五大主题数据库建设'), a fixed phrase otherwise ('打好
+    三大攻坚战', '实施十大工程', '发挥三大优势')."""
+    a = _last_of(text, "，,；;：:。", max(0, q.start - 80), q.start) + 1
+    b = _first_of(text, "，,；;：:。", q.end)
+    head, tail = text[max(a, q.start - 80):q.start], text[q.end:b if b != -1 else len(text)]
+    if _BIG_FIXED_AFTER.match(tail) or head.endswith(("”", '"')):
+        return False  # '实施十大工程', '“交流培养、创新创业、服务保障”三大…': a named set
+    if "、" not in head or q.value < 2 or text[max(0, q.start - 1):q.start] in ("、", "，", ","):
+        return False  # the count sums the items listed before it ('话务、业务和可视化3大平台'); alone
+        # it names a set ('三大运营商'), and as an item of the list it is a name ('…、五大连池、…')
+    return bool(_BIG_BUILD_BEFORE.match(head) or re.search(r"(建设|建成|上线)$", tail))
+
+
+def _bandwidth_target(unit: str, raw: str, before: str, after: str) -> bool:
+    """Bandwidth as a level to reach ('万兆到旗县区', '20兆进牧户', '实现千兆升级', '扩容至5G'), not the
+    name of a technology ('5G基站', '千兆光网', '千兆城市')."""
+    if unit not in ("兆", "G"):
+        return True  # '出省带宽超过1.2万Gbps': a unit that names nothing else
+    if unit == "兆" and re.search(r"\d$", raw) and not re.match(r"^(光|网|宽带|城市|用户|乡村)", after):
+        return True  # '出口带宽超过4000万兆', '20兆进牧户'; '千兆光网' is a name
+    if re.match(r"^(到|进|升级|带宽|接入)", after):
+        return True
+    return bool(re.search(r"(至|到|达到|达)$", before) and re.match(r"^([，,。；;、）)]|的|$)", after))
+
+
+def _small_count_delivered(q: Quantity, text: str, before: str) -> bool:
+    """A small count in Chinese numerals that counts deliverables: a verb of delivery right before
+    it ('建设两个产业园'); 'one' only with 'at least' ('至少建设一所学校'), since '建设一支队伍',
+    '建立一套机制', '一批' name no amount."""
+    if not _DELIVER_BEFORE.search(before) or q.unit not in _DELIVERED_UNITS or _after_quote(text, q.end) \
+            or re.match(r"[\d一二三四五六七八九十]", text[q.end:q.end + 1]):
+        return False  # '建成三个一号旅游公路', '两个三年行动': the count of a named set
+    return q.value >= 2 or comparator_before(q, text) is not None
+
+
+def _after_quote(text: str, pos: int) -> bool:
+    """A quoted name right after the count: '建设五个“区块链接”' counts names, not things."""
+    return text[pos:pos + 1] in ("“", '"', "《")
 
 
 # A sentence can be a 1 MB line with thousands of quantities: the searches around each quantity
@@ -372,11 +485,15 @@ def sentence_targets(c: Commitment, doc_id: str, counter: list[int],
             entity = _noun_phrase_after(text, q.end, clause_end, sent.words, sent.tags, spans) or last_entity
         action = action or last_action
         entity = entity or last_entity
+        # the clause's grammar (entity.py) decides; the character windows above are its fallback
+        entity, action = entity_and_action(sent, q, (entity, action),
+                                           (last_entity, last_action, last_end) if found else None)
         last_entity, last_action, last_end = entity, action, q.end
         counter[0] += 1
         found.append(Target(
             target_id=f"{doc_id}:t{counter[0]:04d}", raw=q.raw, value=q.value, value_max=q.value_max,
-            unit=q.unit, comparator=q.comparator, raw_start=c.start + q.start, raw_end=c.start + q.end,
+            unit=q.unit, comparator=comparator_before(q, text) or q.comparator,
+            raw_start=c.start + q.start, raw_end=c.start + q.end,
             entity=entity, action=action, status=status, method=method, confidence=confidence,
         ))
     return found

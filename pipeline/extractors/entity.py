@@ -1,0 +1,815 @@
+"""What a target counts (its entity) and the verb that commits to it (its action), read from the
+grammar of its clause rather than from a window of characters.
+
+A committed quantity sits in one of a few constructions of Chinese policy language:
+
+- number last, the counted noun phrase before it: ``建设|高标准农田|500万亩``,
+  ``地区生产总值|增长|7.5%``, ``培训|新型农民|达到|40000名``;
+- number first, the noun phrase after it: ``新建|500万亩|高标准农田``, ``300个|惠民回收服务点``,
+  ``50%以上的|文化馆|具备…``, ``与|1000家|企业|开展…``;
+- a list of quantities over a list of subjects: ``A、B和C|分别增长|5%、6%和7%`` (the i-th
+  quantity counts the i-th subject; a head written once is shared: ``城镇和农村居民人均可支配收入``);
+- a clause without a subject of its own, which continues the previous one: ``…159.4亿元、
+  同口径增长14%``, ``…12家、总数达到35家``, ``比上年增加1800亿元``.
+
+The committing verb is the content verb that governs the noun phrase (``新增``, ``建成``,
+``培训``); a change verb measuring the quantity (``增长``, ``提高到``) wins over it; a comparator
+(``达到``, ``超过``, ``控制在``) is the action only when no content verb governs, or when the noun
+phrase names a measure (``交易额``, ``开工率``) rather than things that are delivered. Framing
+words (``力争``, ``确保``, ``实现``) are the action only when nothing else is. A nominal predicate
+(``城镇调查失业率5.5%左右``) has no action.
+
+jieba's tags are the input, but it tags many verbs ``vn`` or ``n`` and many noun modifiers
+``v``, so word classes in ``resources/entity_grammar.json`` decide where the tags do not.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Optional
+
+from ..numbers import Quantity, units
+from ..records import Sentence
+from ..tokens import tag as _tag
+
+_CLAUSE_END = set("，,；;：:。！？!?\n")
+_LIST_SEPS = {"、", "和", "及", "与", "以及", "或"}
+_QUOTES_OPEN, _QUOTES_CLOSE = set("“‘「《\""), set("”’」》\"")
+_BRACKETS = {"（": "）", "(": ")"}
+_NUMERAL = re.compile(r"^[\d.．%０-９]+$|^[零一二两三四五六七八九十百千万亿]+$")
+_NUMBERING = re.compile(r"^(\d+[.．、]?|[（(]?[一二三四五六七八九十\d]+[)）、.．]?)$")
+_TIME_WORD = re.compile(r"年|月|日|季|今|明|当|底|期|届时|目前|近")
+_RAW_VERB = re.compile(r"^(超过|突破|达到|控制在|稳定在|保持在|提高到|提升到|下降到|降低到|降至|增长到|增加到)")
+_NOUN_TAGS = ("n", "vn", "nz", "ns", "nr", "nt", "nrt", "nrfg", "j", "l", "b", "an", "eng", "s", "i", "g", "ng", "k", "h")
+_STOP_TAGS = ("p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "y", "e", "o", "zg")
+_WEAK_AFTER = {"基础", "基础上", "目标", "要求", "任务", "水平", "范围", "格局", "局面", "态势", "阶段",
+               "位置", "行列", "前列", "以上", "以下", "左右", "方面", "领域"}
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> dict[str, frozenset]:
+    raw = json.loads(resources.files("pipeline.resources").joinpath("entity_grammar.json").read_text("utf-8"))
+    g = {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
+    actions = resources.files("pipeline.resources").joinpath("action_verbs.txt").read_text("utf-8")
+    g["action"] = frozenset(w.strip() for w in actions.splitlines() if w.strip() and not w.startswith("#"))
+    return g
+
+
+@dataclass(frozen=True)
+class Tok:
+    start: int
+    end: int
+    word: str
+    tag: str
+
+
+@lru_cache(maxsize=256)
+def _tokens_of(text: str, words: tuple[str, ...], tags: tuple[str, ...]) -> tuple[Tok, ...]:
+    if "".join(words) != text:
+        words, tags = (tuple(x) for x in _tag(text))
+    out, pos = [], 0
+    for w, t in zip(words, tags):
+        out.append(Tok(pos, pos + len(w), w, t))
+        pos += len(w)
+    return tuple(_merge_verbs(out))
+
+
+def _merge_verbs(toks: list[Tok]) -> list[Tok]:
+    """Re-joins listed verbs that jieba split: '扩|种' → 扩种, '控制|在' → 控制在; and the
+    per-unit prefixes of a measure it splits into a measure word and an adverb: '亩|均' → 亩均
+    (``园区亩均产值``), which are nouns."""
+    g = _grammar()
+    lexicon = g["action"] | g["extra_verbs"] | g["change_verbs"] | g["comparator_verbs"]
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        for n in (3, 2):
+            if i + n <= len(toks):
+                w = "".join(t.word for t in toks[i:i + n])
+                if w in g["per_unit_prefixes"] and n == 2:
+                    out.append(Tok(toks[i].start, toks[i + n - 1].end, w, "n"))
+                    i += n
+                    break
+                if w in lexicon and len(w) >= 2 and not any(_NUMERAL.match(t.word) for t in toks[i:i + n]):
+                    out.append(Tok(toks[i].start, toks[i + n - 1].end, w, "v"))
+                    i += n
+                    break
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
+
+
+def tokens(sent: Sentence) -> tuple[Tok, ...]:
+    """The sentence's tokens with offsets (its jieba words and tags, tagged now if missing)."""
+    return _tokens_of(sent.text, tuple(sent.words), tuple(sent.tags))
+
+
+# ---------------------------------------------------------------------------------------------
+# word classes
+
+
+def _is_num(t: Tok) -> bool:
+    return bool(_NUMERAL.match(t.word)) or (t.tag in ("m", "mq") and any(c.isdigit() for c in t.word))
+
+
+def _framing(t: Tok) -> bool:
+    return t.word in _grammar()["framing"]
+
+
+def _verbish(t: Tok) -> bool:
+    """A verb that can commit to or measure a quantity; nouny verbs (``就业``, ``投资``) are
+    verbs only when nothing else in the clause is."""
+    g = _grammar()
+    w = t.word
+    if w in _SUFFIX_NOUNS or w in g["framing"]:
+        return False
+    if w in g["nouny_verbs"]:
+        return False
+    if w in g["action"] or w in g["extra_verbs"] or w in g["change_verbs"] or w in g["comparator_verbs"] \
+            or w in g["comparison_verbs"]:
+        return True
+    return t.tag in ("v", "vd", "vg", "vi") and len(w) >= 1 and not _is_num(t)
+
+
+_SUFFIX_NOUNS = set("率额量值数")
+
+
+def _nounish(t: Tok) -> bool:
+    if t.word in _SUFFIX_NOUNS:
+        return True  # jieba tags the 率 of '机械化率' v
+    if t.word in _CLAUSE_END or t.word in _LIST_SEPS or _is_num(t):
+        return False
+    if t.word in _QUOTES_OPEN or t.word in _QUOTES_CLOSE or t.word in _BRACKETS or t.word in ")）":
+        return True
+    if t.word in _grammar()["nouny_verbs"]:
+        return True
+    if t.tag in ("m", "q") and len(t.word) == 1 and t.word not in units():
+        return True  # '服务|点', '医疗|次|中心': a piece of a noun jieba took for a numeral
+    if t.tag == "zg" and re.fullmatch(r"[\u4e00-\u9fff]", t.word) and t.word not in _grammar()["edge_words"] \
+            and t.word not in ("且", "乎"):
+        return True  # jieba tags a one-character noun it does not know zg: '村（社区）', '整治|村'
+    if _framing(t) or t.tag in _STOP_TAGS or t.tag in ("d", "f", "t", "m", "q", "x", "w"):
+        return t.tag == "x" and re.fullmatch(r"[A-Za-z][A-Za-z0-9.+\-]*", t.word) is not None
+    return not _verbish(t) or t.tag in _NOUN_TAGS and t.word not in _grammar()["action"] \
+        and t.word not in _grammar()["extra_verbs"] and t.word not in _grammar()["change_verbs"] \
+        and t.word not in _grammar()["comparator_verbs"]
+
+
+def _unlisted_verb(t: Tok) -> bool:
+    g = _grammar()
+    w = t.word
+    return _verbish(t) and not any(w in g[c] for c in ("action", "extra_verbs", "change_verbs",
+                                                        "comparator_verbs", "comparison_verbs"))
+
+
+def _piece(toks: list[Tok], k: int) -> bool:
+    """A verb jieba split out of a compound noun: unlisted, with nouns on both sides
+    ('文化|创意|产业', '产|教|融合')."""
+    if not _unlisted_verb(toks[k]) or k == 0 or k + 1 >= len(toks):
+        return False
+    return _nounish(toks[k - 1]) and not _is_num(toks[k - 1]) and (_nounish(toks[k + 1]) or _unlisted_verb(toks[k + 1]))
+
+
+def metric_np(np) -> bool:
+    return bool(np.toks) and _metric(np.toks[-1].word)
+
+
+def _metric(text: str) -> bool:
+    return any(text.endswith(h) for h in _grammar()["metric_heads"])
+
+
+# ---------------------------------------------------------------------------------------------
+# noun phrases
+
+
+def _clean(text: str) -> Optional[str]:
+    """No punctuation, unbalanced quotes or function words at the edges."""
+    g = _grammar()
+    prev = None
+    while prev != text:
+        prev = text
+        text = text.strip(" \t，,；;：:。、")
+        for w in sorted(g["edge_words"], key=len, reverse=True):
+            if text.startswith(w) and len(text) > len(w) + 1 and w not in ("为",) or text == w:
+                text = text[len(w):]
+                break
+        for w in sorted(g["edge_words"], key=len, reverse=True):
+            if text.endswith(w) and len(text) > len(w) + 1:
+                text = text[: -len(w)]
+                break
+        for o, c in (("“", "”"), ("‘", "’"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」")):
+            if text.count(o) != text.count(c):
+                if text.startswith(o) or text.endswith(o):
+                    text = text.strip(o)
+                if text.startswith(c) or text.endswith(c):
+                    text = text.strip(c)
+                if text.count(o) != text.count(c) and (o in text or c in text):
+                    # an unbalanced mark inside: keep the part after an opening one
+                    text = text.replace(o, "").replace(c, "")
+    text = re.sub(r"^\d+[.．、]", "", text)
+    return text if re.search(r"[\u4e00-\u9fffA-Za-z]", text) else None
+
+
+@dataclass
+class Phrase:
+    start: int
+    end: int
+    toks: list[Tok]
+    items: list[tuple[int, int]]  # list members as (start, end), when the phrase is a list
+
+
+def _listed_verb(t: Tok) -> bool:
+    g = _grammar()
+    return any(t.word in g[c] for c in ("action", "extra_verbs", "change_verbs", "comparator_verbs",
+                                        "comparison_verbs")) and t.word not in g["nouny_verbs"]
+
+
+_INNER_PIECES = ("强", "级", "亿级", "以上", "及以上", "以下", "类", "星", "A", "星级")
+
+
+def _governed_from_left(L: list[Tok], k: int) -> bool:
+    """Whether a content verb (not a comparator, change or framing word) stands left of L[k]
+    in the same clause: the verb that takes the whole noun phrase as its object."""
+    g = _grammar()
+    for m in range(k - 1, -1, -1):
+        t = L[m]
+        if t.word in _CLAUSE_END or t.tag == "p" or t.word in ("的",):
+            return False
+        if _listed_verb(t) and t.word not in g["comparator_verbs"] and t.word not in g["change_verbs"] \
+                and t.word not in g["comparison_verbs"] and not _framing(t):
+            return True
+    return False
+
+
+def _inside_compound(L: list[Tok], k: int) -> bool:
+    """A listed verb with noun material on its left, inside an object whose own verb stands
+    further left, modifies the head: '实施|节能降碳改造项目', '实施|“三化”改造重点项目',
+    '完成|退化草原生态修复治理'. Without a governing verb it is the clause's verb
+    ('企业|培训|…')."""
+    if k == 0:
+        return False
+    left = L[k - 1]
+    if not (left.word in _QUOTES_CLOSE or left.word in ")）" or left.tag in _NOUN_TAGS and not _listed_verb(left)
+            or left.word in _grammar()["nouny_verbs"]) or _is_num(left):
+        return False
+    return _governed_from_left(L, k - 1)
+
+
+def _np_before(L: list[Tok], j: int, text: str) -> tuple[Optional[Phrase], int]:
+    """The noun phrase ending at L[j] (inclusive), scanned leftwards; returns it and the index
+    of the token before it. jieba splits compound nouns into pieces it tags v, q, m or f
+    ('瞪|羚企业', '县域医疗|次|中心', '上|云企业'), so everything but a listed verb, a framing
+    word, a preposition, a conjunction, 的, a pronoun or punctuation belongs to the phrase. A
+    measure (``交易额``, ``通车里程``) also takes in the verbs that modify it; a list
+    (``A、B和C``) is one phrase with its items."""
+    g = _grammar()
+    k = j
+    got: list[Tok] = []
+    metric_mode = False
+    depth = 0  # inside quotes or brackets, scanning leftwards
+    while k >= 0:
+        t = L[k]
+        w = t.word
+        if w in _QUOTES_CLOSE or w in ")）":
+            depth += 1
+            got.append(t)
+            k -= 1
+            continue
+        if w in _QUOTES_OPEN or w in _BRACKETS:
+            if depth == 0:
+                break
+            depth -= 1
+            got.append(t)
+            k -= 1
+            continue
+        if depth > 0:
+            if w in _CLAUSE_END:
+                break
+            got.append(t)
+            k -= 1
+            continue
+        if w in _CLAUSE_END:
+            break
+        if not got and not metric_mode:
+            metric_mode = _metric(w)
+        if w in ("、", "和", "及", "与", "以及"):
+            if got and k > 0 and not _is_num(L[k - 1]) and not _framing(L[k - 1]) \
+                    and L[k - 1].word not in _CLAUSE_END and not _listed_verb(L[k - 1]) and L[k - 1].tag != "p" \
+                    and not (got[-1].word in _INNER_PIECES):
+                got.append(t)
+                k -= 1
+                continue
+            break
+        if _is_num(t):
+            if got and got[-1].word in _INNER_PIECES or got and got[-1].tag in ("m", "q") and got[-1].word in (
+                    "亿元", "万元", "亿", "万"):
+                got.append(t)  # '省制造业100强企业', '5亿元及以上项目'
+                k -= 1
+                continue
+            break
+        if w in ("亿元", "万元") and got and got[-1].word in ("及以上", "以上", "及"):
+            got.append(t)
+            k -= 1
+            continue
+        if _framing(t) or t.tag in ("p", "r", "y", "e", "o", "uj", "ul", "u", "uz", "ud", "ug", "uv") \
+                or w in ("的", "之", "各") or (t.tag == "c" and w not in ("及",)):
+            break
+        if _listed_verb(t):
+            if metric_mode and got and not any(w in g[c] for c in ("action", "change_verbs", "comparator_verbs")):
+                got.append(t)  # '高速公路通车里程', '签约项目当年开工率'
+                k -= 1
+                continue
+            if metric_mode and got and w in ("占",) and got[0].word in g["share_heads"] and k > 0 \
+                    and _nounish(L[k - 1]):
+                got.append(t)  # 'X占Y比重' names one measure: '研发经费支出占生产总值比重'
+                k -= 1
+                continue
+            if got and _inside_compound(L, k):
+                got.append(t)  # '实施|节能降碳改造项目', '完成|退化草原生态修复治理': a modifier
+                k -= 1
+                continue
+            break
+        if t.tag in ("d",) and not (got and k > 0 and _nounish(L[k - 1])):
+            break
+        got.append(t)
+        k -= 1
+    if not got:
+        return None, k
+    got.reverse()
+    while got and (got[0].word in _LIST_SEPS or got[0].tag in ("ad", "d", "f", "m", "q")
+                   or got[0].tag == "t" and _TIME_WORD.search(got[0].word) or got[0].word in ("及", "以上")):
+        got.pop(0)
+    if not got:
+        return None, k
+    seps = [t for t in got if t.word in ("、", "和", "及", "与", "以及")]
+    items = []
+    if seps:
+        a = got[0].start
+        for sp in seps:
+            items.append((a, sp.start))
+            a = sp.end
+        items.append((a, got[-1].end))
+    return Phrase(got[0].start, got[-1].end, got, items), k
+
+
+def _compound_to_boundary(R: list[Tok], k: int) -> Optional[int]:
+    """The end (exclusive index) of a noun compound starting at R[k] that holds verbs as
+    modifiers and ends in its head noun at the clause or list boundary: '节能降碳改造项目',
+    '改造任务', '整治村'. None when a verb there is the predicate of what is counted
+    ('企业|入选…', '大学生|参与…') or the run does not end in a noun."""
+    g = _grammar()
+    end = k
+    while end < len(R) and R[end].word not in _CLAUSE_END and R[end].word not in _LIST_SEPS \
+            and R[end].word not in ("的", "等"):
+        t = R[end]
+        if _is_num(t) or t.tag in ("p", "d", "ad", "c", "r", "u", "uj", "ul") or t.word in g["predicate_verbs"] \
+                or t.word in g["comparator_verbs"] and t.word not in g["nouny_verbs"]:
+            return None
+        end += 1
+    if end - k < 2 or not _nounish(R[end - 1]) or _verbish(R[end - 1]) and R[end - 1].word not in g["nouny_verbs"] \
+            and R[end - 1].word not in _SUFFIX_NOUNS:
+        return None
+    return end
+
+
+def _np_after(R: list[Tok], text: str, q: Quantity, governed: bool = False) -> Optional[Phrase]:
+    """The noun phrase a number-first quantity counts: ``300个|惠民回收服务点``,
+    ``15万名|紧跟科技发展前沿、创新能力强的|中高级紧缺专业技术人才``, ``50%以上的|文化馆``.
+    ``governed``: a content verb left of the quantity takes it as object (``实施|200个|节能降碳改造
+    项目``), so verbs up to the boundary modify the head rather than predicate of it."""
+    g = _grammar()
+    if not R:
+        return None
+    clause = [t.word for t in R[:next((k for k, t in enumerate(R) if t.word in _CLAUSE_END), len(R))]]
+    if governed and "的" not in clause:  # a relative clause ending in 的 is read below
+        i0 = 0
+        while i0 < len(R) and R[i0].word in ("以上", "及以上", "左右", "以内", "多", "余"):
+            i0 += 1
+        if i0 < len(R) and any(_verbish(t) and t.word not in g["nouny_verbs"] for t in R[i0:i0 + 6]):
+            end = _compound_to_boundary(R, i0)
+            if end is not None and any(_verbish(t) for t in R[i0:end]):
+                return Phrase(R[i0].start, R[end - 1].end, list(R[i0:end]), [])
+    i = 0
+    while i < len(R) and R[i].word in ("以上", "及以上", "左右", "以内", "多", "余"):
+        i += 1
+    if i >= len(R):
+        return None
+    t0 = R[i]
+    percent = q.unit_kind in ("percent", "share") or q.unit in ("%", "个百分点")
+    if q.unit_kind == "duration":
+        return None
+    if t0.word in ("的", "之"):
+        i += 1
+    else:
+        if percent:
+            return None
+        if _verbish(t0) or t0.tag in ("p", "d", "ad") or t0.word in ("在",):
+            # a relative clause ending in 的: '15万名紧跟科技发展前沿、创新能力强的人才'
+            last_de = None
+            for k in range(i, len(R)):
+                if R[k].word in _CLAUSE_END:
+                    break
+                if R[k].word == "的":
+                    last_de = k
+            if last_de is not None:
+                i = last_de + 1
+            elif t0.word in g["action"] or t0.word in g["change_verbs"] or t0.word in g["comparator_verbs"] \
+                    or t0.tag in ("p", "d", "ad") or t0.word in g["extra_verbs"]:
+                return None
+    got: list[Tok] = []
+    seen_noun = False
+    depth = 0
+    for k in range(i, len(R)):
+        t = R[k]
+        w = t.word
+        if w in _CLAUSE_END:
+            break
+        if w in _QUOTES_OPEN or w in _BRACKETS:
+            depth += 1
+            got.append(t)
+            continue
+        if w in _QUOTES_CLOSE or w in ")）":
+            if depth == 0:
+                break
+            depth -= 1
+            got.append(t)
+            continue
+        if depth > 0:
+            got.append(t)
+            continue
+        if w in ("的", "等") and got and k + 1 < len(R) and (_nounish(R[k + 1]) or R[k + 1].tag in ("a", "b")) \
+                and not _listed_verb(R[k + 1]):
+            # '1到2个大型的具有…功能的|人才培养基地', '500名法院、检察院…等|高层次专门人才':
+            # the head comes after the last 的 or 等
+            got, seen_noun = [], False
+            continue
+        if w in _LIST_SEPS and got and seen_noun and k + 1 < len(R) and not _is_num(R[k + 1]) \
+                and _nounish(R[k + 1]) and not any(_is_num(x) for x in R[k + 1:k + 3]):
+            got.append(t)  # '中国科学院、中国工程院院士后备人才': a list of what is counted
+            continue
+        if w in _LIST_SEPS or _is_num(t) or w in ("的", "等"):
+            break
+        if w in ("以上", "以下") and got and k + 1 < len(R) and _nounish(R[k + 1]):
+            got.append(t)  # '3个省级以上产业集群'
+            continue
+        if _verbish(t) and w not in g["nouny_verbs"]:
+            if seen_noun and len(w) == 1 and _piece(R, k) and k + 1 < len(R) and _nounish(R[k + 1]):
+                got.append(t)  # '产|教|融合实训基地'
+                continue
+            if seen_noun or w in g["action"] or w in g["change_verbs"] or w in g["comparator_verbs"]:
+                break
+            got.append(t)  # a verb modifying the head: '惠民回收服务点'
+            continue
+        if _nounish(t) or t.tag in ("a", "ad"):
+            got.append(t)
+            seen_noun = seen_noun or t.tag not in ("a", "ad")
+            continue
+        break
+    while got and not _nounish(got[-1]) and got[-1].word not in _QUOTES_CLOSE and got[-1].word not in ")）":
+        got.pop()
+    while got and (got[0].tag in ("ad", "d") or got[0].word in _LIST_SEPS):
+        got.pop(0)
+    if not got:
+        return None
+    phrase = text[got[0].start:got[-1].end]
+    if phrase in _WEAK_AFTER or phrase.rstrip("上") in _WEAK_AFTER:
+        return None
+    return Phrase(got[0].start, got[-1].end, got, [])
+
+
+# ---------------------------------------------------------------------------------------------
+# verbs
+
+
+def _verb_group_ending(L: list[Tok], j: int) -> tuple[Optional[tuple[int, int]], int]:
+    """The verbs ending at L[j] (adverbs like 分别/均/再 skipped), as a char span, and the index
+    before them: '引进和培养', '分别增长', '占比达'."""
+    g = _grammar()
+    k = j
+    end = None
+    start = None
+    while k >= 0:
+        t = L[k]
+        if _verbish(t) or t.word in ("占比",):
+            end = end if end is not None else t.end
+            start = t.start
+            k -= 1
+            continue
+        if t.word in ("和", "及", "并", "或") and end is not None and k > 0 and _verbish(L[k - 1]):
+            k -= 1
+            continue
+        if end is not None and t.word in ("分别", "均", "都", "也", "再", "将", "共", "累计", "年均", "平均", "同比"):
+            k -= 1
+            continue
+        if end is None and t.word in ("分别", "均", "都", "也", "再", "将", "共", "累计", "年均", "平均", "同比",
+                                      "总计", "合计", "已", "已经"):
+            k -= 1  # between the verb and the quantity: '增长|分别' is not written, but '达|均' can be
+            continue
+        break
+    if end is None:
+        return None, j
+    return (start, end), k
+
+
+def _core_verb(text: str, span: tuple[int, int]) -> str:
+    """The verbs of a group without its adverbs: '分别增长' → '增长'."""
+    s = text[span[0]:span[1]]
+    for adv in ("分别", "均", "都", "也", "再", "将", "共", "累计", "年均", "平均", "同比"):
+        s = s.replace(adv, "")
+    return s
+
+
+def _verb_after(R: list[Tok], after: int) -> Optional[str]:
+    """The first content verb after a number-first phrase: '3家企业|入选', '文化馆|具备'."""
+    out = []
+    for t in R:
+        if t.start < after:
+            continue
+        if t.word in _CLAUSE_END:
+            break
+        if _framing(t) or t.tag in ("d", "ad") or t.word in ("被",):
+            if out:
+                break
+            continue
+        if _verbish(t) and t.word not in _grammar()["comparator_verbs"]:
+            out.append(t)
+            continue
+        if out:
+            break
+        if t.tag in ("p",):
+            continue
+        if not out and _nounish(t):
+            continue
+        break
+    return "".join(t.word for t in out) or None
+
+
+# ---------------------------------------------------------------------------------------------
+# the reading of one quantity
+
+
+@dataclass
+class Reading:
+    entity: Optional[str]
+    action: Optional[str]
+    action_decided: bool  # True when ``action`` None means "no verb" rather than "not found"
+    items: list[str]
+    distribute: bool
+    nominal: Optional[str] = None  # 'N V' before the number (职业技能培训): the activity counted
+
+
+def _clause_start(text: str, pos: int) -> int:
+    k = pos - 1
+    while k >= 0 and text[k] not in _CLAUSE_END:
+        k -= 1
+    return k + 1
+
+
+def _quantity_list(sent: Sentence, q: Quantity, cands: list[Quantity]) -> tuple[list[Quantity], int]:
+    """The run of quantities ``a、b和c`` holding q, and q's index in it."""
+    text = sent.text
+    qs = sorted(cands, key=lambda x: x.start)
+    idx = next((i for i, x in enumerate(qs) if x.start == q.start), None)
+    if idx is None:
+        return [q], 0
+    lo = idx
+    while lo > 0 and re.fullmatch(r"\s*[、和及与,，]?\s*(和|及|与)?\s*", text[qs[lo - 1].end:qs[lo].start]) \
+            and "，" not in text[qs[lo - 1].end:qs[lo].start] and "," not in text[qs[lo - 1].end:qs[lo].start]:
+        lo -= 1
+    hi = idx
+    while hi + 1 < len(qs) and re.fullmatch(r"\s*[、和及与]?\s*(和|及|与)?\s*", text[qs[hi].end:qs[hi + 1].start]):
+        hi += 1
+    return qs[lo:hi + 1], idx - lo
+
+
+def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) -> Reading:
+    """Entity and action of q from its own clause (from ``left_start`` to the clause end);
+    ``governed``: q continues a list of objects of a verb before it."""
+    g = _grammar()
+    text = sent.text
+    toks = tokens(sent)
+    ce = q.end
+    while ce < len(text) and text[ce] not in _CLAUSE_END:
+        ce += 1
+    L = [t for t in toks if t.start >= left_start and t.end <= q.start]
+    R = [t for t in toks if t.start >= q.end and t.end <= ce]
+    # leading framing, time and numbering words are not part of anything
+    while L and (_framing(L[0]) and L[0].word not in g["framing_as_action"] or L[0].tag == "t"
+                 or L[0].word in _CLAUSE_END or L[0].word in _LIST_SEPS or _NUMBERING.match(L[0].word)
+                 or L[0].word in (".", "．", "到", "年", "年内", "内", "底前", "年底前", "前", "起", "以来", "期间")
+                 or (_is_num(L[0]) and len(L) > 1 and L[1].word in ("年", "年内", "月", "月底", "年底", "."))):
+        L = L[1:]
+    framing_action = next((t.word for t in reversed(L) if t.word in g["framing_as_action"]), None)
+    L = [t for t in L if not (_framing(t) and t is L[0])]
+    raw_verb = _RAW_VERB.match(q.raw)
+
+    after = _np_after(R, text, q, governed=governed or _governed_from_left(L, len(L)))
+    # the verb group right before the quantity ('增长', '达到', '分别占比达')
+    j = len(L) - 1
+    share_of = False
+    if L and L[-1].word == "的" and q.unit_kind in ("percent", "share"):
+        # 'X占比不超过服务资源总量的30%': the base before 的 is not what is counted
+        k = j - 1
+        while k >= 0 and not _verbish(L[k]):
+            k -= 1
+        if k >= 0:
+            share_of = True
+            j = k
+    vlast, k = _verb_group_ending(L, j)
+    prep_before = bool(L) and L[-1].word in g["prepositions_before"] and (
+        vlast is None or vlast[1] == L[-1].end and L[-1].tag == "p")
+
+    if after is not None and not share_of and (vlast is None or not _core_verb(text, vlast) in g["change_verbs"]):
+        entity = text[after.start:after.end]
+        if prep_before:
+            action = _verb_after(R, after.end)
+        else:
+            action = None
+            if vlast is not None and _core_verb(text, vlast) not in g["comparator_verbs"]:
+                action = _core_verb(text, vlast)
+            if action is None:
+                # the nearest content verb further left: '改造南河、开元等片区|443个'
+                for t in sorted(reversed(L), key=lambda t: not _listed_verb(t)):
+                    if _verbish(t) and t.word not in g["comparator_verbs"] and t.word not in g["comparison_verbs"]:
+                        span, _ = _verb_group_ending(L, L.index(t))
+                        action = _core_verb(text, span) if span else t.word
+                        break
+            if action is None:
+                action = _verb_after(R, after.end)
+            if action is None and vlast is not None:
+                action = _core_verb(text, vlast)
+        action = action or framing_action
+        return Reading(_clean(entity), action, True, [], False)
+
+    np, k2 = _np_before(L, k, text)
+    if np is not None and vlast is not None and k2 >= 1 and L[k2].word in ("在", "于", "向", "对", "从") \
+            and L[k2].tag == "p":
+        # '推动科技成果|在绵|转化应用20项': the phrase before the place is what is counted
+        np2, k3 = _np_before(L, k2 - 1, text)
+        if np2 is not None:
+            np, k2 = np2, k3
+    comparison = np is not None and k2 >= 0 and (L[k2].word in g["comparison_starts"] or L[k2].word in ("比", "较"))
+    vgov, _ = _verb_group_ending(L, k2) if np is not None else (None, k2)
+    if np is not None and vgov is None and k2 >= 0 and not comparison:
+        # the governing verb a few pieces further left: '建成|县域医疗次中心5个'
+        for m in range(k2, max(-1, k2 - 5), -1):
+            if L[m].word in _CLAUSE_END or L[m].tag == "p":
+                break
+            if _framing(L[m]):
+                continue
+            if _listed_verb(L[m]) and L[m].word not in g["comparator_verbs"]:
+                vgov, _ = _verb_group_ending(L, m)
+                np = Phrase(L[m + 1].start, np.end, L[m + 1:k + 1], np.items)
+                break
+    if np is not None and vgov is None and len(np.toks) > 1 and np.toks[0].tag in ("v", "vd") \
+            and np.toks[0].word not in g["nouny_verbs"] and len(np.toks[0].word) >= 2 and not metric_np(np):
+        # '进入|省制造业100强企业': a verb jieba does not know governs the phrase after it
+        vgov = (np.toks[0].start, np.toks[0].end)
+        np = Phrase(np.toks[1].start, np.end, np.toks[1:], [it for it in np.items if it[0] >= np.toks[1].start])
+    vlast_word = _core_verb(text, vlast) if vlast else None
+    distribute = "分别" in text[(np.end if np else (vlast[0] if vlast else q.start)):q.start]
+    entity = text[np.start:np.end] if np else None
+    items = [text[a:b] for a, b in np.items] if np else []
+    vgov_word = _core_verb(text, vgov) if vgov else None
+    # '城镇新增就业': a scope word, the increment verb, a measure: the entity is 城镇就业
+    if np and vgov and vgov_word in ("新增", "净增") and len(np.toks) == 1 and k2 >= 0:
+        scope = [t for t in L if t.end == vgov[0]]
+        if scope and scope[0].word in g["scope_words"]:
+            entity = scope[0].word + entity
+    if vlast_word and vlast_word in g["comparison_verbs"] and np is not None and vgov is None:
+        # '高于全省2个百分点': 全省 is the baseline, not what is counted
+        entity, items = None, []
+    if comparison or entity and entity in g["generic_heads"]:
+        entity, items = None, []  # '比上年增加…', '总数达到35家': the subject is the previous one's
+    metric = bool(np) and _metric(text[np.start:np.end])
+    content_last = bool(vlast_word) and vlast_word not in g["comparator_verbs"] \
+        and vlast_word not in g["comparison_verbs"] and not any(vlast_word.endswith(c) for c in g["no_action_links"])
+    if vlast_word and (any(vlast_word.endswith(c) for c in g["change_verbs"]) or content_last):
+        action = vlast_word
+    elif vgov_word and vgov_word not in g["comparison_verbs"] and not (metric and (vlast_word or raw_verb)) \
+            and vgov_word not in g["comparator_verbs"]:
+        action = vgov_word
+    elif vlast_word:
+        action = None if vlast_word in g["no_action_links"] or vlast_word.strip("均分别") in g["no_action_links"] \
+            else vlast_word
+    elif raw_verb:
+        action = raw_verb.group(1)
+    elif vgov_word:
+        action = vgov_word
+    else:
+        action = framing_action
+    nominal = None
+    if np is not None and vlast is not None and content_last and np.end == vlast[0] and not distribute \
+            and not any(vlast_word.endswith(c) for c in g["change_verbs"]) and entity:
+        # 'N V 数': the verb after the noun names an activity (职业技能|培训, 生态|修复): with a
+        # verb of its own further left the activity is the object, counted: 开展|职业技能培训|40万人次
+        nominal = _clean(text[np.start:vlast[1]])
+        if vgov_word and _content_verb(vgov_word):
+            return Reading(nominal, vgov_word, True, [], False, nominal)
+    return Reading(_clean(entity) if entity else None, action, True, items, distribute, nominal)
+
+
+def _content_verb(word: str) -> bool:
+    """A listed verb that commits to something: not a comparator, change, comparison or framing word."""
+    g = _grammar()
+    return any(word in g[c] for c in ("action", "extra_verbs")) and not any(
+        word in g[c] for c in ("comparator_verbs", "change_verbs", "comparison_verbs", "framing", "nouny_verbs"))
+
+
+def _share_head(items: list[str]) -> list[str]:
+    """``城镇和农村居民人均可支配收入`` → ``城镇居民人均可支配收入``, ``农村居民人均可支配收入``:
+    short members before a long last one share its head."""
+    last = items[-1]
+    if len(items) < 2 or any(len(x) > 3 for x in items[:-1]) or len(last) < max(len(x) for x in items[:-1]) + 2:
+        return items
+    n = len(items[0])
+    head = last[n:]
+    return [x + head for x in items[:-1]] + [last]
+
+
+def _in_lexicon(word: str) -> bool:
+    g = _grammar()
+    return any(word in g[c] for c in ("action", "extra_verbs", "change_verbs", "comparator_verbs"))
+
+
+def _continues(text: str, q: Quantity, prev_end: int, cs: int) -> bool:
+    """Whether q continues the list of the previous target: '选拔100名正职后备人才、200名副职…',
+    '…10名在全国有影响的青年拔尖人才，60名在全省…' (a clause that starts with its number)."""
+    if prev_end < 0 or prev_end > q.start:
+        return False
+    before = text[:q.start].rstrip()
+    if before[-1:] in ("、", "和", "及", "与") and prev_end >= cs:
+        return True
+    return cs == q.start and prev_end < cs
+
+
+def _verb_first(text: str, prev: tuple[Optional[str], Optional[str], int], cs: int) -> bool:
+    """Whether the previous member's verb stands before its noun ('完成|造林100万亩'), so that
+    the list is a list of that verb's objects."""
+    entity, action, end = prev
+    if not entity or not action:
+        return False
+    lo = max(0, _clause_start(text, min(end, len(text)) - 1) if end else 0)
+    a = text.rfind(action, lo, end)
+    e = text.rfind(entity, lo, end)
+    return a != -1 and e != -1 and a + len(action) <= e
+
+
+def entity_and_action(sent: Sentence, q: Quantity, fallback: tuple[Optional[str], Optional[str]] = (None, None),
+                      prev: Optional[tuple[Optional[str], Optional[str], int]] = None,
+                      cands: Optional[list[Quantity]] = None) -> tuple[Optional[str], Optional[str]]:
+    """(entity, action) of the target ``q`` of ``sent``.
+
+    ``fallback`` is what another method found, used where this one finds nothing; ``prev`` is
+    (entity, action, end offset) of the sentence's previous target, which a clause without a
+    subject of its own continues; ``cands`` the sentence's quantity mentions (for lists)."""
+    text = sent.text
+    if sent.table_row or not text:
+        return fallback
+    if cands is None:
+        from .targets import candidates
+        cands = candidates(sent)
+    cs = _clause_start(text, q.start)
+    prev_end = prev[2] if prev else -1
+    qlist, idx = _quantity_list(sent, q, cands)
+    first = qlist[0]
+    if idx > 0:
+        # a later member of 'a、b和c': read the list's first quantity, then this one's own noun
+        base = _read(sent, first, max(_clause_start(text, first.start), prev_end if prev_end <= first.start else -1))
+        R_own = [t for t in tokens(sent) if t.start >= q.end]
+        own = _np_after(R_own, text, q, governed=bool(base.action) and _content_verb(base.action))
+        if own is not None:
+            return _clean(text[own.start:own.end]) or fallback[0], base.action or fallback[1]
+        entity = base.entity
+        if base.distribute and len(base.items) == len(qlist):
+            entity = _clean(_share_head(base.items)[idx])
+        entity = entity or (prev[0] if prev else None) or fallback[0]
+        return entity, base.action if base.action_decided else fallback[1]
+    left_start = cs
+    if prev and cs < prev_end <= q.start:
+        left_start = prev_end
+    listed = prev is not None and prev[1] is not None and _content_verb(prev[1]) \
+        and (_continues(text, q, prev_end, cs) or cs < prev_end <= q.start and text[prev_end:prev_end + 1] in "、和及与")
+    r = _read(sent, q, left_start, governed=listed)
+    entity = r.entity
+    action = r.action
+    segment = prev is not None and cs < prev_end <= q.start and text[prev_end:prev_end + 1] in ("、", "和", "及", "与")
+    if (_continues(text, q, prev_end, cs) or segment) and prev and prev[1]:
+        # the list goes on: its verb is the first member's unless this member has its own before it
+        own_verb = r.action if r.action and text.find(r.action, left_start, q.end) != -1 \
+            and _in_lexicon(r.action) else None
+        if r.nominal and _verb_first(text, prev, cs):
+            # '完成造林100万亩、退化草原生态修复治理105万亩': objects of the first member's verb
+            entity, own_verb = r.nominal, None
+        action = own_verb or prev[1]
+    if r.distribute and len(r.items) == len(qlist) and len(qlist) > 1:
+        entity = _clean(_share_head(r.items)[0])
+    if entity is None:
+        entity = (prev[0] if prev else None) or fallback[0]
+    if not r.action_decided:
+        action = action or fallback[1]
+    return entity, action

@@ -1,0 +1,73 @@
+"""Entity and action read from the clause's grammar (pipeline/extractors/entity.py), on sentences
+of the provincial work reports (data/provinces) and the development documents (data/raw)."""
+import pytest
+
+from pipeline.extractors.entity import entity_and_action
+from pipeline.extractors.targets import candidates, is_target_quantity, quoted_spans
+from pipeline.records import Sentence
+from pipeline.tokens import tag
+
+
+def read(text: str) -> list[tuple[str, str, str]]:
+    """(raw, entity, action) of every target quantity of a sentence, left to right, each
+    reading the previous one as the targets extractor does."""
+    words, tags = tag(text)
+    sent = Sentence(0, len(text), text, words=words, tags=tags)
+    out, prev = [], None
+    for q in candidates(sent):
+        if not is_target_quantity(q, text, quoted_spans(text)):
+            continue
+        entity, action = entity_and_action(sent, q, (None, None), prev)
+        prev = (entity, action, q.end)
+        out.append((q.raw, entity, action))
+    return out
+
+
+@pytest.mark.parametrize("text, expected", [
+    # number first: the noun phrase after the quantity, modifiers and size classes kept
+    ("建设300个惠民回收服务点。", [("300个", "惠民回收服务点", "建设")]),
+    ("培育3个省级以上产业集群。", [("3个", "省级以上产业集群", "培育")]),
+    ("确保新建400万亩高标准农田。", [("400万亩", "高标准农田", "新建")]),
+    # number last: the noun phrase before it, the governing verb
+    ("力争新增现代服务业项目600个以上。", [("600个以上", "现代服务业项目", "新增")]),
+    # a nominal predicate has no verb; the scope word of 城镇新增就业 stays with the measure
+    ("城镇新增就业45万人以上，城镇调查失业率5.5%左右。",
+     [("45万人以上", "城镇就业", "新增"), ("5.5%左右", "城镇调查失业率", None)]),
+    # a list of subjects over a list of quantities, the head written once is shared
+    ("城镇和农村居民人均可支配收入分别增长7.5%和8%，居民消费价格涨幅控制在3%左右。",
+     [("7.5%", "城镇居民人均可支配收入", "增长"), ("8%", "农村居民人均可支配收入", "增长"),
+      ("控制在3%左右", "居民消费价格涨幅", "控制在")]),
+    ("到2024年，全省与其他RCEP国家货物贸易、对外投资和实际利用外资分别占比达30%、20%和10%。",
+     [("30%", "RCEP国家货物贸易", "占比达"), ("20%", "对外投资", "占比达"), ("10%", "实际利用外资", "占比达")]),
+    # a clause without a subject of its own continues the previous one
+    ("全省一般公共预算收入1200亿元，比上年增加100亿元。",
+     [("1200亿元", "全省一般公共预算收入", None), ("100亿元", "全省一般公共预算收入", "增加")]),
+    ("新增国家级专精特新“小巨人”企业12家、总数达到35家。",
+     [("12家", "国家级专精特新“小巨人”企业", "新增"), ("35家", "国家级专精特新“小巨人”企业", "达到")]),
+    # a list of objects keeps the verb of its first member, each its own noun
+    ("新增贷款500亿元、存款600亿元。", [("500亿元", "贷款", "新增"), ("600亿元", "存款", "新增")]),
+    ("选拔100名正职后备人才、200名副职后备人才，培养100名优秀企业家。",
+     [("100名", "正职后备人才", "选拔"), ("200名", "副职后备人才", "选拔"), ("100名", "优秀企业家", "培养")]),
+    # the verb after a number-first subject: '3家企业入选'
+    ("惠科光电等3家企业入选。", [("3家", "企业", "入选")]),
+])
+def test_entity_and_action(text, expected):
+    assert read(text) == expected
+
+
+def test_measure_takes_its_modifying_verbs():
+    # data/raw 2023_mianyang: '进出口总额' and '综合保税区交易额' are measures; 超过 commits
+    got = read("力争跨境电商综合试验区交易额超过20亿元，综合保税区交易额超过50亿元。")
+    assert [(e, a) for _, e, a in got] == [("跨境电商综合试验区交易额", "超过"), ("综合保税区交易额", "超过")]
+
+
+def test_relative_clause_before_the_head():
+    # data/raw 2012_guangzhou: the head after the relative clause ending in 的
+    got = read("5年内重点培训15万名紧跟科技发展前沿、创新能力强的中高级紧缺专业技术人才。")
+    assert got == [("15万名", "中高级紧缺专业技术人才", "培训")]
+
+
+def test_no_stray_quotes_or_function_words_at_the_edges():
+    for text in ("力争新增省新赛道“赛手企业”7家以上。", "各市县各新建标准厂房100万平方米。"):
+        for _, entity, _ in read(text):
+            assert entity and entity[0] not in "”、，的各" and entity[-1] not in "“、，的各"

@@ -1,0 +1,145 @@
+"""The owner grammar on short sentences in the style of the genres, and on real documents."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.extractors.owners import (labelled_owners, note_owners, running_owners, split_units,
+                                        unit_kind)
+from pipeline.run import process_text
+
+RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
+
+
+def pairs(owners) -> list[tuple[str, str]]:
+    return [(o.name, o.role) for o in owners]
+
+
+# ---- unit names -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,kind", [
+    ("市人力资源和社会保障局", "org"), ("合肥海关", "org"), ("银保监会", "org"), ("省委网信办", "org"),
+    ("市留交办", "org"), ("县财政", "org"), ("中央财政", "org"), ("省级政府", "org"),
+    ("各省级人民政府", "org"), ("各市政府", "org"), ("各县（市、区）政府", "org"),
+    ("各成员单位", "org"), ("各区、县级市", "place"), ("达茂旗", "place"),
+    ("各地", "generic"), ("各有关部门", "generic"), ("有关部门和单位", "generic"), ("各级政府", "generic"),
+    ("市级各有关部门", "generic"), ("各有关单位", "generic"), ("政府部门", "generic"),
+    ("配合单位", None), ("全市", None), ("社会", "generic"), ("格局", None), ("数字政府", None),
+    ("充分发挥行业协会", None), ("报县政府", None),
+])
+def test_unit_kind(name, kind):
+    assert unit_kind(name) == kind
+
+
+def test_lists_split_on_conjunctions_only_between_units():
+    names = [u[0] for u in split_units("济南科金信息技术有限公司和软通智慧信息技术有限公司")]
+    assert names == ["济南科金信息技术有限公司", "软通智慧信息技术有限公司"]
+    assert [u[0] for u in split_units("省文化和旅游厅、省住房和城乡建设厅")] == ["省文化和旅游厅", "省住房和城乡建设厅"]
+    assert [u[0] for u in split_units("县海洋与渔业局及县农业农村局等有关部门和单位")] == ["县海洋与渔业局", "县农业农村局"]
+
+
+# ---- labels and notes ----------------------------------------------------------------------------
+
+def test_new_labels():
+    assert pairs(labelled_owners("负责部门：市教育局、市财政局")) == [("市教育局", "responsible"), ("市财政局", "responsible")]
+    assert pairs(note_owners("（6月底完成，牵头考核单位：市政府办公室、市公安局）")) == [
+        ("市政府办公室", "lead"), ("市公安局", "lead")]
+    assert pairs(labelled_owners("牵头单位：市商务局；参加单位：市财政局、各区县政府")) == [
+        ("市商务局", "lead"), ("市财政局", "support"), ("各区县政府", "support")]
+
+
+def test_notes_parse_each_group_and_drop_generic_classes():
+    assert pairs(note_owners("（省大数据局、省政府办公厅、省公安厅分工负责，各有关部门、各市政府配合）")) == [
+        ("省大数据局", "responsible"), ("省政府办公厅", "responsible"), ("省公安厅", "responsible"),
+        ("各市政府", "support")]
+    assert pairs(note_owners("（合肥海关牵头，省贸促会、省商务厅按职责分工配合）")) == [
+        ("合肥海关", "lead"), ("省贸促会", "support"), ("省商务厅", "support")]
+    # a group with no role word is still read: it is responsible
+    assert pairs(note_owners("（年底前完成，市住房城乡建设局牵头，市城管局）")) == [
+        ("市住房城乡建设局", "lead"), ("市城管局", "responsible")]
+    # a unit the name grammar does not know, in a list the note types as units
+    assert ("银保监会", "responsible") in pairs(note_owners("（农业农村部、财政部、人民银行、银保监会等负责）"))
+    # notes that name no units give nothing
+    assert note_owners("（省、市、县三级行政权力名称、类型、依据、编码相统一）") == []
+
+
+def test_offsets_point_at_the_name():
+    text = "推进改革。（市人社局牵头，市财政局、市教育局配合）"
+    for o in note_owners(text, offset=100):
+        assert text[o.start - 100:o.end - 100] == o.name
+
+
+# ---- running text ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,expected", [
+    ("对新设立的技能大师工作室，由市财政给予一次性资助。", [("市财政", "responsible")]),
+    ("分别由济南科金信息技术有限公司和软通智慧信息技术有限公司办理。",
+     [("济南科金信息技术有限公司", "responsible"), ("软通智慧信息技术有限公司", "responsible")]),
+    ("市教育局要会同市财政局、市人社局制定实施办法。",
+     [("市教育局", "responsible"), ("市财政局", "support"), ("市人社局", "support")]),
+    ("各省级人民政府对本地区农业机械化发展负总责。", [("各省级人民政府", "responsible")]),
+    ("国务院教育督导委员会定期听取职业教育督导评估情况汇报。", [("国务院教育督导委员会", "responsible")]),
+    ("县财政每年安排旅游引导资金1000万元。", [("县财政", "responsible")]),
+    ("制定边境地区网络覆盖方案，按分工交由达茂旗牵头落实。", [("达茂旗", "lead")]),
+    ("配合市发改委做好涉企信用数据整合和平台对接工作。", [("市发改委", "lead")]),
+    ("公安、市场监管、城管执法等部门积极配合监控视频接入。",
+     [("公安", "support"), ("市场监管", "support"), ("城管执法", "support")]),
+])
+def test_subjects_and_by_phrases(text, expected):
+    assert pairs(running_owners(text)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "我们要坚持稳中求进，各地要抓好落实，企业要加大投入，群众积极参与。",
+    "各级政府要带头过紧日子。",
+    "今年政府工作的总体要求是：全面贯彻落实党的二十大精神。",
+    "规范政府举债行为，严格审批程序。",
+    "市政府门户网站、各部门网站均集中迁移至本平台。",
+    "广大群众积极响应党和政府号召。",
+    "省委省政府立即作出部署。",
+    "充分发挥行业协会在行业自律方面的作用。",
+    "国务院职业教育工作部际联席会议由教育、财政等单位组成。",
+    "经县旅游产业发展领导小组审核后，报县政府予以兑现。",
+    "建立健全组织部门牵头抓总的工作格局。",
+])
+def test_sentence_subjects_that_are_not_units(text):
+    assert running_owners(text) == []
+
+
+# ---- document level ----------------------------------------------------------------------------
+
+def test_note_after_a_full_stop_belongs_to_the_sentence_before():
+    doc = process_text("一、扩大出口\n1.扩大优势产品出口。建立商品税率对比清单。（合肥海关负责）巩固传统产品出口优势，"
+                       "扩大机电产品出口占比。（省商务厅牵头，合肥海关配合）\n", year=2022)
+    by_text = {c.text[:6]: pairs(c.owners) for c in doc.commitments}
+    first = next(v for k, v in by_text.items() if k.startswith("建立"))
+    assert ("合肥海关", "responsible") in first and ("省商务厅", "lead") not in first
+    last = next(v for k, v in by_text.items() if k.startswith("（合肥海关"))
+    assert ("省商务厅", "lead") in last and ("合肥海关", "support") in last
+
+
+def test_hand_over_note_owns_the_rest_of_its_part():
+    doc = process_text("一、重点任务\n（一）推进数字政府建设\n以下任务均由市大数据局负责，不再列出。\n"
+                       "1.建设全市统一的政务云平台，年底前完成迁移。\n2.完善数据共享交换平台，新增共享数据目录500条。\n"
+                       "（二）优化营商环境\n3.压减审批时限30%以上。\n", year=2023)
+    owners = {c.text[:4]: [(o.name, o.source) for o in c.owners] for c in doc.commitments}
+    assert owners["1.建设"] == [("市大数据局", "explicit")]
+    assert owners["2.完善"] == [("市大数据局", "explicit")]
+    assert all(src == "issuer" for _n, src in owners["3.压减"])  # the next part is not handed over
+
+
+def test_every_owner_offset_is_the_name_in_the_cleaned_text():
+    text = (RAW / "2022_anhui_rcep_shishiyijian.txt").read_text(encoding="utf-8")
+    doc = process_text(text, year=2022)
+    explicit = [o for c in doc.commitments for o in c.owners if o.source == "explicit"]
+    assert len(explicit) > 50
+    assert all(doc.text[o.start:o.end] == o.name for o in explicit)
+    assert any(o.name == "合肥海关" for o in explicit)
+
+
+def test_work_report_names_few_owners():
+    text = (RAW / "2023_mianyang_zhengfugongzuobaogao.txt").read_text(encoding="utf-8")
+    doc = process_text(text, year=2023)
+    explicit = {o.name for c in doc.commitments for o in c.owners if o.source == "explicit"}
+    assert len(explicit) <= 3, explicit
