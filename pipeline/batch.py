@@ -213,12 +213,18 @@ def _freeze_loaded() -> None:
 
 def _exit_with(parent: int) -> None:
     """A worker whose batch process was killed (SIGKILL leaves no chance to stop it) would wait
-    for work forever: poll the parent and exit when it is gone."""
+    for work forever, holding the batch's stderr open: poll and exit when the parent is gone.
+    A killed parent stays a zombie (it still "exists") until its own parent reaps it, so what
+    is watched is this process being re-parented; the pid is checked too."""
     import threading
+
+    first_parent = os.getppid()
 
     def watch() -> None:
         while True:
             time.sleep(0.5)
+            if os.getppid() != first_parent:
+                os._exit(1)
             try:
                 os.kill(parent, 0)
             except ProcessLookupError:

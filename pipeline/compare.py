@@ -47,7 +47,9 @@ def load(out_dirs: Sequence[Path]) -> dict[str, pd.DataFrame]:
     errors of one or more extract output folders, with a ``source_dir`` column."""
     docs, targets, errors, sections = [], [], [], []
     for d in out_dirs:
-        d = Path(d)
+        from .tables import dataset_dir
+
+        d = dataset_dir(Path(d))  # one published set, even if a run publishes another meanwhile
         if not (d / "targets.parquet").exists() or not (d / "documents.parquet").exists():
             raise FileNotFoundError(f"{d}: no targets.parquet/documents.parquet — is it an `extract --out` folder?")
         doc = pd.read_parquet(d / "documents.parquet")

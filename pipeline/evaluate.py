@@ -69,7 +69,9 @@ def load_predictions(pred_dir: Path) -> dict[str, pd.DataFrame]:
     A missing table comes back as an empty frame with the contract's columns; missing columns
     are added as empty, so the scorer never fails on a partial output.
     """
-    pred_dir = Path(pred_dir)
+    from .tables import dataset_dir
+
+    pred_dir = dataset_dir(Path(pred_dir))  # one published set, even if a run publishes meanwhile
     out: dict[str, pd.DataFrame] = {}
     for table in TABLES + OPTIONAL_TABLES:
         pq, csv = pred_dir / f"{table}.parquet", pred_dir / f"{table}.csv"

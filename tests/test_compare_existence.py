@@ -19,7 +19,8 @@ PROVINCES = ROOT / "data" / "provinces"
 # In the style of the national report of 2020 (May 2020): the list of main targets names no GDP
 # growth, and a sentence after it says none is set.
 NATIONAL_2020 = (
-    "---\ntitle: 2020年政府工作报告\n---\n\n国务院\n\n一、2019年工作回顾\n\n"
+    "政府工作报告\n——2020年5月22日在第十三届全国人民代表大会第三次会议上\n\n国务院总理　李克强\n\n"
+    "各位代表：\n\n现在，我代表国务院，向大会报告政府工作，请予审议。\n\n一、2019年工作回顾\n\n"
     "去年国内生产总值增长6.1%，城镇新增就业1352万人，城镇调查失业率5.3%左右。\n\n"
     "二、2020年发展主要目标和下一阶段工作总体部署\n\n"
     "今年发展主要目标是：城镇新增就业900万人以上，城镇调查失业率6%左右，城镇登记失业率5.5%左右；"
@@ -140,7 +141,8 @@ def test_qualitative_targets_on_real_reports(real_reports):
 
 
 # Real wording: the national 2024 report's list, two provinces' and two cities' (short excerpts).
-NATIONAL_2024 = ("---\ntitle: 2024年政府工作报告\n---\n\n国务院\n\n一、2023年工作回顾\n\n"
+NATIONAL_2024 = ("政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n\n国务院总理　李强\n\n"
+                 "各位代表：\n\n现在，我代表国务院，向大会报告政府工作，请予审议。\n\n一、2023年工作回顾\n\n"
                  "国内生产总值超过126万亿元，增长5.2%。\n\n二、2024年经济社会发展总体要求和政策取向\n\n"
                  "今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上，"
                  "城镇调查失业率5.5%左右；居民消费价格涨幅3%左右。\n")

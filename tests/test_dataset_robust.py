@@ -20,7 +20,7 @@ import pytest
 
 from conftest import RAW, SEED, run_cli
 from pipeline import batch
-from pipeline.batch import NothingToWrite, OutputError, run_batch
+from pipeline.batch import OutputError, run_batch
 from pipeline.ingest import Limits, ingest
 from pipeline.records import Document
 
@@ -517,7 +517,6 @@ def test_an_output_folder_that_cannot_be_written_is_one_line_and_exit_3(tmp_path
 def test_disk_full_during_a_run_is_exit_3_in_one_line(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from pipeline import tables
     from pipeline.cli import main
 
     write(tmp_path / "in" / "a.txt", PLAN_A)
@@ -532,4 +531,3 @@ def test_disk_full_during_a_run_is_exit_3_in_one_line(tmp_path, monkeypatch):
     assert "No space left on device" in result.output and "nothing was published" in result.output
     assert not (tmp_path / "out" / "documents.parquet").exists()
     assert not [p for p in (tmp_path / "out").rglob("*") if ".tmp" in p.name]
-    del tables

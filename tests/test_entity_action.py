@@ -71,3 +71,32 @@ def test_no_stray_quotes_or_function_words_at_the_edges():
     for text in ("力争新增省新赛道“赛手企业”7家以上。", "各市县各新建标准厂房100万平方米。"):
         for _, entity, _ in read(text):
             assert entity and entity[0] not in "”、，的各" and entity[-1] not in "“、，的各"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a listed verb inside an object whose own verb stands further left modifies the head
+    # (province reports: 吉林 2024, 甘肃 2023 style)
+    ("推动能耗双控向碳排放双控全面转型，实施200个节能降碳改造项目。",
+     [("200个", "节能降碳改造项目", "实施")]),
+    ("实施“三化”改造重点项目300个以上。", [("300个以上", "“三化”改造重点项目", "实施")]),
+    # 'N V 数' after a verb of its own: the activity is what is counted
+    ("开展职业技能培训40万人次。", [("40万人次", "职业技能培训", "开展")]),
+    ("力争获得国省支持6项以上。", [("6项以上", "国省支持", "获得")]),
+    # ... also for later members of a list of that verb's objects
+    ("完成造林100万亩、草原生态修复治理105万亩、沙化土地治理400万亩。",
+     [("100万亩", "造林", "完成"), ("105万亩", "草原生态修复治理", "完成"), ("400万亩", "沙化土地治理", "完成")]),
+    # a share of a total names one measure; per-unit prefixes belong to the measure
+    ("年内研发经费支出占生产总值比重提高到1.43%左右。",
+     [("1.43%左右", "研发经费支出占生产总值比重", "提高到")]),
+    ("实行标准地供应，园区亩均产值增长9%以上。", [("9%以上", "园区亩均产值", "增长")]),
+    # number first, a bracket and a one-character noun jieba tags zg
+    ("新建4000个村（社区）综合性文化服务中心。", [("4000个", "村（社区）综合性文化服务中心", "新建")]),
+    # the second number of a number-first list counts its own noun, verbs modifying it included
+    ("完成1714个城镇老旧小区、23.15万户改造任务。",
+     [("1714个", "城镇老旧小区", "完成"), ("23.15万户", "改造任务", "完成")]),
+    # a verb predicating of the counted subject is not part of it
+    ("再推进5万家企业上云。", [("5万家", "企业", "上云")]),
+    ("组织1000名大学生参与政务见习。", [("1000名", "大学生", "组织")]),
+])
+def test_verbs_inside_noun_compounds(text, expected):
+    assert read(text) == expected

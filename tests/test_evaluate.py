@@ -54,7 +54,7 @@ def build_predictions() -> dict[str, pd.DataFrame]:
                            "role": o["role"], "source": "explicit"})
         # the issuer as default owner: must be left out of the owner score
         cid = commitment("某项没有明确责任单位的任务")
-        owners.append({"doc_id": doc_id, "commitment_id": cid, "name": g["issuer"],
+        owners.append({"doc_id": doc_id, "commitment_id": cid, "name": g["issuer"] or "某县人民政府",
                        "role": "responsible", "source": "issuer"})
     frames = {"documents": docs, "sections": sections, "commitments": commitments,
               "targets": targets, "owners": owners}

@@ -81,11 +81,15 @@ def test_crlf_and_cr_normalised(tmp_path, original) -> None:
     assert run(path).raw_text == original
 
 
+TRADITIONAL_DOCS = {"2020_xiangxizhou_fangguanfu_gongzuojihua_excerpt"}  # a page in traditional characters
+
+
 @pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")), ids=lambda p: p.stem)
 def test_simplified_corpus_not_flagged_traditional(path: Path) -> None:
     doc = run(path)
-    assert TRADITIONAL_WARNING not in doc.warnings
-    assert doc.raw_text == path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    assert (TRADITIONAL_WARNING in doc.warnings) == (path.stem in TRADITIONAL_DOCS)
+    if path.stem not in TRADITIONAL_DOCS:
+        assert doc.raw_text == path.read_text(encoding="utf-8").replace("\r\n", "\n")
 
 
 # --------------------------------------------------------------------------- docx

@@ -143,3 +143,108 @@ def test_work_report_names_few_owners():
     doc = process_text(text, year=2023)
     explicit = {o.name for c in doc.commitments for o in c.owners if o.source == "explicit"}
     assert len(explicit) <= 3, explicit
+
+
+# ---- mechanisms of task-division plans (labels on their own lines, conventions, flattened text) ----
+
+def owners_by_task(text: str, year: int = 2023) -> dict[str, list[tuple[str, str]]]:
+    doc = process_text(text, year=year)
+    return {c.text[:8]: [(o.name, o.role) for o in c.owners if o.source == "explicit"] for c in doc.commitments}
+
+
+def test_label_lines_under_a_task_own_it():
+    got = owners_by_task("一、主要预期目标\n1.地区生产总值增长6%左右。\n牵头单位：区发改局\n"
+                         "责任单位：区商务局，各街道、区直各部门\n2.居民收入增长与经济增长基本同步。\n"
+                         "牵头单位：区人社局\n3.其他主要经济指标不低于全市平均水平。\n")
+    assert got["1.地区生产总值"] == [("区发改局", "lead"), ("区商务局", "responsible"), ("各街道", "responsible")]
+    assert got["2.居民收入增长"] == [("区人社局", "lead")]
+    assert got["3.其他主要经济"] == []
+
+
+def test_bracketed_labels_and_role_marks():
+    got = owners_by_task("一、重点任务\n1.完善信用体系，出台管理办法。\n【牵头单位】市人社局 【配合单位】市财政局\n"
+                         "2.推进数字政府建设。（责任单位：市大数据局（牵头）、市财政局）\n")
+    assert got["1.完善信用体系"] == [("市人社局", "lead"), ("市财政局", "support")]
+    assert got["2.推进数字政府"] == [("市大数据局", "lead"), ("市财政局", "responsible")]
+
+
+def test_a_label_list_ends_where_its_units_end():
+    # a page flattened onto one line: the next item follows the list without a break
+    assert pairs(labelled_owners("责任单位:县发改局、县财政局、县农业农村局2.落实过紧日子要求,各街道。")) == [
+        ("县发改局", "responsible"), ("县财政局", "responsible"), ("县农业农村局", "responsible")]
+    assert pairs(labelled_owners("牵头单位：市发改委 责任单位：市财政局、市商务局")) == [
+        ("市发改委", "lead"), ("市财政局", "responsible"), ("市商务局", "responsible")]
+    # a bracket inside the list (pinyin on a web page) does not close the label
+    assert pairs(labelled_owners("责任单位:州司法局,湘西经(jīng)开区(qū)管委会,6月底完成)")) == [
+        ("州司法局", "responsible"), ("湘西经(jīng)开区(qū)管委会", "responsible")]
+
+
+def test_first_unit_leads_when_the_document_says_so():
+    got = owners_by_task("一、县长牵头重点工作\n1.一般公共预算收入增长8.5%。\n"
+                         "责任单位:县发改局(首位单位为牵头单位,下同)、县财政局、县税务局\n"
+                         "2.努力降低行政运行成本。\n责任单位:县财政局\n", year=2022)
+    assert got["1.一般公共预算"] == [("县发改局", "lead"), ("县财政局", "responsible"), ("县税务局", "responsible")]
+    assert got["2.努力降低行政"] == [("县财政局", "responsible")]  # one unit: no lead/support split
+
+
+def test_owner_stated_once_for_the_later_tasks():
+    got = owners_by_task("一、深化改革\n（一）加强市场体系建设。推进高标准市场体系建设。探索建设数字资产交易中心。"
+                         "〔责任单位:省发展改革委、商务厅按职责分工负责。具体任务均涉及相关市(州)人民政府,不再做分工,下同。〕\n"
+                         "（二）优化市场准入环境。提升市场主体登记便利化水平。〔责任单位:省市场监管局〕\n", year=2022)
+    assert got["探索建设数字资产"] == [("省发展改革委", "responsible"), ("商务厅", "responsible"),
+                                 ("相关市(州)人民政府", "responsible")]
+    assert got["提升市场主体登记"] == [("省市场监管局", "responsible"), ("相关市(州)人民政府", "responsible")]
+
+
+def test_groups_between_two_roles_share_the_next_role():
+    assert pairs(note_owners("（区发改局牵头,区财政局、区交运局等部门,区国投公司、各街道办事处配合）")) == [
+        ("区发改局", "lead"), ("区财政局", "support"), ("区交运局", "support"), ("区国投公司", "support"),
+        ("各街道办事处", "support")]
+
+
+def test_heading_note_owns_the_tasks_under_it():
+    got = owners_by_task("一、重点任务\n（一）加强市场体系建设（牵头单位：市发改委；配合单位：市商务局）\n"
+                         "1.推进高标准市场体系建设。\n2.实施市场准入负面清单制度。（市场监管局负责）\n"
+                         "（二）优化营商环境\n3.压减审批时限。\n")
+    assert got["1.推进高标准市"] == [("市发改委", "lead"), ("市商务局", "support")]
+    assert got["2.实施市场准入"] == [("市场监管局", "responsible")]
+    assert got["3.压减审批时限"] == []
+
+
+def test_rows_written_with_bars_under_an_owner_header():
+    got = owners_by_task("序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限\n"
+                         "1 | 推进数字政府建设，完成平台迁移 | 市大数据局 | 市财政局、市委网信办 | 2023年底\n")
+    assert got["1 | 推进数字"] == [("市大数据局", "lead"), ("市财政局", "support"), ("市委网信办", "support")]
+
+
+@pytest.mark.parametrize("name,kind", [
+    ("区审改办", "org"), ("县发改局", "org"),  # abbreviations: jieba tags their clipped words as verbs
+    ("立山经济开发区", "place"), ("成都高新区", "place"), ("经济开发区", None), ("国家级新区", None),
+    ("相关市(州)人民政府", "org"), ("有关县政府", "org"), ("各县市人民政府", "org"),
+    ("各级人民政府", "generic"), ("有关地方政府", "generic"), ("县级以上地方人民政府", "generic"),
+])
+def test_more_unit_names(name, kind):
+    assert unit_kind(name) == kind
+
+
+def test_new_task_lists_of_data_raw():
+    text = (RAW / "2023_lishanqu_zhongdiangongzuo_fengongfangan_excerpt.txt").read_text(encoding="utf-8")
+    doc = process_text(text, year=2023)
+    first = next(c for c in doc.commitments if c.text.startswith("4.社会消费品"))
+    assert [(o.name, o.role) for o in first.owners] == [("区商务局", "lead"), ("各街道", "responsible"),
+                                                         ("区市场局", "responsible")]
+    assert all(doc.text[o.start:o.end] == o.name for c in doc.commitments for o in c.owners if o.source == "explicit")
+
+
+def test_a_sentence_of_role_groups_owns_the_tasks_above_it():
+    got = owners_by_task("一、重点任务\n（一）推进数字政府\n推进数字政府建设，完成平台迁移。\n"
+                         "市大数据局牵头，市财政局、市委网信办，市公安局配合。\n")
+    assert got["推进数字政府建设"] == [("市大数据局", "lead"), ("市财政局", "support"), ("市委网信办", "support"),
+                                 ("市公安局", "support")]
+    # a sentence that goes on after its role word is a task of its own
+    assert pairs(running_owners("公安、市场监管等部门积极配合监控视频接入。")) == [("公安", "support"), ("市场监管", "support")]
+
+
+def test_a_unit_listed_with_a_verb_names_a_project():
+    assert running_owners("重点实施自治区疾控中心迁建、基础教育质量提升等163个社会事业项目。") == []
+    assert running_owners("自治区疾控中心迁建、基础教育质量提升等163个社会事业项目加快推进。") == []

@@ -128,3 +128,21 @@ def test_report_opens_in_headless_chromium(report_html, tmp_path):
     for ident in ("coverage", "grid-gdp_growth", "documents", "errors"):
         assert f'id="{ident}"' in dom.stdout
     assert dom.stdout.count("<img") >= 2
+
+
+def test_grid_says_when_no_target_was_set():
+    """A region-year whose report sets no target shows '未设定'; a qualitative one its wording."""
+    import pandas as pd
+
+    from pipeline.report import comparison_grid
+
+    wide = pd.DataFrame([
+        {"region": "全国", "year": 2020, "metric": "gdp_growth", "target_raw": None, "result_raw": "2.3%",
+         "met": None, "target_status": "not_set"},
+        {"region": "云南省", "year": 2020, "metric": "gdp_growth", "target_raw": "全省地区生产总值增速高于全国平均水平",
+         "result_raw": "4%", "met": None, "target_status": "qualitative"},
+        {"region": "江苏省", "year": 2020, "metric": "gdp_growth", "target_raw": None, "result_raw": None,
+         "met": None, "target_status": "not_found"}])
+    grid, _ = comparison_grid(wide, "gdp_growth")
+    cells = dict(zip(grid["地区"], grid["2020"]))
+    assert cells == {"全国": "未设定 → 2.3%", "云南省": "全省地区生产总值增速高于全国平均水平 → 4%", "江苏省": "— → —"}

@@ -1,41 +1,106 @@
-"""The scores on data/gold, computed as GOLD.md defines them, may not fall below their bars."""
+"""The scores of docs/GOLD.md may not fall below their bars.
+
+Three kinds of figure, because a learned model's memory of the gold must not keep a test green:
+- the rules alone on the development gold (data/raw + data/gold): the model plays no part, so
+  switching a rule off shows here;
+- the default chain on the same documents (a training score for its corrector: same bars);
+- the blind split (data/blind + data/gold_blind: annotated before anybody looked at the output,
+  no rule written on it) and the leave-one-document-out figures of `make train`
+  (models/manifest.json, written by cross-validation folds that never saw the scored document).
+"""
 from __future__ import annotations
+
+import json
 
 import pytest
 
-from conftest import GOLD
+from conftest import GOLD, ROOT
 from pipeline.evaluate import evaluate
+from pipeline.extractors import CHAINS
+from pipeline.ml.models import MODELS_DIR, models_version
 
-BARS = {  # issue 3: all must hold at once
-    ("targets_lenient", "f1"): 0.92,
-    ("targets_strict", "f1"): 0.88,
-    ("deadlines", "f1"): 0.90,
-    ("owners", "f1"): 0.90,
-    ("sections", "f1"): 0.95,
+BARS = {  # issue 10: all must hold at once, for the rules alone and for the default chain
+    ("targets_lenient", "f1"): 0.97,
+    ("targets_strict", "f1"): 0.95,
+    ("deadlines", "f1"): 0.95,
+    ("owners", "f1"): 0.93,
+    ("sections", "f1"): 0.98,
 }
+# The blind split is small (8 documents, four of them page excerpts): bars a little under today's
+# figures, to catch a rule that fits the development documents only.
+BLIND_BARS = {("targets_lenient", "f1"): 0.92, ("deadlines", "f1"): 0.80, ("owners", "f1"): 0.60,
+              ("sections", "f1"): 0.80}
+BLIND = ROOT / "data" / "blind"
+BLIND_GOLD = ROOT / "data" / "gold_blind"
+
+
+def _run(tmp_path_factory, inputs, chain: str):
+    from pipeline.batch import run_batch
+
+    out = tmp_path_factory.mktemp(f"scores-{chain}")
+    run_batch([str(p) for p in inputs], out, extractors=CHAINS[chain], quiet=True, workers=1)
+    return out
 
 
 @pytest.fixture(scope="module")
-def report(extracted):
+def rules_report(tmp_path_factory):
+    return evaluate(GOLD, _run(tmp_path_factory, sorted((ROOT / "data" / "raw").glob("*.txt")), "rules"))
+
+
+@pytest.fixture(scope="module")
+def default_report(extracted):
     return evaluate(GOLD, extracted)
 
 
+@pytest.fixture(scope="module")
+def blind_report(tmp_path_factory):
+    stems = {p.stem for p in BLIND_GOLD.glob("*.json")}
+    return evaluate(BLIND_GOLD, _run(tmp_path_factory, [p for p in sorted(BLIND.iterdir()) if p.stem in stems],
+                                     "rules"))
+
+
 @pytest.mark.parametrize("field,stat", list(BARS))
-def test_field_score_at_or_above_bar(report, field, stat):
-    assert report["overall"][field][stat] >= BARS[(field, stat)], report["overall"][field]
+def test_rules_alone_at_or_above_bar(rules_report, field, stat):
+    assert rules_report["overall"][field][stat] >= BARS[(field, stat)], rules_report["overall"][field]
 
 
-def test_entity_and_action_accuracy(report):
-    assert report["overall"]["entity_accuracy"] >= 0.80
-    assert report["overall"]["action_accuracy"] >= 0.80
+@pytest.mark.parametrize("field,stat", list(BARS))
+def test_default_chain_at_or_above_bar(default_report, field, stat):
+    assert default_report["overall"][field][stat] >= BARS[(field, stat)], default_report["overall"][field]
 
 
-def test_achievements_reported_as_targets_at_most_3_percent(report):
-    assert report["overall"]["achievements_as_targets"]["share"] <= 0.03
+def test_rules_within_003_of_the_default_chain_on_targets(rules_report, default_report):
+    for field in ("targets_lenient", "targets_strict"):
+        assert default_report["overall"][field]["f1"] - rules_report["overall"][field]["f1"] <= 0.03
 
 
-def test_metadata_right_on_every_document(report):
-    overall = report["overall"]
+@pytest.mark.parametrize("field,stat", list(BLIND_BARS))
+def test_blind_split_at_or_above_bar(blind_report, field, stat):
+    assert blind_report["overall"][field][stat] >= BLIND_BARS[(field, stat)], blind_report["overall"][field]
+
+
+def test_entity_and_action_accuracy(rules_report, default_report):
+    for report in (rules_report, default_report):
+        assert report["overall"]["entity_accuracy"] >= 0.90
+        assert report["overall"]["action_accuracy"] >= 0.88
+
+
+def test_no_achievement_reported_as_a_target(rules_report, default_report):
+    assert rules_report["overall"]["achievements_as_targets"]["count"] == 0
+    assert default_report["overall"]["achievements_as_targets"]["count"] == 0
+
+
+def test_metadata_right_on_every_document(default_report):
+    overall = default_report["overall"]
     assert overall["year_accuracy"] == 1.0
     assert overall["issuer_accuracy"] == 1.0
     assert overall["region_accuracy"] == 1.0
+
+
+def test_cross_validated_targets_f1_at_least_095():
+    """Leave-one-document-out over every gold document (make train): no fold saw its document."""
+    manifest = json.loads((MODELS_DIR / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"] == models_version(MODELS_DIR), "manifest is stale: run `make train`"
+    cv = manifest["cross_validation"]["all"]
+    for chain in ("rules", "both"):
+        assert cv[chain]["targets_lenient_f1"] >= 0.95, cv[chain]

@@ -34,7 +34,7 @@ _TITLE_STYLES = {"cn", "cn_paren", "chapter_章", "chapter_节", "chapter_编", 
 
 
 _TRAILING_NOTES = re.compile(r"(?:[（(][^（）()]*[）)])+$")
-_LABEL = re.compile(r"^[^，,。；;：:]{2,10}[:：]")  # '责任单位：…', '完成时限：…'
+_LABEL = re.compile(r"^[^，,。；;：:]{2,10}[:：]|^[【〖\[][^】〗\]]{2,10}[】〗\]]")  # '责任单位：…', '【牵头单位】…'
 
 _ATTACHMENT_TITLE_MAX = 40
 

@@ -147,6 +147,8 @@ def _nounish(t: Tok) -> bool:
         return True
     if t.word in _grammar()["nouny_verbs"]:
         return True
+    if t.tag in ("i", "l") and len(t.word) >= 3 and any(t.word.endswith(v) for v in _grammar()["predicate_verbs"]):
+        return False  # an idiom ending in a verb is a predicate: '提前完成', '全面完成'
     if t.tag in ("m", "q") and len(t.word) == 1 and t.word not in units():
         return True  # '服务|点', '医疗|次|中心': a piece of a noun jieba took for a numeral
     if t.tag == "zg" and re.fullmatch(r"[\u4e00-\u9fff]", t.word) and t.word not in _grammar()["edge_words"] \
@@ -366,12 +368,17 @@ def _compound_to_boundary(R: list[Tok], k: int) -> Optional[int]:
     while end < len(R) and R[end].word not in _CLAUSE_END and R[end].word not in _LIST_SEPS \
             and R[end].word not in ("的", "等"):
         t = R[end]
-        if _is_num(t) or t.tag in ("p", "d", "ad", "c", "r", "u", "uj", "ul") or t.word in g["predicate_verbs"] \
+        if _is_num(t) or t.tag in ("p", "d", "ad", "c", "r", "u", "uj", "ul") \
+                or any(v in t.word for v in g["predicate_verbs"] if len(v) > 1 or v == t.word) \
                 or t.word in g["comparator_verbs"] and t.word not in g["nouny_verbs"]:
             return None
         end += 1
     if end - k < 2 or not _nounish(R[end - 1]) or _verbish(R[end - 1]) and R[end - 1].word not in g["nouny_verbs"] \
             and R[end - 1].word not in _SUFFIX_NOUNS:
+        return None
+    if R[end - 1].tag in ("ns", "nr", "nt", "nrt", "nrfg", "vn") or R[end - 1].word in g["nouny_verbs"]:
+        # '组织796名医护人员|驰援|湖北', '帮扶300名大学生|找到|工作': a verb with its own object
+        # (a place, an activity), not a modifier of the head
         return None
     return end
 
@@ -619,7 +626,17 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
         if k >= 0:
             share_of = True
             j = k
-    vlast, k = _verb_group_ending(L, j)
+    manner = None
+    if L and L[-1].tag == "p" and L[-1].word in g["manner_prepositions"]:
+        # '赤字率拟按3%安排', '水稻由800元…提高至…': the quantity is the preposition's object, the
+        # subject stands before it and the verb after the quantity
+        manner = _verb_after(R, q.end)
+        j = len(L) - 2
+        while j >= 0 and _framing(L[j]):
+            j -= 1
+    vlast, k = _verb_group_ending(L, j) if manner is None or j < 0 or not _framing(L[j]) else (None, j)
+    if manner is not None:
+        vlast, k = None, j
     prep_before = bool(L) and L[-1].word in g["prepositions_before"] and (
         vlast is None or vlast[1] == L[-1].end and L[-1].tag == "p")
 
@@ -702,6 +719,8 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
         action = vgov_word
     else:
         action = framing_action
+    if manner is not None:
+        action = manner if _verbish_word(manner) else action
     nominal = None
     if np is not None and vlast is not None and content_last and np.end == vlast[0] and not distribute \
             and not any(vlast_word.endswith(c) for c in g["change_verbs"]) and entity:
@@ -711,6 +730,10 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
         if vgov_word and _content_verb(vgov_word):
             return Reading(nominal, vgov_word, True, [], False, nominal)
     return Reading(_clean(entity) if entity else None, action, True, items, distribute, nominal)
+
+
+def _verbish_word(word: str) -> bool:
+    return bool(word) and word not in _grammar()["framing"]
 
 
 def _content_verb(word: str) -> bool:
@@ -745,6 +768,22 @@ def _continues(text: str, q: Quantity, prev_end: int, cs: int) -> bool:
     if before[-1:] in ("、", "和", "及", "与") and prev_end >= cs:
         return True
     return cs == q.start and prev_end < cs
+
+
+def _fallback_entity(entity: Optional[str]) -> Optional[str]:
+    """The character window's entity, cleaned; a framing or function word alone ('先', '拟按')
+    names nothing."""
+    if not entity:
+        return None
+    g = _grammar()
+    e = _clean(entity)
+    while e and any(e.endswith(w) for w in g["manner_prepositions"]):
+        e = _clean(e[:-1])
+        while e and any(e.endswith(w) for w in g["framing"]):
+            e = _clean(e[:-max(len(w) for w in g["framing"] if e.endswith(w))])
+    if not e or e in g["framing"] or e in g["edge_words"] or len(e) == 1 and e in "先后再又还":
+        return None
+    return e
 
 
 def _verb_first(text: str, prev: tuple[Optional[str], Optional[str], int], cs: int) -> bool:
@@ -809,7 +848,7 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: tuple[Optional[str]
     if r.distribute and len(r.items) == len(qlist) and len(qlist) > 1:
         entity = _clean(_share_head(r.items)[0])
     if entity is None:
-        entity = (prev[0] if prev else None) or fallback[0]
+        entity = (prev[0] if prev else None) or _fallback_entity(fallback[0])
     if not r.action_decided:
         action = action or fallback[1]
     return entity, action

@@ -17,8 +17,15 @@ An owner grammar rather than a list of whole-note patterns. Its parts:
   (`A要会同B…`, `A对…负总责`, `A、B、C指导`), the units after `会同` (support) and after a
   clause-opening `配合` (the unit supported leads).
 
-A note written right after a sentence's full stop belongs to that sentence; a note names the
-owners of the sentences before it on its line. `以下任务均由X负责` hands the rest of its part to X.
+Where owners attach (`extract_owners`): notes are read on their line, so one cut at a `。` inside
+it stays whole (`〔责任单位：A。具体任务均涉及B，下同。〕`); a note or label written right after a
+sentence's full stop belongs to that sentence; a note names the owners of the sentences before it on
+its line; a line of owner labels or notes only (`牵头单位：A` / `责任单位：B、C` under `1.…。`, or a
+sentence of role groups `A牵头，B配合。`) names the owners of the task line above it in its numbered
+item (at the top of its item, of the tasks below); a note in a heading owns the tasks under it that
+name none; rows written with `|` or tabs under a 牵头/配合/责任单位 header own their line.
+Conventions stated once: `首位单位为牵头单位` (the first of several units leads), `…，下同` (the
+units of that sentence own every later task), `以下任务均由X负责` (X owns the rest of its part).
 The issuer is the default owner of every other commitment (source 'issuer').
 """
 from __future__ import annotations
@@ -31,7 +38,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
-from ..records import Commitment, Document, Owner
+from ..records import Commitment, Document, Owner, Section
 from ..tokens import tag
 from . import register
 
@@ -44,7 +51,10 @@ def _grammar() -> dict:
     g["org_suffixes"] = sorted(g["org_suffixes"], key=len, reverse=True)
     g["place_suffixes"] = sorted(g["place_suffixes"], key=len, reverse=True)
     g["suffix_set"] = set(g["org_suffixes"]) | set(g["place_suffixes"])
-    g["label_re"] = re.compile("(" + "|".join(sorted(g["labels"], key=len, reverse=True)) + r")\s*[:：]\s*")
+    labels = "|".join(sorted(g["labels"], key=len, reverse=True))
+    # '责任单位：A', '【责任单位】A', '[牵头单位]：A'
+    g["label_re"] = re.compile(rf"[【〖\[]?({labels})(?:[】〗\]]\s*[:：]?|\s*[:：])\s*")
+    g["label_word_re"] = re.compile(rf"(?:{labels})")
     g["role_re"] = re.compile("|".join(sorted(g["roles"], key=len, reverse=True)))
     mods = "|".join(sorted(g["role_modifiers"], key=len, reverse=True))
     g["mods_re"] = re.compile(f"(?:{mods})+$")
@@ -531,6 +541,7 @@ def _parse_groups(body: str, offset: int, in_note: bool, first_leads: bool = Fal
     role_seen, only = False, True
     label_role: Optional[str] = None
     pending: list[tuple[str, int, int, str]] = []
+    body, marks = _role_marks(body, offset)
     segs = _segments(body, offset)
     standing_sents = {si for seg, _o, si in segs if _STANDING.match(seg.strip())}
     for seg, off, si in segs:
@@ -586,9 +597,28 @@ def _parse_groups(body: str, offset: int, in_note: bool, first_leads: bool = Fal
             f.standing = True
             found.append(f)
         role_seen = role_seen or bool(units)
+    for f in found:
+        if f.owner.end in marks:
+            f.owner.role = marks[f.owner.end]
     if first_leads and len(found) > 1 and not any(f.owner.role == "lead" for f in found):
         found[0].owner.role = "lead"  # '首位单位为牵头单位'
     return _Groups(found, role_seen, only)
+
+
+_ROLE_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[（(](牵头(?:单位|部门)?|主责|主办|配合|协办|参与|负责)[）)]")
+
+
+def _role_marks(body: str, offset: int) -> tuple[str, dict[int, str]]:
+    """`市大数据局（牵头）、市财政局`: a role written in brackets right after a unit of a list.
+    The marks are blanked (the list then reads as a list); the roles are returned by where the
+    unit before them ends."""
+    g = _grammar()
+    marks: dict[int, str] = {}
+    for m in _ROLE_MARK.finditer(body):
+        word = m.group(1)
+        marks[offset + m.start()] = g["roles"].get(word, "lead" if word.startswith("牵头") else "responsible")
+        body = body[:m.start()] + " " * (m.end() - m.start()) + body[m.end():]
+    return body, marks
 
 
 _OPENERS, _CLOSERS = "（(〔【[", "）)〕】]"
@@ -628,7 +658,9 @@ def _scan_notes(text: str, offset: int = 0) -> list[_Note]:
     if depth:
         out.append(_Note(offset + open_at, offset + len(text), text[open_at + 1:], offset + open_at + 1))
     return [n for n in out if 2 <= len(n.body) <= 300 and _CJK.search(n.body)
-            and (g["role_re"].search(n.body) or g["label_re"].search(n.body) or "由" in n.body)]
+            and (g["role_re"].search(n.body) or g["label_re"].search(n.body) or "由" in n.body)
+            and not _ROLE_MARK.match(text, n.start - offset)  # '市大数据局（牵头）' marks a role
+            and not g["label_word_re"].fullmatch(n.body)]  # '【牵头单位】' is a label
 
 
 def _notes_found(notes: list[_Note], text_start: int, text: str, first_leads: bool = False) -> list[_Found]:
@@ -677,7 +709,6 @@ def _labels(text: str, offset: int = 0, first_leads: bool = False) -> tuple[list
     out: list[_Found] = []
     spans: list[tuple[int, int]] = []
     done = -1
-    lead_at = len(text) - len(text.lstrip(" \u3000" + _OPENERS))
     labels = list(g["label_re"].finditer(text))
     for i, m in enumerate(labels):
         if m.start() < done:
@@ -687,7 +718,7 @@ def _labels(text: str, offset: int = 0, first_leads: bool = False) -> tuple[list
             end = labels[i + 1].start()  # the next label starts the next groups
         groups = _parse_groups(text[m.start():end], offset + m.start(), in_note=False, first_leads=first_leads)
         for f in groups.found:  # a label opening the text: written after the previous full stop
-            f.leading = m.start() == lead_at
+            f.leading = not text[:m.start()].strip(" \u3000" + _OPENERS)
         out.extend(groups.found)
         if groups.only_owners:
             spans.append((m.start(), end))
@@ -731,6 +762,13 @@ def _predicate_at(clause: str, pos: int) -> bool:
     return bool(words) and (tags[0] == "v" or tags[0] in ("d", "p")) and words[0] not in ("是",)
 
 
+def _listed_project(rest: str) -> bool:
+    """`自治区疾控中心迁建、基础教育质量提升等163个项目`: a unit and a verb listed with `、` or
+    closed by `等` name a project, not a clause the unit is the subject of."""
+    words, _tags = tag(rest[:12])
+    return len(words) > 1 and words[1][:1] in ("、", "等") and words[0] not in _grammar()["roles"]
+
+
 def _role_after(rest: str) -> str:
     """The role a subject's predicate gives it: `牵头…` lead, `配合/参与/协助…` support."""
     m = re.match(r"(?:要|应|须|将|积极|主动|负责|在[^，。]{0,8}内|按[^，。]{0,6}|依照[^，。]{0,10}?|分别|共同)*"
@@ -770,6 +808,8 @@ def _subject(clause: str, offset: int, known: frozenset[str] = frozenset()) -> l
         return []  # the name ends inside a word: '市政府门户网站'
 
     if not typed and not _predicate_at(clause, end):
+        return []
+    if _listed_project(clause[end:]):
         return []
     units = [u for u in units if not g["bare_top_re"].match(u[0])]
     role = _role_after(clause[end:])
@@ -872,6 +912,58 @@ def _column_role(header: str) -> Optional[str]:
     return None
 
 
+_DELIMITERS = ("|", "｜", "\t")
+_RULE_ROW = re.compile(r"[\s|｜:：\-—]+")
+
+
+def _cells(line: str) -> Optional[list[tuple[str, int]]]:
+    """The cells of a row written on one line (`| 1 | 任务 | 市发改委 |`, tab-separated):
+    (cell, offset in the line), or None."""
+    for d in _DELIMITERS:
+        if line.count(d) >= 2:
+            out, pos = [], 0
+            for part in line.split(d):
+                out.append((part, pos))
+                pos += len(part) + len(d)
+            if not out[0][0].strip():
+                out = out[1:]
+            if out and not out[-1][0].strip():
+                out = out[:-1]
+            return out
+    return None
+
+
+def _delimited_rows(text: str) -> list[tuple[int, int, list[_Found]]]:
+    """Tables written one row a line with `|` or tabs between cells: under a header that names
+    牵头/配合/责任单位 columns, the units of those cells own the row: (line start, end, owners)."""
+    out: list[tuple[int, int, list[_Found]]] = []
+    header: Optional[list[Optional[str]]] = None
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        cells = _cells(line)
+        if cells is None:
+            header = None
+            continue
+        if _RULE_ROW.fullmatch(line):
+            continue  # '|---|---|'
+        roles = [_column_role(c) for c, _o in cells]
+        if any(roles) and not any(unit_kind(c.strip()) for c, _o in cells):
+            header = roles
+            continue
+        if header is None or len(cells) != len(header):
+            continue
+        found: list[_Found] = []
+        for (cell, off), role in zip(cells, header):
+            lead = len(cell) - len(cell.lstrip())
+            units = split_units(cell.strip(), start + off + lead, "list") if role and cell.strip() else None
+            if units:
+                found.extend(_owners(units, role, "table"))
+        if found:
+            out.append((start, start + len(line), found))
+    return out
+
+
 def _table_owners(c: Commitment, header: list[str]) -> list[_Found]:
     """Table rows: the cells of a 牵头/配合/责任单位 column when the row lines up with its header;
     otherwise cells that are units, a trailing 评分部门 column left out."""
@@ -924,6 +1016,10 @@ class _Item:
     found: list[_Found]
     commitment: Optional[Commitment] = None
     owner_only: bool = False  # nothing but owner notes and labels
+    heads: Optional[Section] = None  # the section whose heading line this is
+
+
+_ROLE_END = re.compile(r"(?:牵头|负责|配合|参与|协助|协同|协办|落实|主责)$")
 
 
 def _read_item(text: str, start: int, notes: list[_Note], first_leads: bool, running: bool,
@@ -935,6 +1031,14 @@ def _read_item(text: str, start: int, notes: list[_Note], first_leads: bool, run
     found += labelled
     rest = _mask(masked, 0, spans)
     owner_only = bool(found) and not _CJK.search(rest)
+    bare = rest.strip().rstrip("。；;")
+    if not found and bare and all(_ROLE_END.search(seg) or split_units(seg)
+                                   for seg in re.split(r"[，,；;]", bare)):
+        # a sentence of role groups only, with no brackets: '市大数据局牵头，市财政局配合。'
+        lead = len(rest) - len(rest.lstrip())
+        groups = _parse_groups(bare, start + lead, in_note=True, first_leads=first_leads)
+        if groups.found and groups.role_seen and groups.only_owners:
+            return groups.found, True
     if running and not owner_only:
         found += running_owners_found(masked, start, known)
     seen: set[tuple[str, bool]] = set()
@@ -1015,14 +1119,17 @@ def _items(doc: Document, notes: list[_Note], headers: dict[int, list[str]], fir
             found, only = _read_item(c.text, c.start, notes, first_leads, not review, known)
         items.append(_Item(c.start, c.end, c.text, c.section_id, found, c, only))
     g = _grammar()
+    headings = {sec.start: sec for sec in doc.sections}
     for sent in doc.sentences:
         if sent.start in by_start or sent.table_row:
             continue
         if not (g["label_re"].search(sent.text) or any(sent.start <= n.start < sent.end for n in notes)):
             continue
         found, only = _read_item(sent.text, sent.start, notes, first_leads, False, known)
+        found = [f for f in found if f.kind in ("note", "label")]
         if found:
-            items.append(_Item(sent.start, sent.end, sent.text, sent.section_id, found, None, only))
+            items.append(_Item(sent.start, sent.end, sent.text, sent.section_id, found, None, only,
+                               headings.get(sent.start)))
     return sorted(items, key=lambda it: it.start)
 
 
@@ -1043,6 +1150,11 @@ def extract_owners(doc: Document) -> Document:
     def give(it: _Item, fs: list[_Found]) -> None:
         names = {f.owner.name for f in it.found}
         it.found += [f for f in fs if f.owner.name not in names]
+
+    for start, end, fs in _delimited_rows(doc.text):
+        for it in items:
+            if start <= it.start < end:
+                give(it, [_Found(_copy(f.owner), f.kind) for f in fs])
 
     # a note or label opening a sentence was written after the previous sentence's full stop
     for prev, it in zip(items, items[1:]):
@@ -1070,6 +1182,16 @@ def extract_owners(doc: Document) -> Document:
                 if d.section_id != it.section_id or any(f.kind in ("note", "label") for f in d.found):
                     break
                 give(d, [_Found(_copy(f.owner), f.kind) for f in noted])
+    # a note in a heading ('（一）加强市场体系建设（牵头单位：市发展改革委）') names the owners of the
+    # tasks under it that name none of their own
+    for it in items:
+        if it.heads is None or it.owner_only:
+            continue
+        sec = it.heads
+        for d in items:
+            if d is not it and sec.start <= d.start < sec.end and d.commitment is not None \
+                    and not any(f.kind in ("note", "label", "table") for f in d.found):
+                give(d, [_Found(_copy(f.owner), "heading") for f in it.found])
     # a note names the owners of the sentences before it on its line (or, failing one after
     # them, the last note before them)
     by_line: dict[int, list[_Item]] = {}

@@ -221,3 +221,37 @@ def leave_one_document_out(groups: list[Group]) -> dict[str, tuple[int, int, int
         ok = sum(g.labels[choose(m, g.candidates)] for g in test)
         res[d] = (len(test), sum(g.rule_ok for g in test), ok)
     return res
+
+
+def choose_over_rules(model, cands: list[tuple[int, int, dict]], low: float = 0.3, high: float = 0.7) -> Optional[int]:
+    """The candidate to take instead of the rules' entity, or None to keep the rules: only when
+    the rules' span scores below ``low`` and another above ``high``."""
+    p = model.predict_proba([f for _, _, f in cands])[:, 1]
+    rule = [i for i, (_, _, f) in enumerate(cands) if f.get("is_rule")]
+    best = int(np.argmax(p))
+    if rule and p[rule[0]] >= low or p[best] < high:
+        return rule[0] if rule else None
+    return best
+
+
+def leave_one_document_out_hybrid(groups: list[Group], thresholds=((0.3, 0.7), (0.2, 0.8), (0.1, 0.9))) -> dict:
+    """{doc: (n, rules right, model right, {threshold: hybrid right})}."""
+    docs = sorted({g.doc_id for g in groups})
+    res = {}
+    for d in docs:
+        train = [g for g in groups if g.doc_id != d and any(g.labels)]
+        test = [g for g in groups if g.doc_id == d]
+        if not test:
+            continue
+        m = fit(train)
+        ok = sum(g.labels[choose(m, g.candidates)] for g in test)
+        hyb = {}
+        for lo, hi in thresholds:
+            n_ok = 0
+            for g in test:
+                i = choose_over_rules(m, g.candidates, lo, hi)
+                n_ok += g.labels[i] if i is not None and not (i is not None and g.candidates[i][2].get("is_rule")) \
+                    else g.rule_ok
+            hyb[(lo, hi)] = n_ok
+        res[d] = (len(test), sum(g.rule_ok for g in test), ok, hyb)
+    return res
