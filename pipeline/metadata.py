@@ -35,20 +35,26 @@ _ORG_NAME = re.compile(rf"^[\u4e00-\u9fff“”\"（）()]{{1,60}}{_ORG_END}$")
 _SPEAKER = re.compile(r"我代表(?P<org>[\u4e00-\u9fff]{2,20}?)(?:，|,|向)")
 _MAYOR = re.compile(r"(?P<org>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|自治区|自治州|州|盟|旗))人民政府(?:代理)?(?:省长|市长|县长|区长|主席|州长|盟长|旗长)")
 # a speaker that names its government by level only: 省人民政府, 自治州人民政府, 市政府
-_GENERIC_GOV = re.compile(r"^(?P<level>省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|自治旗)(?P<suffix>人民政府|政府)$")
+_GENERIC_GOV = re.compile(r"^(?P<level>省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|自治旗)"
+                          r"(?P<suffix>(?:人民政府|政府)(?:办公厅|办公室)?)$")
 _LEVEL_OF = {"省": 1, "自治区": 1, "市": 2, "自治州": 2, "州": 2, "盟": 2, "地区": 2,
              "县": 3, "自治县": 3, "区": 3, "旗": 3, "自治旗": 3}
 _TERM = re.compile(r"第[一二三四五六七八九十]+届")  # 自治区第十二届人民政府: the term is not the name
 _CITED = re.compile(r"根据《(?P<org>[^《》]{2,40}?)关于[^《》]{2,60}》")
+# how a text names its own jurisdiction: 全市, 我区, 本县 (the level it works at)
+_SELF_LEVEL = re.compile(r"(?:全|我|本)(?P<l>省|自治区|市|自治州|州|县|区|旗)")
+_SELF_LEVELS = {"省": {1}, "自治区": {1}, "市": {2}, "自治州": {2}, "州": {2}, "县": {3}, "旗": {3},
+                "区": {1, 3}}  # 全区: a district, or an autonomous region
 _DATE = r"(?P<y>(?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 _DATE_LINE = re.compile(rf"^(?:——)?{_DATE}")
 _DATE_ONLY = re.compile(rf"^{_DATE}$")
 # the colophon (版记) of an official document: 山东省人民政府办公厅2019年3月15日印发
 _ISSUED_LINE = re.compile(rf"^(?P<org>[\u4e00-\u9fff“”（）()\s]{{2,60}}?)\s*{_DATE}\s*印发$")
 # a cover letter transmitting the document: 现将《X》印发给你们 / 《X》已经…通过，现印发给你们
+_MORE_NAMES = r"(?:(?:和|及|以及|、)《[^《》]{4,150}》)*"
 _TRANSMITTED = re.compile(
-    r"将《(?P<a>[^《》]{4,150})》印发给你们"
-    r"|《(?P<b>[^《》]{4,150})》(?:已经[^。《》]{0,60}?)?[，,]?现(?:予)?印发给你们")
+    rf"将《(?P<a>[^《》]{{4,150}})》{_MORE_NAMES}印发给你们"
+    rf"|《(?P<b>[^《》]{{4,150}})》{_MORE_NAMES}(?:已经[^。《》]{{0,60}}?)?[，,]?现(?:予)?印发给你们")
 _WRAPPER = re.compile(rf"^(?P<org>.*?)关于(?:印发|发布|公布)(?P<inner>.+?)的通知$")
 _RANGE = re.compile(r"(?P<a>(?:19|20)\d\d)\s*(?:年)?\s*[-—–~～至到]\s*(?:19|20)?\d\d\s*年")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
@@ -136,9 +142,39 @@ def find_places(text: str) -> list[Place]:
     return [gazetteer()[m.group(0)] for m in _place_pattern().finditer(text)]
 
 
+def _cells(line: str) -> list[str]:
+    """The cells of a row of a web page's metadata table ('发布机构: | 县政府办公室 | 有效性: |');
+    [] for a line that is not one."""
+    if "|" not in line:
+        return []
+    return [c.strip() for c in line.split("|") if c.strip()]
+
+
+def _table_labelled(lines: list[str], pat: re.Pattern) -> Optional[str]:
+    """A label in a cell of a table row, its value in the same cell or the next one (unless
+    that cell is itself a label: an empty field)."""
+    for line in lines[:40]:
+        cells = _cells(line)
+        for j, cell in enumerate(cells):
+            m = pat.match(cell)
+            if not m:
+                continue
+            value = m.group(1).strip()
+            if not value and j + 1 < len(cells) and not re.search(r"[:：]$", cells[j + 1]):
+                value = cells[j + 1]
+            if value:
+                return value
+    return None
+
+
 def _labelled(lines: list[str], label: str) -> Optional[str]:
     pat = re.compile(rf"^(?:{_LABEL[label]})\s*[:：]\s*(.*)$")
+    table = _table_labelled(lines, pat)
+    if table:
+        return table
     for i, line in enumerate(lines[:40]):
+        if _cells(line):
+            continue  # a table row: read cell by cell above
         m = pat.match(line)
         if m:
             value = m.group(1).strip()
@@ -338,10 +374,44 @@ def _source_field(lines: list[str]) -> Optional[str]:
     return None
 
 
+def _same_unit(generic: str, named: str) -> bool:
+    """'县政府办公室' and '海盐县人民政府办公室' are one office: the named one, its place dropped,
+    ends like the generic one (人民政府 and 政府 are one word)."""
+    def fold(org: str) -> str:
+        return org.replace("人民政府", "政府")
+    m = _GENERIC_GOV.match(generic)
+    return bool(m) and fold(named).endswith(fold(generic)) and len(named) > len(generic)
+
+
+def _complete_labelled(labelled: str, doc: Document, lines: list[str],
+                       title: Optional[str]) -> str:
+    """A labelled issuer that names its level only (发布机构: 县政府办公室), completed from the
+    same office named in full by the title, the head or the signature; else from the region."""
+    if not _GENERIC_GOV.match(_TERM.sub("", labelled)):
+        return labelled
+    for named in _named_issuers(lines, title):
+        if _same_unit(labelled, named):
+            return named
+    return expand_generic(labelled, doc.region)
+
+
+def _named_issuers(lines: list[str], title: Optional[str]) -> list[str]:
+    """Issuers the title lines, the head or the signature name (in that order)."""
+    head_titles = [c[2] for c in _title_candidates(lines[:15])]
+    titles = [t for t in head_titles if _WRAPPER.match(t)] + ([title] if title else []) + head_titles
+    found = [_from_title(t) for t in titles]
+    found += [_head_issuer_line(lines), _signature(lines), _colophon(lines)]
+    return [f for f in found if f]
+
+
 def find_issuer(doc: Document, lines: list[str], title: Optional[str]) -> Optional[str]:
+    """The labelled issuer (completed when it names a level only); the speaker of a work report;
+    the organisation a title line opens with; the issuer line of the head, the signature, the
+    colophon; a 来源： field naming an organisation. Never the issuer of a document the text
+    cites (根据《昆明市人民政府关于…》): an excerpt of a district's policy is not the city's."""
     labelled = _labelled(lines, "issuer")
     if labelled:
-        return labelled
+        return _complete_labelled(labelled, doc, lines, title)
     head = "\n".join(lines[:60])
     m = _MAYOR.search(head)
     if m:
@@ -360,10 +430,26 @@ def find_issuer(doc: Document, lines: list[str], title: Optional[str]) -> Option
     found = _head_issuer_line(lines) or _signature(lines) or _colophon(lines)
     if found:
         return expand_generic(found, doc.region)
-    m = _CITED.search(head)
-    if m and re.search(_ORG_END + "$", m.group("org")):
-        return m.group("org")
-    return _source_field(lines)
+    return _cited_own_issuer(doc.text[:5000]) or _source_field(lines)
+
+
+def _cited_own_issuer(text: str) -> Optional[str]:
+    """A text that names no issuer but implements a decision of its own authority
+    (根据《中共广州市委、广州市人民政府关于…的决定》, its body speaking of 全市, 我市): that
+    authority. Not when the body works at another level (全区, 我区 under a 昆明市 notice) or
+    adapts it to another place (结合官渡区实际): that is a higher-level document it cites."""
+    m = _CITED.search(text)
+    if not m or not re.search(_ORG_END + "$", m.group("org")):
+        return None
+    org = m.group("org")
+    level = _issuer_level(org)
+    selves = Counter(m.group("l") for m in _SELF_LEVEL.finditer(text))
+    if level is None or not selves or level not in _SELF_LEVELS[selves.most_common(1)[0][0]]:
+        return None
+    own, cited = _own_place(text), find_places(org)
+    if own and cited and own not in cited:
+        return None
+    return org
 
 
 # ---------------------------------------------------------------- year
@@ -435,6 +521,17 @@ def _city_by_short_name(text: str) -> Optional[Place]:
     return None
 
 
+# the place a document adapts a higher-level policy to: 结合官渡区实际 (not 结合我省实际)
+_OWN_PLACE = re.compile(r"结合(?P<p>[\u4e00-\u9fff]{2,15}?)(?:的)?实际")
+
+
+def _own_place(text: str) -> Optional[Place]:
+    """'根据《昆明市…》，结合官渡区实际，制定…' → 官渡区: the body's own place, named where it
+    adapts the cited documents to itself; None unless all such phrases name one place."""
+    found = {p for m in _OWN_PLACE.finditer(text) for p in find_places(m.group("p"))}
+    return found.pop() if len(found) == 1 else None
+
+
 def _depth(place: Place) -> int:
     return sum(1 for x in place if x)
 
@@ -452,8 +549,14 @@ def _issuer_level(issuer: Optional[str]) -> Optional[int]:
     return None
 
 
+def is_national(issuer: Optional[str]) -> bool:
+    """国务院, 国家发展改革委, 教育部: a central organ, one that names no place
+    (四川省发展和改革委员会, 中共四川省委组织部 are provincial)."""
+    return bool(issuer and _NATIONAL.match(issuer) and not find_places(issuer))
+
+
 def find_region(doc: Document, title: Optional[str], issuer: Optional[str]) -> Optional[str]:
-    if issuer and _NATIONAL.match(issuer):
+    if is_national(issuer):
         return None
     for source in (doc.front_matter.get("region"), title, issuer, doc.doc_id, doc.source_path.split("/")[-1]):
         if source:
@@ -461,6 +564,9 @@ def find_region(doc: Document, title: Optional[str], issuer: Optional[str]) -> O
             if places:
                 return _region_name(max(places, key=lambda p: sum(1 for x in p if x)))
     head = doc.text[:5000]
+    own = _own_place(head)
+    if own:
+        return _region_name(own)
     places = Counter(find_places(head))
     level = _issuer_level(issuer)
     if level is not None:  # a 团市委 plan is about a city: Hong Kong named in passing is not its region
@@ -482,7 +588,7 @@ def region_keys(region: Optional[str], issuer: Optional[str]) -> tuple[Optional[
     '四川省绵阳市' → ('510700', 'prefecture', '绵阳'); a national document (国务院) →
     ('100000', 'national', '全国'); unknown → (None, None, None)."""
     if not region:
-        if issuer and _NATIONAL.match(issuer):
+        if is_national(issuer):
             return NATIONAL_CODE, "national", "全国"
         return None, None, None
     entry = _places_by_name().get(region)
@@ -503,8 +609,14 @@ def find_source_url(doc: Document, lines: list[str]) -> Optional[str]:
     return m.group(0) if m else None
 
 
+def _metadata_lines(text: str) -> list[str]:
+    """The text's lines with a web table's outer cell borders stripped ('…的通知 |' → '…的通知';
+    '||' → ''): a title or a signature copied from a page table is still one."""
+    return [re.sub(r"^[|\s]+|[|\s]+$", "", line) for line in text.split("\n")]
+
+
 def metadata(doc: Document) -> Document:
-    lines = doc.text.split("\n")
+    lines = _metadata_lines(doc.text)
     doc.title = find_title(doc, lines)
     doc.year = find_year(doc, lines, doc.title)
     provisional = find_issuer(doc, lines, doc.title)

@@ -248,6 +248,8 @@ def test_csv_export_reads_back_exactly_with_any_cell_content(tmp_path):
                 row[f.name] = tricky[(i + len(f.name)) % len(tricky)]
             elif pa.types.is_floating(f.type):
                 row[f.name] = floats[(i + len(f.name)) % len(floats)]
+            elif pa.types.is_boolean(f.type):
+                row[f.name] = None if i % 3 == 0 else bool(i % 2)
             else:
                 row[f.name] = None if i % 4 == 0 else i * 1000
         rows.append(row)

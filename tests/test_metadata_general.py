@@ -209,3 +209,87 @@ def test_year_from_a_document_number_and_a_numbered_heading_is_no_title():
              "1.实施产业提升行动，新增规上工业企业50户以上。\n")
     assert d.year == 2022
     assert d.title is None
+
+
+def test_issuer_in_a_web_table_cell_completed_from_the_title():
+    # a government site's metadata table copied as text: label and value in cells of one row
+    d = meta("索引号: | 11330100002494/2023-00123 | 成文日期: | 2023-03-02 |\n"
+             "文件编号: | 桐政办发〔2023〕8号 | 组配分类: | 计划总结 |\n"
+             "发布机构: | 县政府办公室 | 有效性: |\n"
+             "桐庐县人民政府办公室关于印发桐庐县2023年数字经济工作要点的通知 |\n"
+             "||\n"
+             "各乡镇人民政府、街道办事处，县政府各部门：\n"
+             "现将《桐庐县2023年数字经济工作要点》印发给你们，请认真贯彻执行。\n")
+    assert d.issuer == "桐庐县人民政府办公室"  # not '| 县政府办公室 | 有效性: |', not the short form
+    assert d.title == "桐庐县2023年数字经济工作要点"
+    assert d.region_code == "330122"
+    # an empty field is no value: the next cell is the next label
+    d = meta("发布机构: | 有效性: | 有效 |\n关于做好春耕生产工作的几点意见\n")
+    assert d.issuer is None
+
+
+def test_short_labelled_issuer_completed_from_the_region():
+    d = meta("发布机构：市政府办公室\n绍兴市2023年数字经济工作要点\n一、总体要求\n")
+    assert d.issuer == "绍兴市政府办公室"
+    assert d.region_name == "绍兴"
+
+
+def test_cover_letter_transmitting_two_documents_carries_the_first():
+    d = meta("各镇人民政府，县政府各部门：\n"
+             "《政府工作报告2022年重点工作责任分解》和《2022年县政府民生实事项目责任分解》已经县政府"
+             "讨论确定，现印发给你们，请认真贯彻执行。\n")
+    assert d.title == "政府工作报告2022年重点工作责任分解"
+
+
+def test_a_cited_higher_level_notice_is_not_the_issuer_and_the_own_place_is_the_region():
+    text = ("为加快推进供给侧结构性改革，着力促进全区经济平稳较快发展，根据《成都市人民政府关于印发"
+            "成都市稳增长若干政策措施的通知》，结合武侯区实际，特制定如下政策措施。\n"
+            "一、提高投资项目审批效率\n"
+            "1.精简项目审批手续。5月底前实现我区中介超市上线运行。（区政务服务局牵头）\n")
+    d = meta(text)
+    assert d.issuer is None  # an excerpt of a district's policy names no issuer of its own
+    assert (d.region, d.region_code) == ("四川省成都市武侯区", "510107")
+
+
+def test_a_cited_decision_of_the_texts_own_authority_names_its_issuer():
+    d = meta("关于推进人才集聚工程的实施意见\n"
+             "根据《中共成都市委、成都市人民政府关于全面推进新型城市化发展的决定》，提出以下实施意见。\n"
+             "一、总体目标\n1.目标。全市人才总量达到300万人，我市人才竞争力明显提升。\n")
+    assert d.issuer == "中共成都市委、成都市人民政府"
+
+
+def test_a_provincial_commission_is_not_a_national_organ():
+    d = meta("各市（州）人民政府、省级有关部门：\n"
+             "经省政府同意，现将《四川省“十四五”现代流通体系建设实施方案》印发给你们，请认真贯彻实施。\n"
+             "四川省发展和改革委员会\n2022年10月18日\n")
+    assert d.issuer == "四川省发展和改革委员会"
+    assert (d.region, d.region_code, d.region_level) == ("四川省", "510000", "province")
+    d = meta("国家发展和改革委员会关于印发《“十四五”现代流通体系建设规划》的通知\n")
+    assert d.region is None and d.region_code == "100000"
+
+
+@pytest.mark.parametrize("name, issuer, region_code", [
+    ("2022_haiyanxian_zhengfugongzuobaogao_zerenfenjie_excerpt.txt", "海盐县人民政府办公室", "330424"),
+    ("2016_guanduqu_wenzengzhang_zhengcecuoshi_excerpt.txt", None, "530111"),
+    ("2022_sichuan_xiandailiutong_shishifangan_excerpt.txt", "四川省发展和改革委员会", "510000"),
+    ("2012_guangzhou_rencaijijugongcheng_shishiyijian.txt", "中共广州市委、广州市人民政府", "440100"),
+])
+def test_real_excerpts(name, issuer, region_code):
+    d = meta_file(name)
+    assert (d.issuer, d.region_code) == (issuer, region_code)
+
+
+def test_evaluate_matches_two_names_of_one_region(tmp_path):
+    gold, pred = tmp_path / "gold", tmp_path / "pred"
+    gold.mkdir()
+    pred.mkdir()
+    rows = [("a", "湘西自治州", "湖南省湘西土家族苗族自治州"), ("b", "四川", "四川省"),
+            ("c", "官渡区", "云南省昆明市"), ("d", "凉山州", "四川省凉山彝族自治州")]
+    for doc_id, g, _ in rows:
+        (gold / f"{doc_id}.json").write_text(json.dumps(
+            {"doc_id": doc_id, "title": None, "issuer": None, "region": g, "year": 2020}), encoding="utf-8")
+    pd.DataFrame([{"doc_id": d, "title": None, "issuer": None, "region": p, "year": 2020}
+                  for d, _, p in rows]).to_parquet(pred / "documents.parquet", index=False)
+    docs = evaluate(gold, pred)["documents"]
+    # the city is not the district inside it
+    assert {d: docs[d]["region"]["correct"] for d in "abcd"} == {"a": True, "b": True, "c": False, "d": True}
