@@ -32,8 +32,9 @@ def test_manifest_matches_the_committed_models():
     manifest = json.loads((MODELS_DIR / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["version"] == models_version(MODELS_DIR)
     cv = manifest["cross_validation"]
-    assert set(cv) == {"all", "dev", "heldout"}
+    assert {"all", "dev", "heldout"} <= set(cv)  # and one group per genre
     assert all(set(cv[group]) == {"rules", "ml", "both"} for group in cv)
+    assert any(group.startswith("genre:") for group in cv)
     assert cv["all"]["ml"]["targets_lenient_f1"] > 0.9
 
 
@@ -53,8 +54,9 @@ def test_default_is_both_because_it_beats_the_rules_in_cross_validation():
     ("坚持凤凰涅槃和腾笼换鸟并举，一二三次产业同向发力，尽快形成新老并举的产业格局。", 123.0),
 ])
 def test_corrector_vetoes_what_the_rules_wrongly_take_as_a_target(text, value):
-    rules = process_text(text, year=2019, extractors=CHAINS["rules"])
-    both = process_text(text, year=2019, extractors=CHAINS["both"])
+    report = f"一、2018年工作回顾\n过去一年，全省地区生产总值增长5.2%。\n二、2019年工作安排\n{text}\n"
+    rules = process_text(report, year=2019, extractors=CHAINS["rules"])
+    both = process_text(report, year=2019, extractors=CHAINS["both"])
     assert value in [t.value for t in rules.targets if t.status == "target"]
     assert value not in [t.value for t in both.targets if t.status == "target"]
 
@@ -81,11 +83,15 @@ def test_mention_classifier_rejects_names_and_years():
 
 
 def test_both_marks_method_and_confidence():
-    doc = process(RAW / f"{SEED}.txt", extractors=CHAINS["both"])
-    rows = [(t.value, t.status, t.method) for t in doc.targets]
-    assert rows == [(300.0, "target", "rule+ml"), (1000.0, "target", "rule+ml"), (450.0, "target", "rule+ml")]
-    assert all(0.0 <= t.confidence <= 1.0 for t in doc.targets)
-    assert {c.method for c in doc.commitments} <= {"rule", "ml", "rule+ml"}
+    """The corrector reviews work reports (a review part) only; elsewhere the rules decide alone."""
+    plan = process(RAW / f"{SEED}.txt", extractors=CHAINS["both"])
+    rows = [(t.value, t.status, t.method, t.confidence) for t in plan.targets]
+    assert rows == [(300.0, "target", "rule", 1.0), (1000.0, "target", "rule", 1.0), (450.0, "target", "rule", 1.0)]
+    report = process(RAW / "2023_mianyang_zhengfugongzuobaogao.txt", extractors=CHAINS["both"])
+    methods = {t.method for t in report.targets}
+    assert "rule+ml" in methods and methods <= {"rule", "ml", "rule+ml"}
+    assert all(0.0 <= t.confidence <= 1.0 for t in report.targets)
+    assert {c.method for c in report.commitments} <= {"rule", "ml", "rule+ml"}
 
 
 def test_training_is_deterministic(tmp_path):

@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
-from conftest import RAW, ROOT, SEED
+from conftest import RAW, ROOT
 
 
 @pytest.mark.slow
@@ -25,9 +25,10 @@ def test_installed_copy_extracts_with_the_default_chain_from_another_folder(tmp_
                            cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
     assert all(line.startswith(str(target)) for line in where.stdout.split()), where.stdout
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(RAW / f"{SEED}.txt"),
+    report = RAW / "2023_mianyang_zhengfugongzuobaogao.txt"  # a work report: the corrector reviews it
+    run = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(report),
                           "--out", str(out), "--quiet"], cwd=elsewhere, env=env,
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
     targets = pd.read_parquet(out / "targets.parquet")
-    assert set(targets.method) == {"rule+ml"} and "不少于1000名" in set(targets.raw)
+    assert "rule+ml" in set(targets.method) and len(targets) > 100
