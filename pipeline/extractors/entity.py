@@ -77,18 +77,26 @@ def _tokens_of(text: str, words: tuple[str, ...], tags: tuple[str, ...]) -> tupl
     return tuple(_merge_verbs(out))
 
 
+@lru_cache(maxsize=1)
+def _verb_lexicon() -> frozenset[str]:
+    """The verbs `_merge_verbs` re-joins, united once (not once per sentence)."""
+    g = _grammar()
+    return g["action"] | g["extra_verbs"] | g["change_verbs"] | g["comparator_verbs"]
+
+
 def _merge_verbs(toks: list[Tok]) -> list[Tok]:
     """Re-joins listed verbs that jieba split: '扩|种' → 扩种, '控制|在' → 控制在; and the
     per-unit prefixes of a measure it splits into a measure word and an adverb: '亩|均' → 亩均
     (``园区亩均产值``), which are nouns."""
     g = _grammar()
-    lexicon = g["action"] | g["extra_verbs"] | g["change_verbs"] | g["comparator_verbs"]
+    lexicon = _verb_lexicon()
+    words = [t.word for t in toks]
     out: list[Tok] = []
     i = 0
     while i < len(toks):
         for n in (3, 2):
             if i + n <= len(toks):
-                w = "".join(t.word for t in toks[i:i + n])
+                w = "".join(words[i:i + n])
                 if w in g["per_unit_prefixes"] and n == 2:
                     out.append(Tok(toks[i].start, toks[i + n - 1].end, w, "n"))
                     i += n
@@ -180,26 +188,37 @@ def metric_np(np) -> bool:
     return bool(np.toks) and _metric(np.toks[-1].word)
 
 
+@lru_cache(maxsize=1)
+def _metric_heads() -> tuple[str, ...]:
+    return tuple(_grammar()["metric_heads"])  # str.endswith takes a tuple
+
+
 def _metric(text: str) -> bool:
-    return any(text.endswith(h) for h in _grammar()["metric_heads"])
+    return text.endswith(_metric_heads())
 
 
 # ---------------------------------------------------------------------------------------------
 # noun phrases
 
 
+@lru_cache(maxsize=1)
+def _edge_words() -> tuple[str, ...]:
+    """The function words `_clean` strips, longest first (sorted once, not per phrase)."""
+    return tuple(sorted(_grammar()["edge_words"], key=len, reverse=True))
+
+
 def _clean(text: str) -> Optional[str]:
     """No punctuation, unbalanced quotes or function words at the edges."""
-    g = _grammar()
+    edge_words = _edge_words()
     prev = None
     while prev != text:
         prev = text
         text = text.strip(" \t，,；;：:。、")
-        for w in sorted(g["edge_words"], key=len, reverse=True):
+        for w in edge_words:
             if text.startswith(w) and len(text) > len(w) + 1 and w not in ("为",) or text == w:
                 text = text[len(w):]
                 break
-        for w in sorted(g["edge_words"], key=len, reverse=True):
+        for w in edge_words:
             if text.endswith(w) and len(text) > len(w) + 1:
                 text = text[: -len(w)]
                 break

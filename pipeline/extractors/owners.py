@@ -315,9 +315,19 @@ def _accept(name: str, mode: str) -> Optional[str]:
 # unit lists
 
 
-def _candidate_ends(s: str, pos: int, limit: int = 40) -> list[int]:
-    """Positions after `pos` where a unit suffix ends, longest first (brackets kept balanced)."""
-    g = _grammar()
+@lru_cache(maxsize=1)
+def _suffix_index() -> tuple[frozenset[str], frozenset[str]]:
+    """The unit suffixes of at most five characters (longer ones are never tried) and their last
+    characters: a position whose character ends no suffix is skipped without a lookup."""
+    short = frozenset(x for x in _grammar()["suffix_set"] if len(x) <= 5)
+    return short, frozenset(x[-1] for x in short)
+
+
+@lru_cache(maxsize=65536)
+def _candidate_ends(s: str, pos: int, limit: int = 40) -> tuple[int, ...]:
+    """Positions after `pos` where a unit suffix ends, longest first (brackets kept balanced).
+    Cached: the running-text readers (`_by`, `_subject`, `_after_word`) try the same positions."""
+    suffixes, last_chars = _suffix_index()
     ends, depth = [], 0
     for e in range(pos + 1, min(len(s), pos + limit) + 1):
         ch = s[e - 1]
@@ -329,9 +339,12 @@ def _candidate_ends(s: str, pos: int, limit: int = 40) -> list[int]:
                 break
         elif depth == 0 and ch in "，,；;。：:\n ":
             break
-        if depth == 0 and any(s[max(pos, e - k):e] in g["suffix_set"] for k in range(1, 6)):
-            ends.append(e)
-    return ends[::-1]
+        if depth == 0 and ch in last_chars:  # a suffix of 1..5 characters starting at or after `pos`
+            for k in range(1, min(5, e - pos) + 1):
+                if s[e - k:e] in suffixes:
+                    ends.append(e)
+                    break
+    return tuple(ends[::-1])
 
 
 def _split_conj(name: str, start: int, mode: str) -> list[tuple[str, int, int, str]]:
@@ -350,11 +363,11 @@ def _split_conj(name: str, start: int, mode: str) -> list[tuple[str, int, int, s
 def _units_at(s: str, pos: int, mode: str) -> tuple[list[tuple[str, int, int, str]], int]:
     """The longest list of units starting at `pos`: ([(name, start, end, kind)], end)."""
     units: list[tuple[str, int, int, str]] = []
-    word_ends = _word_ends(s)
     while True:
         chosen = None
         for e in _candidate_ends(s, pos):
-            if e not in word_ends and e < len(s) and s[e] not in "、，,；;。：:）)（( ":
+            # tagged only when a name would end before text (most sentences hold no unit at all)
+            if e < len(s) and s[e] not in "、，,；;。：:）)（( " and e not in _word_ends(s):
                 continue  # the name would end inside a word: '…有限公司办|理'
             kind = _accept(s[pos:e], mode)
             if kind:
