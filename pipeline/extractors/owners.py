@@ -399,6 +399,13 @@ def _merge_levels(units: list[tuple[str, int, int, str]]) -> list[tuple[str, int
     return out
 
 
+def _ends_like_unit(t: str) -> bool:
+    """Whether a unit suffix (of at most five characters) ends `t`: `_units_at` can reach the end
+    of `t` only at an end `_candidate_ends` offers, and every such end closes a suffix."""
+    suffixes, last_chars = _suffix_index()
+    return t[-1] in last_chars and any(t[-k:] in suffixes for k in range(1, min(5, len(t)) + 1))
+
+
 def split_units(text: str, offset: int = 0, mode: str = "list",
                 tolerant: bool = False) -> Optional[list[tuple[str, int, int, str]]]:
     """The units of a whole list (`A、B和C等部门`), or None if `text` is not only a list of units.
@@ -416,9 +423,10 @@ def split_units(text: str, offset: int = 0, mode: str = "list",
     t = t[by.end():].rstrip(" ")
     if not t:
         return None
-    units, end = _units_at(t, 0, mode)
-    if units and end == len(t):
-        return [(n, base + a, base + b, k) for n, a, b, k in units]
+    if _ends_like_unit(t):  # a whole list ends where a unit suffix ends: most text does not
+        units, end = _units_at(t, 0, mode)
+        if units and end == len(t):
+            return [(n, base + a, base + b, k) for n, a, b, k in units]
     if tolerant:
         known = _tolerant_list(t, base)
         if known:
@@ -636,6 +644,7 @@ def _role_marks(body: str, offset: int) -> tuple[str, dict[int, str]]:
 
 _OPENERS, _CLOSERS = "（(〔【[", "）)〕】]"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_BRACKET_OR_NEWLINE = re.compile("[" + re.escape(_OPENERS + _CLOSERS) + "\n]")
 
 
 @dataclass
@@ -656,7 +665,8 @@ def _scan_notes(text: str, offset: int = 0) -> list[_Note]:
     g = _grammar()
     out: list[_Note] = []
     depth, open_at = 0, -1
-    for i, ch in enumerate(text):
+    for bm in _BRACKET_OR_NEWLINE.finditer(text):  # every other character leaves the state alone
+        i, ch = bm.start(), bm.group(0)
         if ch in _OPENERS:
             if depth == 0:
                 open_at = i
