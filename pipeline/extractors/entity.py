@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Optional
+from typing import Callable, Optional, Union
 
 from ..numbers import Quantity, units
 from ..records import Sentence
@@ -66,15 +67,29 @@ class Tok:
     tag: str
 
 
+class Toks(tuple):
+    """A sentence's tokens, with their start and end offsets as sorted lists: the tokens of a
+    span [a, b) are a slice found by bisection, not by filtering every token per quantity."""
+    starts: list[int]
+    ends: list[int]
+
+    def within(self, a: int, b: int) -> list[Tok]:
+        """The tokens lying wholly inside [a, b), in order (tokens are contiguous and sorted)."""
+        return list(self[bisect_left(self.starts, a):bisect_right(self.ends, b)])
+
+
 @lru_cache(maxsize=256)
-def _tokens_of(text: str, words: tuple[str, ...], tags: tuple[str, ...]) -> tuple[Tok, ...]:
+def _tokens_of(text: str, words: tuple[str, ...], tags: tuple[str, ...]) -> Toks:
     if "".join(words) != text:
         words, tags = (tuple(x) for x in _tag(text))
     out, pos = [], 0
     for w, t in zip(words, tags):
         out.append(Tok(pos, pos + len(w), w, t))
         pos += len(w)
-    return tuple(_merge_verbs(out))
+    toks = Toks(_merge_verbs(out))
+    toks.starts = [t.start for t in toks]
+    toks.ends = [t.end for t in toks]
+    return toks
 
 
 @lru_cache(maxsize=1)
@@ -84,16 +99,29 @@ def _verb_lexicon() -> frozenset[str]:
     return g["action"] | g["extra_verbs"] | g["change_verbs"] | g["comparator_verbs"]
 
 
+@lru_cache(maxsize=1)
+def _merge_prefixes() -> frozenset[str]:
+    """Every prefix of a word `_merge_verbs` can re-join: a token that is none starts no merge,
+    so the joins of the next two or three words are skipped for most tokens."""
+    words = _verb_lexicon() | _grammar()["per_unit_prefixes"]
+    return frozenset(w[:k] for w in words for k in range(1, len(w) + 1))
+
+
 def _merge_verbs(toks: list[Tok]) -> list[Tok]:
     """Re-joins listed verbs that jieba split: '扩|种' → 扩种, '控制|在' → 控制在; and the
     per-unit prefixes of a measure it splits into a measure word and an adverb: '亩|均' → 亩均
     (``园区亩均产值``), which are nouns."""
     g = _grammar()
     lexicon = _verb_lexicon()
+    prefixes = _merge_prefixes()
     words = [t.word for t in toks]
     out: list[Tok] = []
     i = 0
     while i < len(toks):
+        if words[i] and words[i] not in prefixes:
+            out.append(toks[i])
+            i += 1
+            continue
         for n in (3, 2):
             if i + n <= len(toks):
                 w = "".join(words[i:i + n])
@@ -111,7 +139,7 @@ def _merge_verbs(toks: list[Tok]) -> list[Tok]:
     return out
 
 
-def tokens(sent: Sentence) -> tuple[Tok, ...]:
+def tokens(sent: Sentence) -> Toks:
     """The sentence's tokens with offsets (its jieba words and tags, tagged now if missing)."""
     return _tokens_of(sent.text, tuple(sent.words), tuple(sent.tags))
 
@@ -621,8 +649,8 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
     ce = q.end
     while ce < len(text) and text[ce] not in _CLAUSE_END:
         ce += 1
-    L = [t for t in toks if t.start >= left_start and t.end <= q.start]
-    R = [t for t in toks if t.start >= q.end and t.end <= ce]
+    L = toks.within(left_start, q.start)
+    R = toks.within(q.end, ce)
     # leading framing, time and numbering words are not part of anything
     while L and (_framing(L[0]) and L[0].word not in g["framing_as_action"] or L[0].tag == "t"
                  or L[0].word in _CLAUSE_END or L[0].word in _LIST_SEPS or _NUMBERING.match(L[0].word)
@@ -817,17 +845,30 @@ def _verb_first(text: str, prev: tuple[Optional[str], Optional[str], int], cs: i
     return a != -1 and e != -1 and a + len(action) <= e
 
 
-def entity_and_action(sent: Sentence, q: Quantity, fallback: tuple[Optional[str], Optional[str]] = (None, None),
+Pair = tuple[Optional[str], Optional[str]]
+
+
+def entity_and_action(sent: Sentence, q: Quantity, fallback: Union[Pair, Callable[[], Pair]] = (None, None),
                       prev: Optional[tuple[Optional[str], Optional[str], int]] = None,
                       cands: Optional[list[Quantity]] = None) -> tuple[Optional[str], Optional[str]]:
     """(entity, action) of the target ``q`` of ``sent``.
 
     ``fallback`` is what another method found, used where this one finds nothing; ``prev`` is
     (entity, action, end offset) of the sentence's previous target, which a clause without a
-    subject of its own continues; ``cands`` the sentence's quantity mentions (for lists)."""
+    subject of its own continues; ``cands`` the sentence's quantity mentions (for lists).
+    ``fallback`` may be a function giving the pair: it is then called only when needed (most
+    quantities never need it, and the character-window reading is not cheap)."""
+    got: list[Pair] = []
+
+    def fb(i: int) -> Optional[str]:
+        """The fallback's entity (0) or action (1), computed on first use."""
+        if not got:
+            got.append(fallback() if callable(fallback) else fallback)
+        return got[0][i]
+
     text = sent.text
     if sent.table_row or not text:
-        return fallback
+        return fb(0), fb(1)
     if cands is None:
         from .targets import candidates
         cands = candidates(sent)
@@ -838,15 +879,15 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: tuple[Optional[str]
     if idx > 0:
         # a later member of 'a、b和c': read the list's first quantity, then this one's own noun
         base = _read(sent, first, max(_clause_start(text, first.start), prev_end if prev_end <= first.start else -1))
-        R_own = [t for t in tokens(sent) if t.start >= q.end]
+        R_own = tokens(sent).within(q.end, len(text))  # the tokens cover the text
         own = _np_after(R_own, text, q, governed=bool(base.action) and _content_verb(base.action))
         if own is not None:
-            return _clean(text[own.start:own.end]) or fallback[0], base.action or fallback[1]
+            return _clean(text[own.start:own.end]) or fb(0), base.action or fb(1)
         entity = base.entity
         if base.distribute and len(base.items) == len(qlist):
             entity = _clean(_share_head(base.items)[idx])
-        entity = entity or (prev[0] if prev else None) or fallback[0]
-        return entity, base.action if base.action_decided else fallback[1]
+        entity = entity or (prev[0] if prev else None) or fb(0)
+        return entity, base.action if base.action_decided else fb(1)
     left_start = cs
     if prev and cs < prev_end <= q.start:
         left_start = prev_end
@@ -867,7 +908,7 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: tuple[Optional[str]
     if r.distribute and len(r.items) == len(qlist) and len(qlist) > 1:
         entity = _clean(_share_head(r.items)[0])
     if entity is None:
-        entity = (prev[0] if prev else None) or _fallback_entity(fallback[0])
+        entity = (prev[0] if prev else None) or _fallback_entity(fb(0))
     if not r.action_decided:
-        action = action or fallback[1]
+        action = action or fb(1)
     return entity, action

@@ -14,6 +14,7 @@ reward verb governs it, or when it is the base share (`按X%`) of a reward.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from ..numbers import Quantity
@@ -55,12 +56,23 @@ _FORMULA_BEFORE = re.compile(r"[×÷*/=＝]\s*$")
 _WINDOW = 400  # a clause or rule longer than this is cut: a 1 MB line stays linear
 
 
+@lru_cache(maxsize=64)
+def char_patterns(chars: str) -> tuple[re.Pattern, re.Pattern]:
+    """(the last of ``chars`` before the end, the first of ``chars``), compiled once per set:
+    one regex scan instead of one ``str.rfind`` per character."""
+    cls = "[" + re.escape(chars) + "]"
+    return re.compile(cls + "[^" + re.escape(chars) + r"]*\Z"), re.compile(cls)
+
+
+@lru_cache(maxsize=8192)  # is_standard and issuer_fund ask for the same spans of one quantity
 def _bounds(text: str, chars: str, start: int, end: int) -> tuple[int, int]:
     """The span around [start, end) up to the nearest of ``chars`` on each side."""
     lo, hi = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
-    a = max(max(text.rfind(c, lo, start) for c in chars) + 1, lo)
-    found = [i for i in (text.find(c, end, hi) for c in chars) if i != -1]
-    return a, (min(found) if found else hi)
+    last, first = char_patterns(chars)
+    m = last.search(text, lo, start)
+    a = m.start() + 1 if m else lo
+    m = first.search(text, end, hi)
+    return a, (m.start() if m else hi)
 
 
 def issuer_fund(q: Quantity, text: str) -> bool:
@@ -79,8 +91,8 @@ def issuer_fund(q: Quantity, text: str) -> bool:
 
 def _first(text: str, chars: str, lo: int, hi: int) -> int:
     """The first position in [lo, hi) holding one of ``chars``, or -1."""
-    found = [i for i in (text.find(c, lo, hi) for c in chars) if i != -1]
-    return min(found) if found else -1
+    m = char_patterns(chars)[1].search(text, lo, hi)
+    return m.start() if m else -1
 
 
 def _clause_starts(text: str, lo: int, hi: int) -> list[int]:
@@ -157,6 +169,9 @@ def _share_of_reward(q: Quantity, text: str, part_a: int, part_b: int) -> bool:
 def is_standard(q: Quantity, text: str) -> bool:
     """Whether a quantity of a sentence is a standard of a rule (a threshold, a per-case reward,
     a share, a scoring rule) rather than something the issuer commits to deliver."""
+    if not _mentions_reward(text):
+        # every rule but a scoring rule needs a reward word in the sentence: most have none
+        return _scoring_rule(q, text) and not issuer_fund(q, text)
     if issuer_fund(q, text):
         return False
     part_a, part_b = _bounds(text, _PART_END, q.start, q.end)
@@ -166,6 +181,12 @@ def is_standard(q: Quantity, text: str) -> bool:
         return True  # '每满一万人奖励一万元'
     return (_in_condition(q, text, part_a, part_b) or _governed_by_reward(q, text)
             or _share_of_reward(q, text, part_a, part_b) or _threshold_class(q, text, part_a, part_b))
+
+
+@lru_cache(maxsize=4096)  # asked once per quantity of the sentence
+def _mentions_reward(text: str) -> bool:
+    """Whether the sentence has a reward word anywhere (``_REWARD_VERB`` matches are a subset)."""
+    return _REWARD_ANY.search(text) is not None
 
 
 def _threshold_class(q: Quantity, text: str, part_a: int, part_b: int) -> bool:

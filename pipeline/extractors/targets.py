@@ -17,7 +17,7 @@ from ..records import Commitment, Document, Sentence, Target
 from ..tokens import first_action
 from . import register
 from .entity import entity_and_action
-from .standards import comparator_before, is_standard, issuer_fund
+from .standards import char_patterns, comparator_before, is_standard, issuer_fund
 
 _CLAUSE_END = "，,；;：:。！？!?\n"
 _LIST_SEP = "、"
@@ -230,7 +230,8 @@ def _last_of(text: str, chars: str, lo: int, hi: int) -> int:
     """``max(text.rfind(c, lo, hi) for c in chars)``: the last position in [lo, hi) holding one
     of ``chars``, or -1."""
     if len(text) <= _LONG:
-        return max(text.rfind(c, lo, hi) for c in chars)
+        m = char_patterns(chars)[0].search(text, lo, hi)
+        return m.start() if m else -1
     pos = _positions(text, chars)
     k = bisect_left(pos, hi) - 1
     return pos[k] if k >= 0 and pos[k] >= lo else -1
@@ -239,8 +240,8 @@ def _last_of(text: str, chars: str, lo: int, hi: int) -> int:
 def _first_of(text: str, chars: str, lo: int) -> int:
     """The first position from ``lo`` on holding one of ``chars``, or -1."""
     if len(text) <= _LONG:
-        found = [i for i in (text.find(c, lo) for c in chars) if i != -1]
-        return min(found) if found else -1
+        m = char_patterns(chars)[1].search(text, lo)
+        return m.start() if m else -1
     pos = _positions(text, chars)
     k = bisect_left(pos, lo)
     return pos[k] if k < len(pos) else -1
@@ -455,6 +456,26 @@ def rule_decision(q: Quantity, sent: Sentence, quoted: list[tuple[int, int]]) ->
     return ("achievement" if sent.review else "target", "rule", 1.0)
 
 
+def _window_reading(sent: Sentence, q: Quantity, spans: list[tuple[int, int]], last_entity: Optional[str],
+                    last_action: Optional[str], last_end: int) -> tuple[Optional[str], Optional[str]]:
+    """(entity, action) of q from character windows around it, the previous target's where
+    q continues a list or finds none."""
+    text = sent.text
+    clause_start, clause_end = _clause_bounds(text, q.start, q.end)
+    j = q.start  # the last character before the quantity, spaces skipped
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    continues_list = text[j - 1:j] in ("、", "和", "及", "与") if j else False
+    region_start = clause_start
+    if last_end > clause_start:  # '…超过800家、评价入库科技型中小企业超过2200家'
+        region_start = last_end + 1 if text[last_end:last_end + 1] in "、和及与" else last_end
+    action, entity = _action_and_entity(text, q, region_start, clause_end, sent.words, sent.tags, spans)
+    if continues_list and last_action:
+        action = last_action  # '选拔100名正职后备人才、200名副职后备人才'
+        entity = _noun_phrase_after(text, q.end, clause_end, sent.words, sent.tags, spans) or last_entity
+    return entity or last_entity, action or last_action
+
+
 def sentence_targets(c: Commitment, doc_id: str, counter: list[int],
                      decide: Decide = rule_decision) -> list[Target]:
     """The targets of one sentence, each with entity and action; ``decide`` keeps or drops."""
@@ -469,24 +490,16 @@ def sentence_targets(c: Commitment, doc_id: str, counter: list[int],
         if decision is None:
             continue
         status, method, confidence = decision
-        if spans is None:
-            spans = _token_spans(sent.words)
-        clause_start, clause_end = _clause_bounds(text, q.start, q.end)
-        j = q.start  # the last character before the quantity, spaces skipped
-        while j > 0 and text[j - 1].isspace():
-            j -= 1
-        continues_list = text[j - 1:j] in ("、", "和", "及", "与") if j else False
-        region_start = clause_start
-        if last_end > clause_start:  # '…超过800家、评价入库科技型中小企业超过2200家'
-            region_start = last_end + 1 if text[last_end:last_end + 1] in "、和及与" else last_end
-        action, entity = _action_and_entity(text, q, region_start, clause_end, sent.words, sent.tags, spans)
-        if continues_list and last_action:
-            action = last_action  # '选拔100名正职后备人才、200名副职后备人才'
-            entity = _noun_phrase_after(text, q.end, clause_end, sent.words, sent.tags, spans) or last_entity
-        action = action or last_action
-        entity = entity or last_entity
-        # the clause's grammar (entity.py) decides; the character windows above are its fallback
-        entity, action = entity_and_action(sent, q, (entity, action),
+
+        def window(q=q, last_entity=last_entity, last_action=last_action, last_end=last_end):
+            """The character-window reading: the grammar's fallback, computed only if it needs it."""
+            nonlocal spans
+            if spans is None:
+                spans = _token_spans(sent.words)
+            return _window_reading(sent, q, spans, last_entity, last_action, last_end)
+
+        # the clause's grammar (entity.py) decides; the character windows are its fallback
+        entity, action = entity_and_action(sent, q, window,
                                            (last_entity, last_action, last_end) if found else None)
         last_entity, last_action, last_end = entity, action, q.end
         counter[0] += 1
