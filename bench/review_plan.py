@@ -12,8 +12,8 @@ which measures the status decision inside parts but not the part detection itsel
 printed apart. Parts of kind ``other`` (the government's own conduct, glossaries, an epidemic
 chapter) count in neither share.
 
-    .venv/bin/python -m pipeline extract data/provinces --out /tmp/prov --extractors rules -j 2 --quiet
-    .venv/bin/python bench/review_plan.py /tmp/prov
+    .venv/bin/python -m pipeline extract data/provinces --out out/prov --extractors rules -j 2 --quiet
+    .venv/bin/python bench/review_plan.py out/prov
 """
 from __future__ import annotations
 
