@@ -75,15 +75,21 @@ def _bounds(text: str, chars: str, start: int, end: int) -> tuple[int, int]:
     return a, (m.start() if m else hi)
 
 
+def _last_match(pattern: re.Pattern, text: str, start: int, end: int) -> Optional[re.Match]:
+    """The last match of ``pattern`` in text[start:end]: the verb nearest before a quantity."""
+    found = None
+    for found in pattern.finditer(text, start, end):
+        pass
+    return found
+
+
 def issuer_fund(q: Quantity, text: str) -> bool:
     """'县财政每年安排旅游引导资金1000万元', '设立总规模不低于1亿元的产业发展引导资金': money the
     issuer commits to set up, a target even inside an incentive policy."""
     if q.unit_kind != "money":
         return False
     a, b = _bounds(text, _CLAUSE_END, q.start, q.end)
-    verb = None
-    for m in _FUND_VERB.finditer(text, a, q.start):
-        verb = m
+    verb = _last_match(_FUND_VERB, text, a, q.start)
     if verb is None:
         return False
     return bool(_FUND_NOUN.search(text, verb.end(), q.start) or _FUND_NOUN.search(text, q.end, b))
@@ -134,9 +140,7 @@ def _governed_by_reward(q: Quantity, text: str) -> bool:
     if q.unit_kind not in ("money", "percent"):
         return False
     a, _ = _bounds(text, _CLAUSE_END, q.start, q.end)
-    reward = None
-    for m in _REWARD_VERB.finditer(text, a, q.start):
-        reward = m
+    reward = _last_match(_REWARD_VERB, text, a, q.start)
     if reward is None:
         return False
     between = text[reward.end():q.start]
