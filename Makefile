@@ -30,7 +30,7 @@ eval: data
 
 ## train: rebuild models/ from data/ (gold + weak labels), with cross-validation
 train: $(STAMP)
-	$(PY) -m pipeline.ml.train
+	$(PY) -m pipeline.tools.train
 
 clean-data:
 	rm -rf data/processed

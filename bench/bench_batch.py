@@ -633,7 +633,7 @@ def hostile_child(sizes: list[int]) -> None:
     """µs per KB of ``process_text`` on each hostile input at each size (printed as JSON): a
     figure that grows with the size is a super-linear case."""
     sys.path.insert(0, str(ROOT))
-    from pipeline.run import process_text
+    from pipeline.language import process_text
 
     process_text("组织不少于1000名大学生参与政务见习。")
     out: dict[str, dict[str, float]] = {}

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.batch import run_batch  # noqa: E402
-from pipeline.evaluate import evaluate  # noqa: E402
+from pipeline.runtime.batch import run_batch  # noqa: E402
+from pipeline.tools.evaluate import evaluate  # noqa: E402
 from pipeline.extractors import CHAINS  # noqa: E402
 
 FIELDS = ("targets_lenient", "targets_strict", "deadlines", "owners", "sections")

@@ -7,7 +7,7 @@ Two shares over the quantities of ``targets.parquet``:
   sets multi-year goals (kinds ``plan`` and ``outlook``).
 
 Part boundaries: read by hand for the reports listed in ``bench/review_plan_boundaries.tsv``;
-for every other report the detected parts (the ``part`` column, ``pipeline/parts.py``) are used,
+for every other report the detected parts (the ``part`` column, ``pipeline/stages/parts.py``) are used,
 which measures the status decision inside parts but not the part detection itself. Both are
 printed apart. Parts of kind ``other`` (the government's own conduct, glossaries, an epidemic
 chapter) count in neither share.

@@ -10,7 +10,7 @@ __all__ = ["extract", "load", "Tables", "__version__"]
 
 def __getattr__(name: str):
     if name in ("extract", "load", "Tables"):
-        from . import api
+        from pipeline import api
 
         return getattr(api, name)
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

@@ -43,7 +43,7 @@ class Tables:
 
 
 def _chain(extractors: Union[str, Sequence[str]]) -> list[str]:
-    from .extractors import CHAINS
+    from pipeline.extractors import CHAINS
 
     if isinstance(extractors, str):
         if extractors not in CHAINS:
@@ -53,7 +53,7 @@ def _chain(extractors: Union[str, Sequence[str]]) -> list[str]:
 
 
 def _files(item: Path) -> list[Path]:
-    from .ingest import SUPPORTED_SUFFIXES
+    from pipeline.stages.ingest import SUPPORTED_SUFFIXES
 
     if item.is_dir():
         return sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
@@ -79,10 +79,10 @@ def extract(inputs: Union[PathOrText, Iterable[PathOrText]], *, extractors: Unio
     A string that names no existing file is taken as the text of a document (`doc_id`
     ``text1``, ``text2``…). ``year`` sets the plan year of texts (files read it from their
     words). A file that cannot be read becomes a row of ``errors``, as in a batch."""
-    from . import __version__
-    from .records import PipelineError
-    from .run import process, process_text
-    from .tables import TABLES, document_rows, error_rows, frame
+    from pipeline import __version__
+    from pipeline.records import PipelineError
+    from pipeline.language import process, process_text
+    from pipeline.stages.tables import TABLES, document_rows, error_rows, frame
 
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
@@ -115,7 +115,7 @@ def extract(inputs: Union[PathOrText, Iterable[PathOrText]], *, extractors: Unio
 
 def load(out_dir: PathOrText) -> Tables:
     """Reads a dataset written by ``python -m pipeline extract --out OUT_DIR``."""
-    from .tables import TABLES
+    from pipeline.stages.tables import TABLES
 
     out = Path(out_dir)
     if not (out / "documents.parquet").exists():

@@ -42,7 +42,7 @@ class Sentence:
     words: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     review: bool = False  # lies in a review of past work
-    part: str = ""  # kind of the document part holding it: 'review', 'outlook', 'plan', 'other' (pipeline/parts.py)
+    part: str = ""  # kind of the document part holding it: 'review', 'outlook', 'plan', 'other' (pipeline/stages/parts.py)
     estimate_from: int = -1  # offset in ``text`` from which results are stated as estimates (预计全年…)
     table_row: bool = False  # a row of a table flattened one cell per line
     in_attachment: bool = False  # lies in an attachment (附件…), not in the main body
@@ -137,7 +137,7 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     body_end: int = -1  # end of the main body: where the first attachment/glossary starts; -1 until structure ran
     attachments: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each 附件, from its line
-    parts: list = field(default_factory=list)  # pipeline.parts.Part: review, outlook, plan, other
+    parts: list = field(default_factory=list)  # pipeline.stages.parts.Part: review, outlook, plan, other
     sections: list[Section] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)

@@ -42,7 +42,7 @@ def work_report(province: str, year: int, review: str, plan: str, issuer: bool =
 
 def extract_texts(tmp_path_factory, texts: dict[str, str]) -> Path:
     """``texts`` (file name → content) written to a folder and run through the batch: its --out."""
-    from pipeline.batch import run_batch
+    from pipeline.runtime.batch import run_batch
 
     src = tmp_path_factory.mktemp("reports")
     for name, text in texts.items():

@@ -7,7 +7,7 @@ import pytest
 import pipeline
 from conftest import RAW, SEED
 from pipeline.extractors import get, register, unregister
-from pipeline.tables import SCHEMAS
+from pipeline.stages.tables import SCHEMAS
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from conftest import RAW, SEED, run_cli
-from pipeline.batch import run_batch
-from pipeline.inputs import MEMBER_SEP, expand, read_list
+from pipeline.runtime.batch import run_batch
+from pipeline.runtime.inputs import MEMBER_SEP, expand, read_list
 
 
 def _extract(out: Path, *args: str, ok: bool = True) -> str:
@@ -106,7 +106,7 @@ def test_gbk_member_names_in_a_zip_are_decoded(tmp_path):
 
 def test_tables_stream_in_chunks_to_identical_csv(tmp_path, monkeypatch):
     """Whatever the chunk size, CSV, Parquet and DuckDB hold the same rows in the same order."""
-    from pipeline import tables
+    from pipeline.stages import tables
 
     big = tmp_path / "big"
     run_batch([str(RAW)], big, quiet=True, workers=1, formats=("xlsx",))

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from conftest import RAW, ROOT, SEED, run_cli
-from pipeline.batch import run_batch
+from pipeline.runtime.batch import run_batch
 
 TABLES = ["documents", "sections", "commitments", "targets", "owners", "errors"]
 
@@ -171,7 +171,7 @@ def test_damaged_cache_file_is_processed_again(tmp_path):
 
 
 def test_changed_pipeline_code_invalidates_the_cache(tmp_path, monkeypatch):
-    from pipeline import state
+    from pipeline.runtime import cache as state
 
     src = tmp_path / "in"
     src.mkdir()
@@ -215,7 +215,7 @@ def _pandas_csv(table) -> bytes:
     import codecs
     import io
 
-    from pipeline.tables import _append_csv
+    from pipeline.stages.tables import _append_csv
 
     buf = io.BytesIO()
     buf.write(codecs.BOM_UTF8)
@@ -233,7 +233,7 @@ def test_csv_export_reads_back_exactly_with_any_cell_content(tmp_path):
 
     import pyarrow as pa
 
-    from pipeline.tables import SCHEMAS, TableWriter
+    from pipeline.stages.tables import SCHEMAS, TableWriter
 
     tricky = ["", None, 'say "yes", then', "line\nbreak", "cr\rhere", "逗号，中文", " lead", "trail ",
               "#", "-", "1,000", "\t", "emoji 🙂", "None", "nan"]
@@ -270,7 +270,7 @@ def test_csv_export_reads_back_exactly_with_any_cell_content(tmp_path):
 def test_csv_export_matches_pandas_on_real_output(extracted):
     import pyarrow.parquet as pq
 
-    from pipeline.tables import TABLES
+    from pipeline.stages.tables import TABLES
 
     for name in TABLES:
         assert (extracted / f"{name}.csv").read_bytes() == _pandas_csv(pq.read_table(extracted / f"{name}.parquet")), name
@@ -281,7 +281,7 @@ def test_csv_export_falls_back_to_pandas_when_duckdb_fails(extracted, tmp_path):
     the same bytes, instead of the whole batch failing at its last step."""
     import duckdb
 
-    from pipeline.tables import csv_from_parquet
+    from pipeline.stages.tables import csv_from_parquet
 
     class Failing:
         def execute(self, *args, **kwargs):

@@ -1,4 +1,4 @@
-"""The fast paths of pipeline.tokens give exactly what jieba's POS tokenizer and the spaCy
+"""The fast paths of pipeline.stages.tokens give exactly what jieba's POS tokenizer and the spaCy
 Matcher give: they only exist because those were most of the batch's time."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import RAW
-from pipeline import tokens
-from pipeline.clean import clean_text
+from pipeline.stages import tokens
+from pipeline.stages.clean import clean_text
 
 ALPHABET = ("组织不少于名大学生参与政务见习力争年内完成市发展改革委牵头新增个项目万亿元的了和、，。；："
             "０１２３4567.89%％abcXYZ+#&_-（）()“”《》 \n\t\u3000\u200b")

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import extract_texts, work_report
-from pipeline.cli import main
-from pipeline.compare import compare, coverage
+from pipeline.tools.cli import main
+from pipeline.analysis.compare import compare, coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,7 +68,7 @@ def test_caps_are_met_from_below(extracted):
 
 
 def test_pivot_layouts(extracted):
-    from pipeline.compare import parse_by, pivot_table
+    from pipeline.analysis.compare import parse_by, pivot_table
 
     wide = compare([extracted], ["gdp_growth"])["wide"]
     p = pivot_table(wide, ("region", "year"))
@@ -129,7 +129,7 @@ def test_gdp_growth_target_for_nearly_every_province_year(tmp_path):
     corpus = _province_corpus()
     if corpus is None:
         pytest.skip("province corpus not found in data/provinces or ../shared/corpus/provinces")
-    from pipeline.batch import run_batch
+    from pipeline.runtime.batch import run_batch
 
     run_batch([str(corpus)], tmp_path, quiet=True)
     res = compare([tmp_path], ["gdp_growth"])

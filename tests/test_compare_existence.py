@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import extract_texts, work_report
-from pipeline.cli import main
-from pipeline.compare import cascade, compare
-from pipeline.metrics import classify_sentence, period_of, scope_of
+from pipeline.tools.cli import main
+from pipeline.analysis.compare import cascade, compare
+from pipeline.stages.indicators import classify_sentence, period_of, scope_of
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVINCES = ROOT / "data" / "provinces"
@@ -188,7 +188,7 @@ def test_cascade_cli_and_report(levels, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     r = CliRunner().invoke(main, ["compare", str(levels), "--cascade", "--out", str(out)])
     assert r.exit_code == 2 and "exactly one --metric" in r.output
-    from pipeline.report import build_report
+    from pipeline.analysis.report import build_report
 
     page = build_report(levels, tmp_path / "r.html", metrics=["gdp_growth"]).read_text(encoding="utf-8")
     assert 'id="cascade-gdp_growth"' in page and "逐级目标" in page

@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 from conftest import RAW, SEED, run_cli
-from pipeline import batch
-from pipeline.batch import OutputError, run_batch
-from pipeline.ingest import Limits, ingest
+from pipeline.runtime import batch
+from pipeline.runtime.batch import OutputError, run_batch
+from pipeline.stages.ingest import Limits, ingest
 from pipeline.records import Document
 
 TABLES = ["documents", "sections", "commitments", "targets", "owners", "errors"]
@@ -200,7 +200,7 @@ def test_an_output_folder_of_the_older_layout_keeps_its_documents(tmp_path):
 
 
 def test_the_whole_set_is_published_by_one_switch(tmp_path):
-    from pipeline.tables import CURRENT, dataset_dir
+    from pipeline.stages.tables import CURRENT, dataset_dir
 
     out = tmp_path / "out"
     write(tmp_path / "in" / "a.txt", PLAN_A)
@@ -225,7 +225,7 @@ def test_the_whole_set_is_published_by_one_switch(tmp_path):
 
 
 def test_a_failure_before_the_switch_leaves_the_old_set_and_no_debris(tmp_path, monkeypatch):
-    from pipeline import tables
+    from pipeline.stages import tables
 
     out = tmp_path / "out"
     write(tmp_path / "in" / "a.txt", PLAN_A)
@@ -517,7 +517,7 @@ def test_an_output_folder_that_cannot_be_written_is_one_line_and_exit_3(tmp_path
 def test_disk_full_during_a_run_is_exit_3_in_one_line(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from pipeline.cli import main
+    from pipeline.tools.cli import main
 
     write(tmp_path / "in" / "a.txt", PLAN_A)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.evaluate import evaluate
+from pipeline.tools.evaluate import evaluate
 from pipeline.extractors.deadlines import find_deadlines, issue_date
 
 from conftest import RAW, extract_texts

@@ -5,7 +5,7 @@ import pytest
 from pipeline.extractors.entity import entity_and_action
 from pipeline.extractors.targets import candidates, is_target_quantity, quoted_spans
 from pipeline.records import Sentence
-from pipeline.tokens import tag
+from pipeline.stages.tokens import tag
 
 
 def read(text: str) -> list[tuple[str, str, str]]:

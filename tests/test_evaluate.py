@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.evaluate import evaluate, format_errors, format_report, load_predictions
+from pipeline.tools.evaluate import evaluate, format_errors, format_report, load_predictions
 
 GOLD_DIR = Path(__file__).resolve().parents[1] / "data" / "gold"
 GOLDS = {g["doc_id"]: g for g in (json.loads(p.read_text(encoding="utf-8"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from pipeline.batch import run_batch
-from pipeline.evaluate import evaluate
+from pipeline.runtime.batch import run_batch
+from pipeline.tools.evaluate import evaluate
 
 TEXT = ("某市2022年工作要點\n一、堅持系統集成\n1.全面實施行政許可事項清單管理。2022年10月底前編制並公布"
         "市、縣兩級行政許可事項清單，新建政務服務站300個。（市政府辦公室牽頭，各縣市區政府按職責分工負責）\n")

@@ -5,7 +5,7 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.tables import SCHEMAS, xlsx_from_parquet
+from pipeline.stages.tables import SCHEMAS, xlsx_from_parquet
 
 
 def test_workbook_sheets_are_formatted(tmp_path):

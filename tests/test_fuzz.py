@@ -9,9 +9,9 @@ import pandas as pd
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.batch import NothingToWrite, run_batch
+from pipeline.runtime.batch import NothingToWrite, run_batch
 from pipeline.records import Document
-from pipeline.run import process_text
+from pipeline.language import process_text
 
 # Characters the rules care about, and characters that break naive code.
 DOMAIN = ("组织不少于名大学生参与政务见习力争年内完成市发展改革委牵头配合负责单位新增个项目万亿元千百十"

@@ -1,8 +1,8 @@
-"""The HanLP backend (--backend hanlp, pipeline/backends.py), tested without network.
+"""The HanLP backend (--backend hanlp, pipeline/stages/taggers.py), tested without network.
 
 No pretrained HanLP model can be downloaded here (nor should the backend ever try), so the tests
 train a tiny HanLP ``RNNTagger`` (crf=False) on local data: sentences of the project's own
-documents in data/raw/, with the words and POS tags that jieba (``pipeline.tokens.tag_jieba``)
+documents in data/raw/, with the words and POS tags that jieba (``pipeline.stages.tokens.tag_jieba``)
 gives them. The tagger is saved to a folder, loaded through the backend, and the real command is
 run with it. This tests the plumbing (loading from a folder, tags from HanLP reaching the
 extractors, worker processes, errors), not HanLP's accuracy: the tagger has seen these sentences.
@@ -28,8 +28,8 @@ import pandas as pd
 import pytest
 
 from conftest import RAW, ROOT, SEED, run_cli
-from pipeline import backends, tokens
-from pipeline.backends import BackendError
+from pipeline.stages import taggers as backends, tokens
+from pipeline.stages.taggers import BackendError
 
 HAVE_HANLP = backends.hanlp_available()
 if not HAVE_HANLP and os.environ.get("CI"):
@@ -99,7 +99,7 @@ def _restore_backend():
 
 def training_sentences(n: int = 400) -> list[str]:
     """Sentences of data/raw/: all of the seed plan's, then others, ``n`` in all."""
-    from pipeline.run import process_text
+    from pipeline.language import process_text
 
     seed, other = [], []
     for path in sorted(RAW.glob("*.txt")):
@@ -243,7 +243,7 @@ def test_align_keeps_offsets_exact():
 
 
 def test_cache_key_depends_on_backend_and_model(tmp_path, monkeypatch):
-    from pipeline.state import fingerprint
+    from pipeline.runtime.cache import fingerprint
 
     monkeypatch.delenv(backends.BACKEND_ENV, raising=False)
     jieba_fp = fingerprint(("status",))

@@ -5,8 +5,8 @@ import pytest
 
 from pipeline.extractors.deadlines import find_deadline
 from pipeline.extractors.owners import labelled_owners, note_owners, running_owners
-from pipeline.numbers import find_quantities
-from pipeline.run import process_text
+from pipeline.stages.numbers import find_quantities
+from pipeline.language import process_text
 
 
 def targets(text: str, year: int = 2023, status: str = "target") -> list[tuple]:

@@ -1,4 +1,4 @@
-"""Tests for pipeline.ingest on real documents from data/raw and tests/fixtures/formats."""
+"""Tests for pipeline.stages.ingest on real documents from data/raw and tests/fixtures/formats."""
 from __future__ import annotations
 
 import hashlib
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import SUPPORTED_SUFFIXES, TRADITIONAL_WARNING, ingest
+from pipeline.stages.ingest import SUPPORTED_SUFFIXES, TRADITIONAL_WARNING, ingest
 from pipeline.records import Document, PipelineError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.clean import clean
-from pipeline.evaluate import evaluate
-from pipeline.ingest import ingest
-from pipeline.metadata import expand_generic, metadata, region_keys
+from pipeline.stages.clean import clean
+from pipeline.tools.evaluate import evaluate
+from pipeline.stages.ingest import ingest
+from pipeline.stages.metadata import expand_generic, metadata, region_keys
 from pipeline.records import Document
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"

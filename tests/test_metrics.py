@@ -1,4 +1,4 @@
-"""Metric normalisation (pipeline/metrics.py, resources/metrics.json), pinned on real sentences
+"""Metric normalisation (pipeline/stages/indicators.py, resources/metrics.json), pinned on real sentences
 of the provincial government work reports (data/provinces)."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from pipeline.metrics import (annotate, classify, classify_sentence, cluster_model, lexicon,
+from pipeline.stages.indicators import (annotate, classify, classify_sentence, cluster_model, lexicon,
                               normalise_entity)
 
 TARGETS = "主要预期目标是：地区生产总值增长6.5%左右，城镇新增就业110万人以上，城镇调查失业率5.5%左右。"
@@ -154,8 +154,8 @@ def test_clusters_group_wording_variants_deterministically():
 
 
 def test_extract_fills_the_metric_columns():
-    from pipeline.run import process_text
-    from pipeline.tables import SCHEMAS, document_rows
+    from pipeline.language import process_text
+    from pipeline.stages.tables import SCHEMAS, document_rows
 
     assert {"metric", "metric_name"} <= set(SCHEMAS["targets"].names)
     doc = process_text("2024年工作安排\n\n今年经济社会发展主要预期目标是：地区生产总值增长5%左右，"

@@ -9,10 +9,10 @@ import pytest
 
 from conftest import RAW, ROOT, SEED
 from pipeline.extractors import CHAINS, DEFAULT_CHAIN
-from pipeline.ml import train as T
+from pipeline.tools import train as T
 from pipeline.ml.features import mention_features
 from pipeline.ml.models import CLAUSE_FILE, CORRECTOR_FILE, MENTION_FILE, MODELS_DIR, _load, models_version
-from pipeline.run import process, process_text
+from pipeline.language import process, process_text
 
 GOLD = ROOT / "data" / "gold"
 

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.extractors.owners import (labelled_owners, note_owners, running_owners, split_units,
                                         unit_kind)
-from pipeline.run import process_text
+from pipeline.language import process_text
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 

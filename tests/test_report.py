@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import extract_texts, work_report
-from pipeline.cli import main
+from pipeline.tools.cli import main
 
 REPORTS = {
     "江苏省_2023.md": work_report(
@@ -56,7 +56,7 @@ def test_report_is_one_self_contained_page(report_html):
 
 
 def test_charts_find_a_cjk_font_and_render_chinese():
-    from pipeline.charts import _has_chinese, cjk_font, cjk_font_path
+    from pipeline.analysis.charts import _has_chinese, cjk_font, cjk_font_path
 
     path = cjk_font_path()
     assert path is not None, "no CJK font: install mplfonts (a dependency) or fonts-noto-cjk"
@@ -64,8 +64,8 @@ def test_charts_find_a_cjk_font_and_render_chinese():
 
 
 def test_bar_chart_has_no_missing_glyphs(extracted):
-    from pipeline.charts import bar_by_region, png_bytes
-    from pipeline.compare import compare
+    from pipeline.analysis.charts import bar_by_region, png_bytes
+    from pipeline.analysis.compare import compare
 
     wide = compare([extracted], ["gdp_growth"])["wide"]
     with warnings.catch_warnings(record=True) as caught:
@@ -76,7 +76,7 @@ def test_bar_chart_has_no_missing_glyphs(extracted):
 
 
 def test_missing_font_gives_a_clear_warning(monkeypatch):
-    import pipeline.charts as charts
+    import pipeline.analysis.charts as charts
 
     charts.cjk_font.cache_clear()
     monkeypatch.setattr(charts, "cjk_font_path", lambda: None)
@@ -134,7 +134,7 @@ def test_grid_says_when_no_target_was_set():
     """A region-year whose report sets no target shows '未设定'; a qualitative one its wording."""
     import pandas as pd
 
-    from pipeline.report import comparison_grid
+    from pipeline.analysis.report import comparison_grid
 
     wide = pd.DataFrame([
         {"region": "全国", "year": 2020, "metric": "gdp_growth", "target_raw": None, "result_raw": "2.3%",

@@ -15,7 +15,7 @@ import json
 import pytest
 
 from conftest import GOLD, ROOT
-from pipeline.evaluate import evaluate
+from pipeline.tools.evaluate import evaluate
 from pipeline.extractors import CHAINS
 from pipeline.ml.models import MODELS_DIR, models_version
 
@@ -35,7 +35,7 @@ BLIND_GOLD = ROOT / "data" / "gold_blind"
 
 
 def _run(tmp_path_factory, inputs, chain: str):
-    from pipeline.batch import run_batch
+    from pipeline.runtime.batch import run_batch
 
     out = tmp_path_factory.mktemp(f"scores-{chain}")
     run_batch([str(p) for p in inputs], out, extractors=CHAINS[chain], quiet=True, workers=1)

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from conftest import extract_texts
-from pipeline.compare import compare
-from pipeline.parts import OTHER, OUTLOOK, PLAN, REVIEW
-from pipeline.run import process_text
+from pipeline.analysis.compare import compare
+from pipeline.stages.parts import OTHER, OUTLOOK, PLAN, REVIEW
+from pipeline.language import process_text
 
 
 def _status(doc) -> list[tuple[str, str, str]]:
@@ -128,7 +128,7 @@ def test_compare_changes_no_status(tmp_path_factory):
 ])
 def test_parts_of_real_documents(name, kinds):
     from conftest import RAW
-    from pipeline.run import process
+    from pipeline.language import process
 
     doc = process(RAW / f"{name}.txt", extractors=["status"])
     assert [p.kind for p in doc.parts] == kinds

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.clean import clean_text, is_page_furniture, normalise_chars, tidy_spacing
-from pipeline.evaluate import evaluate
-from pipeline.run import process_text
-from pipeline.structure import appendix_spans, find_sections
+from pipeline.stages.clean import clean_text, is_page_furniture, normalise_chars, tidy_spacing
+from pipeline.tools.evaluate import evaluate
+from pipeline.language import process_text
+from pipeline.stages.structure import appendix_spans, find_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

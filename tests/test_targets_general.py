@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extractors import CHAINS
-from pipeline.run import process_text
+from pipeline.language import process_text
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..records import Document
+from pipeline.records import Document
 
 Extractor = Callable[[Document], Document]
 _BUILTIN: dict[str, Extractor] = {}  # this package's components, registered as their modules load
@@ -49,7 +49,7 @@ def unregister(name: str) -> None:
 
 
 def _load_builtins() -> None:
-    from . import commitments, deadlines, metrics, ml_targets, owners, status, targets  # noqa: F401  (registers)
+    from pipeline.extractors import commitments, deadlines, metrics, ml_targets, owners, status, targets  # noqa: F401  (registers)
 
 
 RULE_EXTRACTORS = ["status", "commitments", "targets", "deadlines", "owners", "metrics"]

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from ..numbers import find_quantities
-from ..records import Commitment, Document, Section, Sentence
-from ..structure import match_heading
-from ..tokens import tag
-from . import register
+from pipeline.stages.numbers import find_quantities
+from pipeline.records import Commitment, Document, Section, Sentence
+from pipeline.stages.structure import match_heading
+from pipeline.stages.tokens import tag
+from pipeline.extractors import register
 
 # Page furniture: labelled metadata lines, salutations, and addressee lines ending in a colon.
 _FURNITURE = re.compile(

@@ -26,8 +26,8 @@ from typing import Optional
 
 import cn2an
 
-from ..records import Deadline, Document
-from . import register
+from pipeline.records import Deadline, Document
+from pipeline.extractors import register
 
 _Y = r"(?:19|20)\d\d"
 _SP = r"[ \u3000]?"  # PDF text has spaces inside dates: '2021 年 3 月'

@@ -32,9 +32,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable, Optional, Union
 
-from ..numbers import Quantity, units
-from ..records import Sentence
-from ..tokens import tag as _tag
+from pipeline.stages.numbers import Quantity, units
+from pipeline.records import Sentence
+from pipeline.stages.tokens import tag as _tag
 
 _CLAUSE_END = set("，,；;：:。！？!?\n")
 _LIST_SEPS = {"、", "和", "及", "与", "以及", "或"}
@@ -870,7 +870,7 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: Union[Pair, Callabl
     if sent.table_row or not text:
         return fb(0), fb(1)
     if cands is None:
-        from .targets import candidates
+        from pipeline.extractors.targets import candidates
         cands = candidates(sent)
     cs = _clause_start(text, q.start)
     prev_end = prev[2] if prev else -1

@@ -1,16 +1,16 @@
 """The `metrics` component: each target's own reading of what it counts, where and over when.
 
 After the targets are found (and their status decided), every target gets, from its sentence:
-``metric``/``metric_name`` (the canonical indicator, pipeline/metrics.py: lexicon first, then
+``metric``/``metric_name`` (the canonical indicator, pipeline/stages/indicators.py: lexicon first, then
 the nearest cluster of recurring entities), ``scope`` ('whole', or the named sub-area it is the
 figure of: 滇中新区, 山区26县, 县域…) and ``period`` ('annual', 'sub-annual' for 一季度/上半年/
 前三季度, 'multi-year' for 年均/累计/十四五). The tables and ``compare`` only read these.
 """
 from __future__ import annotations
 
-from ..metrics import annotate, lexicon, period_of, scope_of
-from ..records import Document
-from . import register
+from pipeline.stages.indicators import annotate, lexicon, period_of, scope_of
+from pipeline.records import Document
+from pipeline.extractors import register
 
 
 @register("metrics")

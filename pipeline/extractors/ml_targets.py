@@ -11,13 +11,13 @@ Rows say which made them (`method` = `rule`, `ml`, `rule+ml`) and how sure the m
 """
 from __future__ import annotations
 
-from ..ml.features import clause_features, mention_features
-from ..ml.models import CLAUSE_FILE, CORRECTOR_FILE, MENTION_FILE, load
-from ..numbers import Quantity
-from ..parts import REVIEW
-from ..records import Document, Sentence
-from . import register
-from .targets import Decision, assign_targets, mentions, rule_decision
+from pipeline.ml.features import clause_features, mention_features
+from pipeline.ml.models import CLAUSE_FILE, CORRECTOR_FILE, MENTION_FILE, load
+from pipeline.stages.numbers import Quantity
+from pipeline.stages.parts import REVIEW
+from pipeline.records import Document, Sentence
+from pipeline.extractors import register
+from pipeline.extractors.targets import Decision, assign_targets, mentions, rule_decision
 
 OVERRIDE = 0.98  # leave-one-document-out cross-validation: models/README.md gives the curve
 

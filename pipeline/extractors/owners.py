@@ -38,9 +38,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
-from ..records import Commitment, Document, Owner, Section
-from ..tokens import tag
-from . import register
+from pipeline.records import Commitment, Document, Owner, Section
+from pipeline.stages.tokens import tag
+from pipeline.extractors import register
 
 
 @lru_cache(maxsize=1)
@@ -285,7 +285,7 @@ def opens_like_unit(name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _place_names() -> tuple[frozenset[str], int]:
-    from ..metadata import gazetteer  # jionlp's gazetteer, loaded once
+    from pipeline.stages.metadata import gazetteer  # jionlp's gazetteer, loaded once
     names = frozenset(n for n in gazetteer() if len(n) >= 2)
     return names, max(len(n) for n in names)
 

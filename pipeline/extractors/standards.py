@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from ..numbers import Quantity
+from pipeline.stages.numbers import Quantity
 
 _PART_END = "。；;！？!?\n"
 _CLAUSE_END = _PART_END + "，,：:"

@@ -3,7 +3,7 @@
 The one place where this is decided; the targets, the tables and ``compare`` only read it.
 Evidence, strongest first:
 
-1. The part of the document (``pipeline/parts.py``): under '2023年工作回顾' results are reported,
+1. The part of the document (``pipeline/stages/parts.py``): under '2023年工作回顾' results are reported,
    under '今后五年…', '"十四五"时期…目标' or '2024年工作安排' goals are set. Inside a part only a
    sentence's own unmistakable cues overrule it: a review sentence that names this year's goals
    ('今年…力争', '到2025年'), a plan sentence that opens with the past ('去年，…', '2023年，…').
@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..parts import OUTLOOK, PLAN, REVIEW, find_parts, part_at, plan_year
-from ..records import Commitment, Document, Section, Target
-from . import register
+from pipeline.stages.parts import OUTLOOK, PLAN, REVIEW, find_parts, part_at, plan_year
+from pipeline.records import Commitment, Document, Section, Target
+from pipeline.extractors import register
 
 _REVIEW_HEADING = re.compile(
     r"(回顾|过去[一二三四五]年|[一五]年来|工作总结|主要成绩|取得的成[绩效]|发展成就|工作成效|进展情况)")

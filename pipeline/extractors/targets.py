@@ -12,12 +12,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable, Iterator, Optional
 
-from ..numbers import Quantity, find_fractions, find_quantities, units
-from ..records import Commitment, Document, Sentence, Target
-from ..tokens import first_action
-from . import register
-from .entity import entity_and_action
-from .standards import char_patterns, comparator_before, is_standard, issuer_fund
+from pipeline.stages.numbers import Quantity, find_fractions, find_quantities, units
+from pipeline.records import Commitment, Document, Sentence, Target
+from pipeline.stages.tokens import first_action
+from pipeline.extractors import register
+from pipeline.extractors.entity import entity_and_action
+from pipeline.extractors.standards import char_patterns, comparator_before, is_standard, issuer_fund
 
 _CLAUSE_END = "，,；;：:。！？!?\n"
 _LIST_SEP = "、"

@@ -11,8 +11,8 @@ import math
 import re
 from functools import lru_cache
 
-from ..numbers import Quantity
-from ..records import Sentence
+from pipeline.stages.numbers import Quantity
+from pipeline.records import Sentence
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _PAST_MARKERS = ["已", "已经", "完成", "累计", "去年", "过去", "一年来", "五年来", "实现", "达到", "比上年",

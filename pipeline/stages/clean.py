@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from .records import Document
+from pipeline.records import Document
 
 # Full-width ASCII (digits, letters, %, +, -, ., <, >, =, ~) to half-width. Chinese punctuation
 # such as ，。；：（）“” is kept: it is the documents' own typography and carries structure.

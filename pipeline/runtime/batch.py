@@ -2,18 +2,18 @@
 limits), publish the whole dataset at once, summarise.
 
 1. Inputs (files, folders, globs, file lists, zip archives) become ``Source``s in a stable order
-   (``pipeline.inputs``). The output folder is a dataset (``dataset.json``, ``pipeline.state``):
+   (``pipeline.runtime.inputs``). The output folder is a dataset (``dataset.json``, ``pipeline.runtime.cache``):
    a source it knows (same absolute path) keeps its doc_id; a new one gets an id unique against
    every id of the dataset; documents not among this run's inputs are kept (``replace``: not).
 2. Each document is hashed; one whose cache file in ``<out>/.cache`` matches (same bytes, same
-   doc_id, same pipeline code and models) is skipped (``pipeline.state``).
+   doc_id, same pipeline code and models) is skipped (``pipeline.runtime.cache``).
 3. The others go through ``process_document`` — in supervised worker processes (``--workers``;
    a worker is stopped when its document passes ``--doc-timeout`` or ``--doc-memory``), or on a
    Dask cluster (``--engine dask``) — and each result is written to the cache the moment it
    arrives, so a killed run loses at most the documents in flight.
 4. The tables of the whole dataset are assembled from the cache in dataset order, streamed
    into a new generation folder (Parquet, CSV, DuckDB, xlsx, texts/, dataset.json), which is
-   published by one rename (``pipeline.tables.publish_generation``): readers see the old set
+   published by one rename (``pipeline.stages.tables.publish_generation``): readers see the old set
    or the new one, never a mix.
 
 A bad file becomes a row of `errors` and the batch goes on. A run in which no input could be
@@ -41,16 +41,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .extractors import DEFAULT_EXTRACTORS, get
-from .ingest import LIMIT_STAGE, Limits, _read_bytes, ingest, limit_error
-from .inputs import Source, assign_ids, expand, sha256_of
-from .records import Document, PipelineError
-from .run import PIPELINE_VERSION, STAGES
-from .state import MANIFEST, Cache, Dataset, Entry, decode, doc_key, encode, fingerprint
-from .tables import (SCHEMAS, TABLES, TableWriter, current_generation, document_rows,
+from pipeline.extractors import DEFAULT_EXTRACTORS, get
+from pipeline.stages.ingest import LIMIT_STAGE, Limits, _read_bytes, ingest, limit_error
+from pipeline.runtime.inputs import Source, assign_ids, expand, sha256_of
+from pipeline.records import Document, PipelineError
+from pipeline.language import PIPELINE_VERSION, STAGES
+from pipeline.runtime.cache import MANIFEST, Cache, Dataset, Entry, decode, doc_key, encode, fingerprint
+from pipeline.stages.tables import (SCHEMAS, TABLES, TableWriter, current_generation, document_rows,
                      new_generation, publish_generation, remove_unpublished)
 
-logger = logging.getLogger("pipeline.batch")
+logger = logging.getLogger("pipeline.runtime.batch")
 
 DEFAULT_DOC_TIMEOUT = 300  # seconds per document (--doc-timeout); 0: no limit
 DEFAULT_DOC_MEMORY = 1024  # MB a worker may grow by on one document (--doc-memory); 0: no limit
@@ -288,7 +288,7 @@ def _mp_context():
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.batch"])
+        ctx.set_forkserver_preload(["pipeline.runtime.batch"])
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Optional
 
-from .metrics import lexicon, quantities
+from pipeline.stages.indicators import lexicon, quantities
 
 STATUSES = ("stated", "qualitative", "not_set", "not_found")
 _SENT_END = "。！？!?\n"
@@ -104,7 +104,7 @@ def find_list(text: str) -> Optional[TargetList]:
 
 def _stated_metrics(body: str) -> set[str]:
     """Lexicon metrics named with a number in ``body``: a list of main targets has several."""
-    from .numbers import find_quantities
+    from pipeline.stages.numbers import find_quantities
 
     lex, out = lexicon(), set()
     for q in find_quantities(body):

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from .cli import main
+from pipeline.tools.cli import main
 
 DEFAULT_CHART_METRICS = ("gdp_growth", "urban_new_jobs", "surveyed_unemployment_rate")
 
 
 def _metrics_option(value: tuple[str, ...]) -> list[str] | None:
-    from .metrics import lexicon
+    from pipeline.stages.indicators import lexicon
 
     ids = [m.strip() for v in value for m in v.split(",") if m.strip()]
     known = lexicon().metrics
@@ -26,7 +26,7 @@ def _metrics_option(value: tuple[str, ...]) -> list[str] | None:
 def _echo_font_warnings(caught: list) -> None:
     """Say once that Chinese labels cannot be drawn (the CJKFontWarning, or matplotlib's own
     'Glyph … missing' when a chosen font still lacks a character)."""
-    from .charts import CJKFontWarning
+    from pipeline.analysis.charts import CJKFontWarning
 
     font = [w for w in caught if issubclass(w.category, CJKFontWarning)]
     glyphs = [w for w in caught if "missing from font" in str(w.message)]
@@ -72,7 +72,7 @@ def compare(out_dirs: tuple[Path, ...], metric_opt: tuple[str, ...], by: str, ou
       charts/*.png                   targets by region (bar), one region over the years (line)
     CSV files are UTF-8 with a byte-order mark (Excel on Chinese Windows opens them).
     """
-    from .compare import compare as run, parse_by, write_outputs
+    from pipeline.analysis.compare import compare as run, parse_by, write_outputs
 
     metrics = _metrics_option(metric_opt)
     if cascade and (not metrics or len(metrics) != 1):
@@ -90,7 +90,7 @@ def compare(out_dirs: tuple[Path, ...], metric_opt: tuple[str, ...], by: str, ou
     tables = {k: v for k, v in res.items() if not k.startswith("_")}
     cascade_table = None
     if cascade:
-        from .compare import cascade as levels, cascade_year
+        from pipeline.analysis.compare import cascade as levels, cascade_year
 
         docs = res["_data"]["documents"]
         c_year = year if year is not None else cascade_year(tables["wide"], docs, metrics[0])
@@ -100,7 +100,7 @@ def compare(out_dirs: tuple[Path, ...], metric_opt: tuple[str, ...], by: str, ou
     written = write_outputs(out_dir, tables)
     n_charts = 0
     if charts and not tables["wide"].empty:
-        from .charts import default_charts, save
+        from pipeline.analysis.charts import default_charts, save
 
         present = list(dict.fromkeys(tables["wide"]["metric"]))
         chart_metrics = metrics or [m for m in DEFAULT_CHART_METRICS if m in present]
@@ -113,7 +113,7 @@ def compare(out_dirs: tuple[Path, ...], metric_opt: tuple[str, ...], by: str, ou
                 save(fig, out_dir / "charts" / name)
                 n_charts += 1
             if cascade_table is not None and not cascade_table.empty:
-                from .charts import cascade_chart
+                from pipeline.analysis.charts import cascade_chart
 
                 fig = cascade_chart(cascade_table)
                 if fig is not None:
@@ -151,7 +151,7 @@ def report(out_dir: Path, html_path: Path, metric_opt: tuple[str, ...], title: s
     reported the next year) and charts, and the list of inputs that failed. One file, no server:
       python -m pipeline report data/processed_provinces --html report.html
     """
-    from .report import build_report
+    from pipeline.analysis.report import build_report
 
     metrics = _metrics_option(metric_opt)
     with warnings.catch_warnings(record=True) as caught:
@@ -178,8 +178,8 @@ def metrics_command(data_dir: Path | None, show_all: bool) -> None:
     """
     import pandas as pd
 
-    from .metrics import lexicon
-    from .tables import dataset_dir
+    from pipeline.stages.indicators import lexicon
+    from pipeline.stages.tables import dataset_dir
 
     lex = lexicon()
     rows = [{"id": m.id, "name": m.zh, "en": m.en, "unit_class": m.unit_class, "unit": m.unit,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from .records import Document, Sentence
-from .structure import match_heading
+from pipeline.records import Document, Sentence
+from pipeline.stages.structure import match_heading
 
 _END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
 # A note in brackets, or several ('（1分）（10月底完成，牵头考核单位：市工信局）').

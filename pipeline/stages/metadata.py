@@ -16,7 +16,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Optional
 
-from .records import Document
+from pipeline.records import Document
 
 Place = tuple[str, Optional[str], Optional[str]]  # (province, city, county)
 

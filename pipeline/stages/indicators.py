@@ -12,7 +12,7 @@ quantity belongs to the third item (foreign_trade). A bare '增长7.6%' after
 Targets no lexicon entry claims get a cluster id (``cluster:0042``) when their entity is close
 to one of the recurring entities of the province corpus (TF-IDF over character n-grams, cosine
 similarity, a fixed threshold), from ``pipeline/resources/metric_clusters.json``; rebuild it with
-``python -m pipeline.metrics train OUT_DIR``.
+``python -m pipeline.stages.indicators train OUT_DIR``.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Optional, Sequence
 
-from .numbers import units as unit_kinds
+from pipeline.stages.numbers import units as unit_kinds
 
 LEXICON_FILE = "metrics.json"
 CLUSTERS_FILE = "metric_clusters.json"
@@ -404,7 +404,7 @@ def classify_sentence(sentence: str, raw: str, unit: Optional[str] = None) -> Op
     if i < 0:
         raise ValueError(f"{raw!r} not in {sentence!r}")
     if unit is None:
-        from .numbers import find_quantities
+        from pipeline.stages.numbers import find_quantities
         qs = [q for q in find_quantities(raw)]
         unit = qs[0].unit if qs else None
     return classify(sentence, i, i + len(raw), unit)
@@ -680,13 +680,13 @@ def train_clusters(entities_by_doc: Iterable[tuple[str, str]], min_docs: int = 3
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
-    """python -m pipeline.metrics train OUT_DIR... : rebuild resources/metric_clusters.json."""
+    """python -m pipeline.stages.indicators train OUT_DIR... : rebuild resources/metric_clusters.json."""
     import argparse
     from pathlib import Path
 
     import pandas as pd
 
-    p = argparse.ArgumentParser(prog="python -m pipeline.metrics")
+    p = argparse.ArgumentParser(prog="python -m pipeline.stages.indicators")
     sub = p.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("train", help="cluster the unmatched entities of extract output folders")
     t.add_argument("out_dirs", nargs="+", type=Path)

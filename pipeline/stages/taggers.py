@@ -1,7 +1,7 @@
 """Tokenizer/tagger backends: what turns a sentence into the words and POS tags that the
-extractors read (``pipeline.tokens.tag``).
+extractors read (``pipeline.stages.tokens.tag``).
 
-``jieba`` (the default) is ``pipeline.tokens``' own jieba code and needs nothing here.
+``jieba`` (the default) is ``pipeline.stages.tokens``' own jieba code and needs nothing here.
 
 ``hanlp`` tags with a HanLP model that the user keeps in a local folder (``--hanlp-model DIR``;
 ``pip install -e ".[hanlp]"``). It never downloads anything: the folder must exist and hold a
@@ -62,10 +62,10 @@ class BackendError(Exception):
 
 def configure(name: str = "jieba", model_dir: Optional[str | os.PathLike] = None,
               check: bool = True) -> None:
-    """Makes ``name`` the backend of ``pipeline.tokens.tag`` in this process and in the worker
+    """Makes ``name`` the backend of ``pipeline.stages.tokens.tag`` in this process and in the worker
     processes it starts later (through the environment). ``check`` loads the model now, so that a
     bad model is reported once, before any document is read. Raises ``BackendError``."""
-    from . import tokens
+    from pipeline.stages import tokens
 
     if name not in BACKENDS:
         raise BackendError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
@@ -288,7 +288,7 @@ class HanLPTagger:
                                "taking a list of words. " + MODEL_HINT) from None
 
     def words(self, text: str) -> list[str]:
-        from .tokens import tag_jieba
+        from pipeline.stages.tokens import tag_jieba
 
         if self.tok is not None:
             got = align(list(self.tok(text)), text)

@@ -18,7 +18,7 @@ from typing import Optional
 
 import pandas as pd
 
-from .metrics import lexicon
+from pipeline.stages.indicators import lexicon
 
 CJK_FAMILIES = ["Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
                 "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
@@ -125,7 +125,7 @@ def _scale(metric: str, values: pd.Series) -> tuple[pd.Series, str]:
 
 def _std(df: pd.DataFrame, side: str) -> tuple[pd.Series, pd.Series]:
     """Values of one side in the metric's standard unit (斤 → 吨 for grain)."""
-    from .compare import _MASS_TO_TON
+    from pipeline.analysis.compare import _MASS_TO_TON
 
     f = df[f"{side}_unit"].map(lambda u: _MASS_TO_TON.get(u, 1.0) if isinstance(u, str) else 1.0)
     return df[f"{side}_value"] * f, df[f"{side}_value_max"] * f
@@ -267,7 +267,7 @@ def png_bytes(fig) -> bytes:
 
 
 def save(fig, path: Path) -> Path:
-    from .tables import atomic_path
+    from pipeline.stages.tables import atomic_path
 
     with atomic_path(path) as tmp:
         tmp.write_bytes(png_bytes(fig))
@@ -279,7 +279,7 @@ def default_charts(wide: pd.DataFrame, metrics: list[str], year: Optional[int] =
     """(file name, Figure) for each metric: targets by region for ``year`` (default: the year
     with the most targets) and ``region``'s targets and results over the years (default: the
     region with the most of them)."""
-    from .compare import default_region, default_year
+    from pipeline.analysis.compare import default_region, default_year
 
     out = []
     for metric in metrics:

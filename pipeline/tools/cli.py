@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .extractors import CHAINS, DEFAULT_CHAIN
+from pipeline import __version__
+from pipeline.extractors import CHAINS, DEFAULT_CHAIN
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -115,16 +115,16 @@ def extract(inputs: tuple[str, ...], out_dir: Path, lists: tuple[str, ...], form
     """
     import logging
 
-    from .batch import NothingToWrite, OutputBusy, OutputError, log_to_stderr, run_batch
-    from .ingest import MB, Limits
-    from .records import PipelineError
+    from pipeline.runtime.batch import NothingToWrite, OutputBusy, OutputError, log_to_stderr, run_batch
+    from pipeline.stages.ingest import MB, Limits
+    from pipeline.records import PipelineError
 
     if not inputs and not lists:
         raise click.UsageError("give INPUTS (files, folders, globs, .zip) or --from-list FILE")
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     log_to_stderr(logging.WARNING if quiet else logging.INFO)
-    from .backends import BackendError, configure
+    from pipeline.stages.taggers import BackendError, configure
 
     try:  # loads a HanLP model now: a bad one is reported once, before any document
         configure(backend, hanlp_model)
@@ -171,12 +171,12 @@ def evaluate(gold_dir: Path, pred_dir: Path | None, show_errors: bool, json_path
     python -m pipeline evaluate --gold data/gold --pred data/processed
     python -m pipeline evaluate --gold data/gold data/raw      # extracts first, into a temp folder
     """
-    from .evaluate import evaluate as score, format_errors, format_report
+    from pipeline.tools.evaluate import evaluate as score, format_errors, format_report
 
     if pred_dir is None:
         if not inputs:
             raise click.UsageError("give --pred DIR, or INPUT files/folders to extract first")
-        from .batch import run_batch
+        from pipeline.runtime.batch import run_batch
 
         tmp = Path(tempfile.mkdtemp(prefix="pipeline-eval-"))
         run_batch(inputs, tmp, quiet=True)
@@ -193,4 +193,4 @@ if __name__ == "__main__":
     main()
 
 # Commands from other modules register themselves on `main`.
-from . import cli_compare  # noqa: E402,F401
+from pipeline.tools import cli_compare  # noqa: E402,F401

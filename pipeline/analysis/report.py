@@ -14,9 +14,9 @@ from typing import Optional, Sequence
 
 import pandas as pd
 
-from . import __version__
-from .compare import compare, coverage
-from .metrics import lexicon
+from pipeline import __version__
+from pipeline.analysis.compare import compare, coverage
+from pipeline.stages.indicators import lexicon
 
 REPORT_METRICS = ("gdp_growth", "urban_new_jobs", "surveyed_unemployment_rate", "cpi")
 
@@ -64,7 +64,7 @@ def font_face(text: str) -> str:
     import io
     import warnings
 
-    from .charts import cjk_font_path
+    from pipeline.analysis.charts import cjk_font_path
 
     chars = {ch for ch in text if ord(ch) > 0x2000}
     path = cjk_font_path()
@@ -125,8 +125,8 @@ def comparison_grid(wide: pd.DataFrame, metric: str) -> tuple[pd.DataFrame, dict
 def _cascade_section(wide: pd.DataFrame, docs: pd.DataFrame, metrics: Sequence[str]) -> list[str]:
     """For each metric whose targets span two levels or more in one year (national, provincial,
     prefecture): the chart and table of ``compare.cascade`` for the year spanning the most."""
-    from .charts import cascade_chart, png_bytes
-    from .compare import cascade, cascade_year
+    from pipeline.analysis.charts import cascade_chart, png_bytes
+    from pipeline.analysis.compare import cascade, cascade_year
 
     if wide.empty or "region_level" not in docs.columns:
         return []
@@ -158,8 +158,8 @@ def _cascade_section(wide: pd.DataFrame, docs: pd.DataFrame, metrics: Sequence[s
 def build_report(out_dir: Path, html_path: Path, metrics: Optional[Sequence[str]] = None,
                  title: Optional[str] = None) -> Path:
     """Write the report for ``out_dir`` (an ``extract --out`` folder) to ``html_path``."""
-    from .charts import default_charts, png_bytes
-    from .tables import atomic_path
+    from pipeline.analysis.charts import default_charts, png_bytes
+    from pipeline.stages.tables import atomic_path
 
     res = compare([Path(out_dir)])
     data, long, wide = res["_data"], res["long"], res["wide"]

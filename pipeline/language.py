@@ -8,14 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__
-from .clean import clean
-from .extractors import DEFAULT_EXTRACTORS, get
-from .ingest import ingest
-from .metadata import metadata
-from .records import Document, PipelineError
-from .sentences import sentences
-from .structure import structure
+from pipeline import __version__
+from pipeline.stages.clean import clean
+from pipeline.extractors import DEFAULT_EXTRACTORS, get
+from pipeline.stages.ingest import ingest
+from pipeline.stages.metadata import metadata
+from pipeline.records import Document, PipelineError
+from pipeline.stages.sentences import sentences
+from pipeline.stages.structure import structure
 
 PIPELINE_VERSION = __version__
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Optional, Sequence
 
-from .ingest import SUPPORTED_SUFFIXES
+from pipeline.stages.ingest import SUPPORTED_SUFFIXES
 
 ARCHIVE_SUFFIXES = {".zip"}
 MEMBER_SEP = "!/"  # 'plans.zip!/2023/要点.txt', as Java and GDAL name archive members

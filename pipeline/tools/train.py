@@ -19,7 +19,7 @@ Models:
 
 Leave-one-document-out cross-validation over the gold documents: for each, the mention models
 are trained without it (gold of the others; weak labels never include a gold document), and
-rules / ml / both are scored on it with `pipeline.evaluate` (GOLD.md's scoring), over all gold
+rules / ml / both are scored on it with `pipeline.tools.evaluate` (GOLD.md's scoring), over all gold
 documents and over each gold set.
 """
 from __future__ import annotations
@@ -35,13 +35,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..clean import normalise_chars
-from ..extractors import CHAINS
-from ..extractors.targets import mentions, rule_decision
-from ..records import Document
-from ..run import process
-from .features import clause_features, mention_features
-from .models import (CLAUSE_FILE, CORRECTOR_FILE, MENTION_FILE, MODELS_DIR, make_classifier,
+from pipeline.stages.clean import normalise_chars
+from pipeline.extractors import CHAINS
+from pipeline.extractors.targets import mentions, rule_decision
+from pipeline.records import Document
+from pipeline.language import process
+from pipeline.ml.features import clause_features, mention_features
+from pipeline.ml.models import (CLAUSE_FILE, CORRECTOR_FILE, MENTION_FILE, MODELS_DIR, make_classifier,
                      models_dir_override, models_version, save, write_manifest)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,8 +138,8 @@ def cross_validate(gold_dirs: dict[str, Path], gold_docs: list[Document], gold_b
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from ..evaluate import evaluate
-    from ..tables import SCHEMAS, document_rows
+    from pipeline.tools.evaluate import evaluate
+    from pipeline.stages.tables import SCHEMAS, document_rows
 
     modes = ("rules", "ml", "both")
     rows: dict[str, dict[str, list]] = {m: {name: [] for name in SCHEMAS} for m in modes}
@@ -203,7 +203,7 @@ def _scores(report: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m pipeline.ml.train", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m pipeline.tools.train", description=__doc__.split("\n")[0])
     ap.add_argument("--raw", type=Path, default=ROOT / "data" / "raw")
     ap.add_argument("--gold", type=Path, default=ROOT / "data" / "gold")
     ap.add_argument("--weak", type=Path, default=ROOT / "data" / "provinces")

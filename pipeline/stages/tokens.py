@@ -117,15 +117,15 @@ def _cut_han(block: str, words: list[str], tags: list[str], tables) -> None:
         tags.append("eng")
 
 
-# The tagger backend (pipeline/backends.py): None is jieba, the default; else a callable
-# text -> (words, tags). Chosen by ``pipeline.backends.configure`` (--backend), or in a worker
+# The tagger backend (pipeline/stages/taggers.py): None is jieba, the default; else a callable
+# text -> (words, tags). Chosen by ``pipeline.stages.taggers.configure`` (--backend), or in a worker
 # process by the environment it inherited (loaded on its first sentence).
 _backend = None
 
 
 def _backend_from_env(text: str) -> tuple[list[str], list[str]]:
     """Stands in as ``_backend`` until the backend named by the environment is loaded."""
-    from .backends import from_env
+    from pipeline.stages.taggers import from_env
 
     set_backend(from_env())
     return tag(text)
@@ -143,7 +143,7 @@ if os.environ.get("PIPELINE_BACKEND", "jieba") != "jieba":  # backends.BACKEND_E
 
 def tag(text: str) -> tuple[list[str], list[str]]:
     """Words and POS tags of the active backend: jieba's (``tag_jieba``) unless ``--backend``
-    chose another (pipeline/backends.py)."""
+    chose another (pipeline/stages/taggers.py)."""
     if _backend is not None:
         return _backend(text)
     return tag_jieba(text)

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .records import Document
-from .structure import APPENDIX, match_heading
+from pipeline.records import Document
+from pipeline.stages.structure import APPENDIX, match_heading
 
 REVIEW, OUTLOOK, PLAN, OTHER = "review", "outlook", "plan", "other"
 

@@ -70,7 +70,7 @@ def load_predictions(pred_dir: Path) -> dict[str, pd.DataFrame]:
     A missing table comes back as an empty frame with the contract's columns; missing columns
     are added as empty, so the scorer never fails on a partial output.
     """
-    from .tables import dataset_dir
+    from pipeline.stages.tables import dataset_dir
 
     pred_dir = dataset_dir(Path(pred_dir))  # one published set, even if a run publishes meanwhile
     out: dict[str, pd.DataFrame] = {}
@@ -99,7 +99,7 @@ class _Simplified(dict):
     def __missing__(self, code: int) -> str:
         ch = chr(code)
         try:
-            from pipeline.ingest import _t2s  # type: ignore
+            from pipeline.stages.ingest import _t2s  # type: ignore
 
             out = _t2s().convert(ch) if ord(ch) > 0x2E80 else ch
         except Exception:  # pragma: no cover - OpenCC missing: compare as written
@@ -113,7 +113,7 @@ _SIMPLIFIED = _Simplified()
 
 def _default_normalise() -> Callable[[str], str]:
     try:
-        from pipeline.clean import normalise_chars  # type: ignore
+        from pipeline.stages.clean import normalise_chars  # type: ignore
     except Exception:  # pragma: no cover - depends on the rest of the package
         return lambda s: unicodedata.normalize("NFKC", s).translate(_SIMPLIFIED)
     return lambda s: normalise_chars(s).translate(_SIMPLIFIED)
@@ -376,7 +376,7 @@ def _same_region(tx: _Text, pred: Any, gold: Any) -> bool:
     if not kp or not kg:
         return False
     try:
-        from pipeline.metadata import find_places  # type: ignore
+        from pipeline.stages.metadata import find_places  # type: ignore
     except Exception:  # pragma: no cover - depends on the rest of the package
         return False
 
@@ -806,7 +806,7 @@ def format_errors(report: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m pipeline.evaluate", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m pipeline.tools.evaluate", description=__doc__.split("\n")[0])
     ap.add_argument("--gold", type=Path, default=Path("data/gold"))
     ap.add_argument("--pred", type=Path, default=Path("data/processed"))
     ap.add_argument("--errors", action="store_true", help="also list every FP and FN")

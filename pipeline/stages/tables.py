@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .records import Document, PipelineError
+from pipeline.records import Document, PipelineError
 
 S, I, F = pa.string(), pa.int64(), pa.float64()
 SCHEMAS: dict[str, pa.Schema] = {
@@ -55,10 +55,10 @@ TABLES = list(SCHEMAS)
 
 def document_rows(doc: Document, version: str) -> dict[str, list[dict]]:
     """All table rows of one processed document."""
-    from .extractors.status import estimated  # decided by the status stage, read here
+    from pipeline.extractors.status import estimated  # decided by the status stage, read here
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     if any(t.period is None for t in doc.targets):  # a chain without the `metrics` component
-        from .extractors import get
+        from pipeline.extractors import get
         get("metrics")(doc)
     rows["documents"].append(dict(
         doc_id=doc.doc_id, source_path=doc.source_path, format=doc.format, encoding=doc.encoding,

@@ -31,23 +31,23 @@ from typing import Optional, Sequence
 import pyarrow as pa
 import pyarrow.ipc  # noqa: F401  (pa.ipc)
 
-from . import __version__
-from .tables import SCHEMAS, TABLES, atomic_path
+from pipeline import __version__
+from pipeline.stages.tables import SCHEMAS, TABLES, atomic_path
 
 CACHE_DIR = ".cache"
 MANIFEST = "dataset.json"
 _CHECKSUM_MAGIC = b"PCSUM1"  # trailer: magic + sha256 of the record before it
 _TRAILER = len(_CHECKSUM_MAGIC) + 32
-logger = logging.getLogger("pipeline.batch")
-_PACKAGE = Path(__file__).resolve().parent
-from .ml.models import MODELS_DIR as _MODELS  # noqa: E402  (the repository's, or the installed copy)
+logger = logging.getLogger("pipeline.runtime.batch")
+_PACKAGE = Path(__file__).resolve().parents[1]
+from pipeline.ml.models import MODELS_DIR as _MODELS  # noqa: E402  (the repository's, or the installed copy)
 
 
 def fingerprint(extractors: tuple[str, ...]) -> str:
     """Changes whenever the pipeline could produce different rows: its version, the extractor
     chain, the bytes of its code, resources and trained models, and the tagger backend
     (``--backend``; nothing for the default jieba, so its keys are as before)."""
-    from .backends import cache_tag
+    from pipeline.stages.taggers import cache_tag
 
     return _fingerprint(tuple(extractors), cache_tag())
 
@@ -240,7 +240,7 @@ class Dataset:
         this version keeps them instead of dropping them."""
         import pyarrow.parquet as pq
 
-        from .inputs import MEMBER_SEP, shown
+        from pipeline.runtime.inputs import MEMBER_SEP, shown
 
         table = Path(out_dir) / "documents.parquet"
         if not table.is_file() or table.is_symlink():

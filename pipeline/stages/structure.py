@@ -17,7 +17,7 @@ from typing import Optional
 
 import cn2an
 
-from .records import Document, Section
+from pipeline.records import Document, Section
 
 _CN = "零〇一二三四五六七八九十百"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"

@@ -23,7 +23,7 @@ from typing import Iterable, Optional, Sequence
 
 import pandas as pd
 
-from .metrics import WHOLE, annotate, lexicon, period_of, scope_of
+from pipeline.stages.indicators import WHOLE, annotate, lexicon, period_of, scope_of
 
 LONG_COLUMNS = ["region", "year", "period_year", "period", "scope", "status", "status_extracted", "headline", "metric", "metric_name",
                 "value", "value_max", "unit", "comparator", "raw", "value_std", "unit_std", "note",
@@ -47,7 +47,7 @@ def load(out_dirs: Sequence[Path]) -> dict[str, pd.DataFrame]:
     errors of one or more extract output folders, with a ``source_dir`` column."""
     docs, targets, errors, sections = [], [], [], []
     for d in out_dirs:
-        from .tables import dataset_dir
+        from pipeline.stages.tables import dataset_dir
 
         d = dataset_dir(Path(d))  # one published set, even if a run publishes another meanwhile
         if not (d / "targets.parquet").exists() or not (d / "documents.parquet").exists():
@@ -75,7 +75,7 @@ def load(out_dirs: Sequence[Path]) -> dict[str, pd.DataFrame]:
 def _period(text: str, a: int, b: int, year: Optional[int], deadline: Optional[str],
             section_path: str = "", in_review: bool = False, unit_class: str = "") -> str:
     """The period of a quantity of an older extract, whose targets lack the ``period`` column
-    (the ``metrics`` component's reading, pipeline/metrics.py ``period_of``)."""
+    (the ``metrics`` component's reading, pipeline/stages/indicators.py ``period_of``)."""
     return period_of(text, a, b, year, deadline, section_path, in_review, unit_class)
 
 
@@ -301,13 +301,13 @@ MAIN_TARGET_SHARE = 0.2
 def add_target_status(wide: pd.DataFrame, data: dict[str, pd.DataFrame],
                       metrics: Optional[Iterable[str]] = None) -> pd.DataFrame:
     """``wide`` with ``target_status`` (stated / qualitative / not_set / not_found, see
-    pipeline/existence.py) and a row for each report × metric it has no row for: the metrics
+    pipeline/analysis/existence.py) and a row for each report × metric it has no row for: the metrics
     asked for, or else those the lists of main targets of at least MAIN_TARGET_SHARE of the
     reports name. A qualitative target's wording, or the words saying none is set, go in
     ``target_raw``; the list of main targets in ``target_text``."""
     from collections import Counter
 
-    from .existence import document_text, read_list, status_of
+    from pipeline.analysis.existence import document_text, read_list, status_of
 
     reports = report_years(data)
     lists = {}
@@ -374,7 +374,7 @@ CASCADE_COLUMNS = ["year", "metric", "metric_name", "level", "region", "region_n
 def _parent_code(code: str, level: str, known: set[str]) -> Optional[str]:
     """The administrative parent of a 6-digit code: a county's prefecture (when read, else its
     province), a prefecture's province, a province's nation ('100000'); None for the nation."""
-    from .metadata import NATIONAL_CODE
+    from pipeline.stages.metadata import NATIONAL_CODE
 
     if level == "national" or not isinstance(code, str) or len(code) != 6:
         return None
@@ -510,7 +510,7 @@ def default_region(wide: pd.DataFrame, metric: str) -> Optional[str]:
 
 def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
     """comparison_<name>.csv (UTF-8 BOM) and .parquet per table, and comparison.xlsx."""
-    from .tables import atomic_path
+    from pipeline.stages.tables import atomic_path
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

@@ -1,0 +1,1 @@
+"""Across documents: comparing regions and years, whether a target exists, charts, the report."""

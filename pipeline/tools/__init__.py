@@ -1,0 +1,1 @@
+"""For the people who run and develop it: the command line, evaluation against gold, training."""
