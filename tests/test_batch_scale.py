@@ -215,7 +215,7 @@ def _pandas_csv(table) -> bytes:
     import codecs
     import io
 
-    from pipeline.stages.tables import _append_csv
+    from pipeline.runtime.writers import _append_csv
 
     buf = io.BytesIO()
     buf.write(codecs.BOM_UTF8)
@@ -233,7 +233,9 @@ def test_csv_export_reads_back_exactly_with_any_cell_content(tmp_path):
 
     import pyarrow as pa
 
-    from pipeline.stages.tables import SCHEMAS, TableWriter
+    from pipeline.stages.tables import SCHEMAS
+
+    from pipeline.runtime.writers import TableWriter
 
     tricky = ["", None, 'say "yes", then', "line\nbreak", "cr\rhere", "逗号，中文", " lead", "trail ",
               "#", "-", "1,000", "\t", "emoji 🙂", "None", "nan"]
@@ -281,7 +283,7 @@ def test_csv_export_falls_back_to_pandas_when_duckdb_fails(extracted, tmp_path):
     the same bytes, instead of the whole batch failing at its last step."""
     import duckdb
 
-    from pipeline.stages.tables import csv_from_parquet
+    from pipeline.runtime.writers import csv_from_parquet
 
     class Failing:
         def execute(self, *args, **kwargs):

@@ -200,7 +200,7 @@ def test_an_output_folder_of_the_older_layout_keeps_its_documents(tmp_path):
 
 
 def test_the_whole_set_is_published_by_one_switch(tmp_path):
-    from pipeline.stages.tables import CURRENT, dataset_dir
+    from pipeline.runtime.publish import CURRENT, dataset_dir
 
     out = tmp_path / "out"
     write(tmp_path / "in" / "a.txt", PLAN_A)
@@ -225,7 +225,7 @@ def test_the_whole_set_is_published_by_one_switch(tmp_path):
 
 
 def test_a_failure_before_the_switch_leaves_the_old_set_and_no_debris(tmp_path, monkeypatch):
-    from pipeline.stages import tables
+    from pipeline.runtime import writers as tables
 
     out = tmp_path / "out"
     write(tmp_path / "in" / "a.txt", PLAN_A)

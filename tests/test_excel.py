@@ -5,7 +5,9 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.stages.tables import SCHEMAS, xlsx_from_parquet
+from pipeline.stages.tables import SCHEMAS
+
+from pipeline.runtime.writers import xlsx_from_parquet
 
 
 def test_workbook_sheets_are_formatted(tmp_path):

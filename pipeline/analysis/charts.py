@@ -267,7 +267,7 @@ def png_bytes(fig) -> bytes:
 
 
 def save(fig, path: Path) -> Path:
-    from pipeline.stages.tables import atomic_path
+    from pipeline.runtime.writers import atomic_path
 
     with atomic_path(path) as tmp:
         tmp.write_bytes(png_bytes(fig))

@@ -47,7 +47,7 @@ def load(out_dirs: Sequence[Path]) -> dict[str, pd.DataFrame]:
     errors of one or more extract output folders, with a ``source_dir`` column."""
     docs, targets, errors, sections = [], [], [], []
     for d in out_dirs:
-        from pipeline.stages.tables import dataset_dir
+        from pipeline.runtime.publish import dataset_dir
 
         d = dataset_dir(Path(d))  # one published set, even if a run publishes another meanwhile
         if not (d / "targets.parquet").exists() or not (d / "documents.parquet").exists():
@@ -510,7 +510,7 @@ def default_region(wide: pd.DataFrame, metric: str) -> Optional[str]:
 
 def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
     """comparison_<name>.csv (UTF-8 BOM) and .parquet per table, and comparison.xlsx."""
-    from pipeline.stages.tables import atomic_path
+    from pipeline.runtime.writers import atomic_path
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

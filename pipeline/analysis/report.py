@@ -159,7 +159,7 @@ def build_report(out_dir: Path, html_path: Path, metrics: Optional[Sequence[str]
                  title: Optional[str] = None) -> Path:
     """Write the report for ``out_dir`` (an ``extract --out`` folder) to ``html_path``."""
     from pipeline.analysis.charts import default_charts, png_bytes
-    from pipeline.stages.tables import atomic_path
+    from pipeline.runtime.writers import atomic_path
 
     res = compare([Path(out_dir)])
     data, long, wide = res["_data"], res["long"], res["wide"]

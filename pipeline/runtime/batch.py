@@ -13,7 +13,7 @@ limits), publish the whole dataset at once, summarise.
    arrives, so a killed run loses at most the documents in flight.
 4. The tables of the whole dataset are assembled from the cache in dataset order, streamed
    into a new generation folder (Parquet, CSV, DuckDB, xlsx, texts/, dataset.json), which is
-   published by one rename (``pipeline.stages.tables.publish_generation``): readers see the old set
+   published by one rename (``pipeline.runtime.publish.publish_generation``): readers see the old set
    or the new one, never a mix.
 
 A bad file becomes a row of `errors` and the batch goes on. A run in which no input could be
@@ -47,8 +47,9 @@ from pipeline.runtime.inputs import Source, assign_ids, expand, sha256_of
 from pipeline.records import Document, PipelineError
 from pipeline.language import PIPELINE_VERSION, STAGES
 from pipeline.runtime.cache import MANIFEST, Cache, Dataset, Entry, decode, doc_key, encode, fingerprint
-from pipeline.stages.tables import (SCHEMAS, TABLES, TableWriter, current_generation, document_rows,
-                     new_generation, publish_generation, remove_unpublished)
+from pipeline.stages.tables import SCHEMAS, TABLES, document_rows
+from pipeline.runtime.writers import TableWriter
+from pipeline.runtime.publish import current_generation, new_generation, publish_generation, remove_unpublished
 
 logger = logging.getLogger("pipeline.runtime.batch")
 

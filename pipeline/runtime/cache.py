@@ -32,7 +32,8 @@ import pyarrow as pa
 import pyarrow.ipc  # noqa: F401  (pa.ipc)
 
 from pipeline import __version__
-from pipeline.stages.tables import SCHEMAS, TABLES, atomic_path
+from pipeline.stages.tables import SCHEMAS, TABLES
+from pipeline.runtime.writers import atomic_path
 
 CACHE_DIR = ".cache"
 MANIFEST = "dataset.json"

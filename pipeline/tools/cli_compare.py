@@ -179,7 +179,7 @@ def metrics_command(data_dir: Path | None, show_all: bool) -> None:
     import pandas as pd
 
     from pipeline.stages.indicators import lexicon
-    from pipeline.stages.tables import dataset_dir
+    from pipeline.runtime.publish import dataset_dir
 
     lex = lexicon()
     rows = [{"id": m.id, "name": m.zh, "en": m.en, "unit_class": m.unit_class, "unit": m.unit,

@@ -70,7 +70,7 @@ def load_predictions(pred_dir: Path) -> dict[str, pd.DataFrame]:
     A missing table comes back as an empty frame with the contract's columns; missing columns
     are added as empty, so the scorer never fails on a partial output.
     """
-    from pipeline.stages.tables import dataset_dir
+    from pipeline.runtime.publish import dataset_dir
 
     pred_dir = dataset_dir(Path(pred_dir))  # one published set, even if a run publishes meanwhile
     out: dict[str, pd.DataFrame] = {}
