@@ -83,15 +83,9 @@ def no_network(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _restore_backend():
-    """Every test leaves the process on jieba, with the environment as it found it."""
-    saved = {k: os.environ.get(k) for k in (backends.BACKEND_ENV, backends.MODEL_ENV)}
+    """Every test leaves the process on jieba."""
     yield
     tokens.set_backend(None)
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
 
 
 # --------------------------------------------------------------------------- training data
@@ -215,6 +209,7 @@ def test_cli_without_a_model_exits_2_with_the_reason(tmp_path):
 
 
 def test_the_cli_flag_decides_not_a_stray_environment(tmp_path):
+    """Settings are never read from the environment: the variables of earlier versions do nothing."""
     import subprocess
 
     env = dict(os.environ, PIPELINE_BACKEND="hanlp", PIPELINE_HANLP_MODEL=str(tmp_path / "none"))
@@ -242,19 +237,20 @@ def test_align_keeps_offsets_exact():
     assert backends.align(["组织", "學生"], "组织学生") is None  # a normalising tokenizer
 
 
-def test_cache_key_depends_on_backend_and_model(tmp_path, monkeypatch):
-    from pipeline.runtime.cache import fingerprint
+def test_cache_key_depends_on_backend_and_model(tmp_path):
+    from pipeline.config import Settings
+    from pipeline.runtime.cache import _fingerprint, fingerprint
 
-    monkeypatch.delenv(backends.BACKEND_ENV, raising=False)
-    jieba_fp = fingerprint(("status",))
+    jieba_fp = fingerprint(Settings(chain=("status",)))
     assert backends.cache_tag() == ""
     (tmp_path / "config.json").write_text("{}")
-    monkeypatch.setenv(backends.BACKEND_ENV, "hanlp")
-    monkeypatch.setenv(backends.MODEL_ENV, str(tmp_path))
-    hanlp_fp = fingerprint(("status",))
+    hanlp = Settings(chain=("status",), backend="hanlp", hanlp_model=str(tmp_path))
+    hanlp_fp = fingerprint(hanlp)
     assert hanlp_fp != jieba_fp
     (tmp_path / "config.json").write_text('{"changed": 1}')
-    assert fingerprint(("status",)) != hanlp_fp
+    _fingerprint.cache_clear()
+    assert fingerprint(hanlp) != hanlp_fp
+    assert fingerprint(Settings(chain=("status",), min_confidence=0.5)) != jieba_fp
 
 
 # --------------------------------------------------------------------------- with HanLP
@@ -296,13 +292,26 @@ def test_backend_tags_come_from_the_hanlp_model(trained, no_network):
 
 @needs_hanlp
 @pytest.mark.slow
-def test_worker_processes_load_the_backend_from_the_environment(trained, monkeypatch, no_network):
-    monkeypatch.setenv(backends.BACKEND_ENV, "hanlp")
-    monkeypatch.setenv(backends.MODEL_ENV, str(trained["dir"]))
-    tokens.set_backend(tokens._backend_from_env)  # as in a fresh worker that inherited them
-    words, tags = tokens.tag("资助困难学生450余名。")
-    assert isinstance(tokens._backend, backends.HanLPTagger)
-    assert tags == tokens._backend.pos([w for w in words if w.strip()])
+def test_worker_processes_load_the_backend_from_the_settings(trained, no_network):
+    """The pipeline object travels to workers pickled as its settings and loads the model there."""
+    import pickle
+
+    from pipeline.config import Settings
+    from pipeline.language import Pipeline
+
+    nlp = pickle.loads(pickle.dumps(Pipeline(Settings(chain=("status", "commitments"), backend="hanlp",
+                                                      hanlp_model=str(trained["dir"])))))
+    assert isinstance(nlp._tagger, backends.HanLPTagger)
+    seen = []
+    real = nlp._tagger.pos
+    nlp._tagger.pos = lambda ws: seen.append(ws) or real(ws)
+    try:
+        nlp("一、重点任务\n资助困难学生450余名。", year=2024)
+    finally:
+        nlp._tagger.pos = real
+    assert seen  # the commitments stage tagged with HanLP
+    assert tokens._backend is None  # only for the length of the document
+
 
 
 @needs_hanlp

@@ -5,31 +5,42 @@ replace them (``--extractors``), and each writes offsets on every span it adds.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable, Optional
 
 from pipeline.records import Document
 
-Extractor = Callable[[Document], Document]
+Extractor = Callable[..., Document]  # (doc, **settings) -> doc
 _BUILTIN: dict[str, Extractor] = {}  # this package's components, registered as their modules load
 _USER: dict[str, Extractor] = {}  # components registered by users; they win over built-ins
+_SETTINGS: dict[tuple[bool, str], dict[str, Any]] = {}  # (user?, name) -> declared settings, defaults
 
 
-def register(name: str, *, replace: bool = False) -> Callable[[Extractor], Extractor]:
+def register(name: str, *, replace: bool = False,
+             settings: Optional[dict[str, Any]] = None) -> Callable[[Extractor], Extractor]:
     """Registers ``func`` as the extractor ``name``. A name that is taken (a built-in or another
     user component) raises unless ``replace=True``: silently shadowing `targets` would change
-    every table without a word."""
+    every table without a word. ``settings``: the keyword settings ``func`` takes, with their
+    defaults (``Settings(components={name: {...}})`` changes them; an undeclared one raises)."""
     def wrap(func: Extractor) -> Extractor:
         if getattr(func, "__module__", "").startswith(__name__ + "."):
             _BUILTIN[name] = func
+            _SETTINGS[False, name] = dict(settings or {})
             return func
         _load_builtins()
         if not replace and (name in _USER or name in _BUILTIN):
             raise ValueError(f"an extractor named {name!r} is registered already; "
                              f"use register({name!r}, replace=True) to replace it")
         _USER[name] = func
+        _SETTINGS[True, name] = dict(settings or {})
         return func
 
     return wrap
+
+
+def settings_of(name: str) -> dict[str, Any]:
+    """The settings extractor ``name`` declares, with their defaults."""
+    get(name)
+    return dict(_SETTINGS.get((name in _USER, name), {}))
 
 
 def get(name: str) -> Extractor:
@@ -46,6 +57,7 @@ def get(name: str) -> Extractor:
 def unregister(name: str) -> None:
     """Removes a user component (the built-in of that name, if any, is used again)."""
     _USER.pop(name, None)
+    _SETTINGS.pop((True, name), None)
 
 
 def _load_builtins() -> None:

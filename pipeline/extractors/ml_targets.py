@@ -56,7 +56,7 @@ def reviewed_by_corrector(doc: Document) -> bool:
     return any(part.kind == REVIEW for part in doc.parts)
 
 
-def _run(doc: Document, mode: str) -> Document:
+def _run(doc: Document, mode: str, override: float = OVERRIDE) -> Document:
     if mode == "both" and not reviewed_by_corrector(doc):
         return assign_targets(doc, rule_decision)
     probs, rules = _classify(doc, mode)
@@ -73,7 +73,7 @@ def _run(doc: Document, mode: str) -> Document:
         rule_label = rule[0] if rule else "not_a_target"
         if label == rule_label:
             return None if rule is None else (rule_label, "rule+ml", round(p[label], 4))
-        if p[label] >= OVERRIDE:
+        if p[label] >= override:
             return None if label == "not_a_target" else (label, "ml", round(p[label], 4))
         return None if rule is None else (rule_label, "rule", round(p.get(rule_label, 0.0), 4))
 
@@ -85,12 +85,13 @@ def ml_targets(doc: Document) -> Document:
     return _run(doc, "ml")
 
 
-@register("both_targets")
-def both_targets(doc: Document) -> Document:
-    return _run(doc, "both")
+@register("both_targets", settings={"override": OVERRIDE})
+def both_targets(doc: Document, override: float = OVERRIDE) -> Document:
+    """``override``: how sure the corrector must be to overrule the rules."""
+    return _run(doc, "both", override)
 
 
-def _clauses(doc: Document, mode: str) -> Document:
+def _clauses(doc: Document, mode: str, override: float = OVERRIDE) -> Document:
     """Commitment status (planned / achieved) from the clause classifier, beside the rules'."""
     model = load(CLAUSE_FILE)
     starts = {s.start for s in doc.sections}
@@ -110,7 +111,7 @@ def _clauses(doc: Document, mode: str) -> Document:
             c.status, c.method, c.confidence = ml_status, "ml", confidence
         elif ml_status == c.status:
             c.method, c.confidence = "rule+ml", confidence
-        elif confidence >= OVERRIDE:
+        elif confidence >= override:
             c.status, c.method, c.confidence = ml_status, "ml", confidence
     return doc
 
@@ -120,6 +121,6 @@ def ml_clauses(doc: Document) -> Document:
     return _clauses(doc, "ml")
 
 
-@register("both_clauses")
-def both_clauses(doc: Document) -> Document:
-    return _clauses(doc, "both")
+@register("both_clauses", settings={"override": OVERRIDE})
+def both_clauses(doc: Document, override: float = OVERRIDE) -> Document:
+    return _clauses(doc, "both", override)

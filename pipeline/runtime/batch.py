@@ -41,11 +41,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.extractors import DEFAULT_EXTRACTORS, get
-from pipeline.stages.ingest import LIMIT_STAGE, Limits, _read_bytes, ingest, limit_error
+from pipeline.config import Settings
+from pipeline.stages.ingest import Limits, _read_bytes, limit_error
 from pipeline.runtime.inputs import Source, assign_ids, expand, sha256_of
 from pipeline.records import Document, PipelineError
-from pipeline.language import PIPELINE_VERSION, STAGES
+from pipeline.language import PIPELINE_VERSION, pipeline_for
 from pipeline.runtime.cache import MANIFEST, Cache, Dataset, Entry, decode, doc_key, encode, fingerprint
 from pipeline.stages.tables import SCHEMAS, TABLES, document_rows
 from pipeline.runtime.writers import TableWriter
@@ -148,25 +148,23 @@ class Outcome:
 
 
 def process_document(index: int, doc_id: str, source_path: str, data: Optional[bytes],
-                     extractors: Sequence[str], key: Optional[str],
+                     settings: Settings, key: Optional[str],
                      limits: Optional[Limits] = None) -> Outcome:
-    """One document through every stage into the bytes of its cache file. The same function
-    runs in this process, in workers and on Dask workers; it never raises for bad input.
-    ``limits``: caps on size and text length (a cap hit is an Outcome of stage 'limit')."""
+    """One document through the pipeline object into the bytes of its cache file. The same
+    function runs in this process, in workers and on Dask workers; it never raises for bad
+    input. ``limits``: caps on size and text length (a cap hit is an Outcome of stage 'limit')."""
     doc = Document(doc_id=doc_id, source_path=source_path)
-    stage = "ingest"
+    stage = "pipeline"
     try:
-        for stage, func in STAGES:
-            doc = func(doc, data, limits) if func is ingest else func(doc)
-        _warn_if_empty(doc)
-        for stage in extractors:
-            doc = get(stage)(doc)
+        result = pipeline_for(settings).process(doc, data, limits)
+        if isinstance(result, PipelineError):
+            return Outcome(index, doc_id, key, stage=result.stage, message=result.message)
+        doc = result
         stage = "tables"
         payload = encode(doc_id, key or "", doc.text, document_rows(doc, PIPELINE_VERSION))
-    except PipelineError as err:
-        return Outcome(index, doc_id, key, stage=err.stage, message=err.message)
-    except MemoryError:
-        del doc  # (frees what it can before the outcome is built)
+    except MemoryError as err:
+        stage = getattr(err, "stage", stage)
+        doc = result = None  # (frees what it can before the outcome is built)
         return _out_of_memory(index, doc_id, key, limits, stage)
     except Exception as err:  # a bug or an input we did not foresee: report, never crash the batch
         return Outcome(index, doc_id, key, stage=stage, message=f"{type(err).__name__}: {err}")
@@ -182,26 +180,15 @@ def _out_of_memory(index: int, doc_id: str, key: Optional[str], limits: Optional
     return Outcome(index, doc_id, key, stage=err.stage, message=err.message)
 
 
-def _warn_if_empty(doc: Document) -> None:
-    """A document with no text left once cleaned gives no rows: say why in its warnings."""
-    if doc.text.strip():
-        return
-    if getattr(doc, "front_matter", None):
-        doc.warnings.append("the Markdown file holds only front matter (between '---' lines) "
-                            "and no body text: no commitments can come from it")
-    else:
-        doc.warnings.append("no text is left once cleaned: no commitments can come from it")
-
-
 _WARM_UP_TEXT = ("团市委2023年工作要点\n一、聚焦青年就业\n（一）组织不少于1000名大学生参与政务见习，"
                  "力争3年内完成，确保年底前完成（市教育局牵头，市财政局配合）。\n"
                  "1.资助困难学生450余名，增长5.2%。\n")
 
 
-def warm_up(extractors: Sequence[str] = tuple(DEFAULT_EXTRACTORS)) -> None:
+def warm_up(settings: Settings = Settings()) -> None:
     """Loads every lazily built resource (jieba dictionary, gazetteer, OpenCC, models) once, so
     that no document pays for it. Only caches are filled: outputs do not depend on it."""
-    process_document(-1, "warm_up", "warm_up.txt", _WARM_UP_TEXT.encode("utf-8"), tuple(extractors), None)
+    process_document(-1, "warm_up", "warm_up.txt", _WARM_UP_TEXT.encode("utf-8"), settings, None)
 
 
 def _freeze_loaded() -> None:
@@ -236,12 +223,12 @@ def _exit_with(parent: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
-def _worker_init(extractors: Sequence[str], parent: int) -> None:
+def _worker_init(settings: Settings, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (a forked worker inherits the parent's)
     _exit_with(parent)
     with contextlib.redirect_stdout(sys.stderr):
-        warm_up(extractors)
+        warm_up(settings)
     _freeze_loaded()
 
 
@@ -257,21 +244,21 @@ class Job:
     key: Optional[str]
     limits: Optional[Limits] = None
 
-    def args(self, extractors: Sequence[str]) -> tuple:
-        return (self.index, self.doc_id, self.source_path, self.data, tuple(extractors), self.key,
+    def args(self, settings: Settings) -> tuple:
+        return (self.index, self.doc_id, self.source_path, self.data, settings, self.key,
                 self.limits)
 
 
 Handle = Callable[[Outcome], None]
 
 
-def run_serial(jobs: Iterable[Job], extractors: Sequence[str], handle: Handle) -> None:
+def run_serial(jobs: Iterable[Job], settings: Settings, handle: Handle) -> None:
     """Every document in this process (no time or memory limit can be enforced here)."""
-    warm_up(extractors)
+    warm_up(settings)
     _freeze_loaded()
     try:
         for job in jobs:
-            handle(process_document(*job.args(extractors)))
+            handle(process_document(*job.args(settings)))
     finally:
         gc.unfreeze()  # this process goes on (a library caller's): collect as usual again
 
@@ -320,9 +307,9 @@ def _cap_address_space(memory_mb: int) -> None:
         pass
 
 
-def _worker_main(conn, extractors: tuple[str, ...], parent: int, memory_mb: int) -> None:
+def _worker_main(conn, settings: Settings, parent: int, memory_mb: int) -> None:
     """A worker: warms up, says so (with its memory), then processes one job at a time."""
-    _worker_init(extractors, parent)
+    _worker_init(settings, parent)
     if memory_mb:
         _cap_address_space(memory_mb)
     conn.send(("ready", _rss(os.getpid())))
@@ -343,10 +330,10 @@ def _worker_main(conn, extractors: tuple[str, ...], parent: int, memory_mb: int)
 class _Worker:
     """One supervised worker process and the job it is running."""
 
-    def __init__(self, ctx, extractors: tuple[str, ...], memory_mb: int):
+    def __init__(self, ctx, settings: Settings, memory_mb: int):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, daemon=True, name="pipeline-worker",
-                                args=(child, extractors, os.getpid(), memory_mb))
+                                args=(child, settings, os.getpid(), memory_mb))
         self.proc.start()
         child.close()
         self.ready = False
@@ -354,9 +341,9 @@ class _Worker:
         self.job: Optional[Job] = None
         self.started = 0.0
 
-    def send(self, job: Job, extractors: Sequence[str]) -> None:
+    def send(self, job: Job, settings: Settings) -> None:
         self.job, self.started = job, time.monotonic()
-        self.conn.send(job.args(extractors))
+        self.conn.send(job.args(settings))
 
     def stop(self, kill: bool = False) -> None:
         with contextlib.suppress(Exception):
@@ -395,22 +382,22 @@ class Supervisor:
 
     POLL = 0.2  # seconds between checks of the running documents
 
-    def __init__(self, workers: int, extractors: Sequence[str], timeout: float = DEFAULT_DOC_TIMEOUT,
+    def __init__(self, workers: int, settings: Settings, timeout: float = DEFAULT_DOC_TIMEOUT,
                  memory_mb: int = DEFAULT_DOC_MEMORY):
-        self.extractors = tuple(extractors)
+        self.settings = settings
         self.timeout, self.memory_mb = timeout, memory_mb
         self.failed_starts = 0
         self.frozen = False
         if _mp_context().get_start_method() == "fork":
             # load the models here once: every worker, and every worker that replaces a stopped
             # one, is then forked ready (pages shared copy-on-write) instead of loading them
-            warm_up(self.extractors)
+            warm_up(self.settings)
             _freeze_loaded()
             self.frozen = True
         self.workers = [self._start() for _ in range(workers)]
 
     def _start(self) -> _Worker:
-        return _Worker(_mp_context(), self.extractors, self.memory_mb)
+        return _Worker(_mp_context(), self.settings, self.memory_mb)
 
     def _replace(self, w: _Worker, kill: bool) -> None:
         w.stop(kill=kill)
@@ -434,7 +421,7 @@ class Supervisor:
                         if job is None:
                             exhausted = True
                         else:
-                            w.send(job, self.extractors)
+                            w.send(job, self.settings)
                 if exhausted and all(w.job is None for w in self.workers):
                     return
                 self._collect(handle)
@@ -492,7 +479,7 @@ class Supervisor:
 
 
 def run_dask(jobs: Iterable[Job], scheduler: Optional[str], workers: int,
-             extractors: Sequence[str], handle: Handle) -> None:
+             settings: Settings, handle: Handle) -> None:
     """The same ``process_document`` on a Dask cluster: ``scheduler`` is its address
     (tcp://host:8786), or None for a local cluster of ``workers`` processes. Documents travel
     as bytes, so workers need not see this machine's files."""
@@ -516,7 +503,7 @@ def run_dask(jobs: Iterable[Job], scheduler: Optional[str], workers: int,
             job = next(source, None)
             if job is None:
                 return False
-            fut = client.submit(process_document, *job.args(extractors), pure=False)
+            fut = client.submit(process_document, *job.args(settings), pure=False)
             by_key[fut.key] = job
             futures.add(fut)
             return True
@@ -637,7 +624,8 @@ def _environment_fault(out_dir: Path, exc: BaseException) -> OutputError:
 
 
 def run_batch(inputs: Sequence[str], out_dir: Path, formats: Sequence[str] = (),
-              extractors: Sequence[str] = tuple(DEFAULT_EXTRACTORS), quiet: bool = False, *,
+              extractors: Optional[Sequence[str]] = None, quiet: bool = False, *,
+              settings: Optional[Settings] = None,
               lists: Sequence[str] = (), workers: Optional[int] = None, engine: str = "local",
               scheduler: Optional[str] = None, progress: Optional[bool] = None,
               rebuild: bool = False, replace: bool = False,
@@ -655,7 +643,7 @@ def run_batch(inputs: Sequence[str], out_dir: Path, formats: Sequence[str] = (),
     ``OutputBusy``, ``OutputError``, ``NothingToWrite``."""
     started = time.perf_counter()
     out_dir = Path(out_dir)
-    extractors = tuple(extractors)
+    settings = Settings.of(settings if settings is not None else extractors)
     workers = max(1, workers or os.cpu_count() or 1)
     try:
         if out_dir.exists() and not out_dir.is_dir():
@@ -663,7 +651,7 @@ def run_batch(inputs: Sequence[str], out_dir: Path, formats: Sequence[str] = (),
         out_dir.mkdir(parents=True, exist_ok=True)
         with _lock(out_dir), _sigterm_as_interrupt():
             _remove_stale_temporaries(out_dir)
-            summary = _run(inputs, out_dir, formats, extractors, quiet, lists, workers, engine,
+            summary = _run(inputs, out_dir, formats, settings, quiet, lists, workers, engine,
                            scheduler, progress, rebuild, replace, doc_timeout, doc_memory,
                            limits or Limits())
     except (OSError, MemoryError) as exc:
@@ -722,7 +710,7 @@ def _plan(dataset: Dataset, run_docs: list[tuple[Source, str]]) -> list[_Item]:
     return plan
 
 
-def _run(inputs, out_dir: Path, formats, extractors: tuple[str, ...], quiet: bool, lists,
+def _run(inputs, out_dir: Path, formats, settings: Settings, quiet: bool, lists,
          workers: int, engine: str, scheduler: Optional[str], progress: Optional[bool],
          rebuild: bool, replace: bool, doc_timeout: float, doc_memory: int,
          limits: Limits) -> Summary:
@@ -738,7 +726,7 @@ def _run(inputs, out_dir: Path, formats, extractors: tuple[str, ...], quiet: boo
         logger.warning("%s: [input] %s", item, message)
     known = {e.identity: e.doc_id for e in dataset.entries if e.ok and e.doc_id}
     plan = _plan(dataset, assign_ids(sources, known, dataset.ids))
-    fp = fingerprint(extractors)
+    fp = fingerprint(settings)
     failures: dict[int, tuple[str, str]] = {}
 
     def fail(i: int, stage: str, message: str) -> None:
@@ -773,7 +761,7 @@ def _run(inputs, out_dir: Path, formats, extractors: tuple[str, ...], quiet: boo
                 len(run_items), len(todo), summary.skipped, len(plan) - len(run_items),
                 f" ({engine}, {n_workers} workers)" if todo else "")
 
-    supervisor = Supervisor(n_workers, extractors, doc_timeout, doc_memory) \
+    supervisor = Supervisor(n_workers, settings, doc_timeout, doc_memory) \
         if todo and supervised else None  # before the progress bar starts a thread
     show = not quiet and (sys.stderr.isatty() if progress is None else progress)
 
@@ -790,7 +778,7 @@ def _run(inputs, out_dir: Path, formats, extractors: tuple[str, ...], quiet: boo
             if supervisor is not None:
                 stack.callback(supervisor.close)
             # 3. (as results come) the tables, assembled in dataset order from results and the cache
-            assembler = _Assembler(gen, plan, keys, failures, problems, cache, extractors,
+            assembler = _Assembler(gen, plan, keys, failures, problems, cache, settings,
                                    formats, summary, stack, tables_dir, limits)
 
             # 2. process the others; each result is cached the moment it arrives
@@ -832,11 +820,11 @@ def _run(inputs, out_dir: Path, formats, extractors: tuple[str, ...], quiet: boo
                 if not todo:
                     pass
                 elif engine == "dask":
-                    run_dask(jobs(), scheduler, workers, extractors, handle)
+                    run_dask(jobs(), scheduler, workers, settings, handle)
                 elif supervisor is not None:
                     supervisor.run(jobs(), handle)
                 else:
-                    run_serial(jobs(), extractors, handle)
+                    run_serial(jobs(), settings, handle)
                 bar.close()
                 if assembler.readable == 0:
                     raise NothingToWrite(_nothing_message(run_items, problems, out_dir))
@@ -878,10 +866,10 @@ class _Assembler:
 
     def __init__(self, gen: Path, plan: list[_Item], keys: list[Optional[str]],
                  failures: dict[int, tuple[str, str]], problems: list[tuple[str, str]],
-                 cache: Cache, extractors: tuple[str, ...], formats, summary: Summary,
+                 cache: Cache, settings: Settings, formats, summary: Summary,
                  stack: ExitStack, tables_dir: Optional[Path], limits: Limits):
         self.gen, self.plan, self.keys, self.failures, self.cache = gen, plan, keys, failures, cache
-        self.extractors, self.summary, self.tables_dir, self.limits = extractors, summary, tables_dir, limits
+        self.settings, self.summary, self.tables_dir, self.limits = settings, summary, tables_dir, limits
         self.writer = TableWriter(gen, stack, formats)
         self.texts = gen / "texts"
         self.texts.mkdir()
@@ -921,8 +909,8 @@ class _Assembler:
         logger.warning("%s: cached result missing or unreadable; processing it again", src.source_path)
         try:
             data = _read(src, {}, self.limits)
-            outcome = process_document(i, item.doc_id, src.source_path, data, self.extractors,
-                                       doc_key(fingerprint(self.extractors), item.doc_id, src.name,
+            outcome = process_document(i, item.doc_id, src.source_path, data, self.settings,
+                                       doc_key(fingerprint(self.settings), item.doc_id, src.name,
                                                sha256_of(data)), self.limits)
         except PipelineError as err:
             outcome = Outcome(i, item.doc_id, None, stage=err.stage, message=err.message)

@@ -41,16 +41,20 @@ _CHECKSUM_MAGIC = b"PCSUM1"  # trailer: magic + sha256 of the record before it
 _TRAILER = len(_CHECKSUM_MAGIC) + 32
 logger = logging.getLogger("pipeline.runtime.batch")
 _PACKAGE = Path(__file__).resolve().parents[1]
+from pipeline.config import Settings  # noqa: E402
 from pipeline.ml.models import MODELS_DIR as _MODELS  # noqa: E402  (the repository's, or the installed copy)
 
 
-def fingerprint(extractors: tuple[str, ...]) -> str:
+def fingerprint(settings: Settings) -> str:
     """Changes whenever the pipeline could produce different rows: its version, the extractor
-    chain, the bytes of its code, resources and trained models, and the tagger backend
-    (``--backend``; nothing for the default jieba, so its keys are as before)."""
+    chain, the bytes of its code, resources and trained models, the tagger backend
+    (``--backend``; nothing for the default jieba) and any other setting."""
     from pipeline.stages.taggers import cache_tag
 
-    return _fingerprint(tuple(extractors), cache_tag())
+    extra = ""
+    if settings.min_confidence or settings.components or settings.models_dir:
+        extra = repr((settings.min_confidence, settings.components, settings.models_dir))
+    return _fingerprint(settings.extractors, cache_tag(settings.backend, settings.hanlp_model) + extra)
 
 
 @lru_cache(maxsize=8)

@@ -22,10 +22,10 @@ because the extractors' rules are written for jieba's tags; PKU-style tags (``v`
 Each process runs torch on one thread (documents run in parallel with ``--workers``);
 ``OMP_NUM_THREADS`` overrides that. Models run on the CPU.
 
-The choice travels to worker processes (``--workers``, a local Dask cluster) through the
-environment variables ``PIPELINE_BACKEND`` and ``PIPELINE_HANLP_MODEL``, which ``configure``
-sets; each process loads the model once, on its first sentence. Workers of a remote Dask cluster
-need the same variables and the model folder at the same path.
+The choice is part of the run's settings (``pipeline.config.Settings(backend="hanlp",
+hanlp_model=DIR)``, ``--backend``/``--hanlp-model``), which travel to worker processes with the
+pipeline object; each process loads the model once. Workers of a remote Dask cluster need the
+model folder at the same path.
 """
 from __future__ import annotations
 
@@ -36,9 +36,7 @@ import os
 from pathlib import Path
 from typing import Callable, Optional
 
-BACKENDS = ("jieba", "hanlp")
-BACKEND_ENV = "PIPELINE_BACKEND"
-MODEL_ENV = "PIPELINE_HANLP_MODEL"
+from pipeline.config import BACKENDS
 
 INSTALL_HINT = ('pip install torch==2.13.0 && pip install -e ".[hanlp]"   '
                 "(or: make install-hanlp; install torch first, pinned, or pip fetches a "
@@ -60,54 +58,27 @@ class BackendError(Exception):
 # --------------------------------------------------------------------------- choosing
 
 
-def configure(name: str = "jieba", model_dir: Optional[str | os.PathLike] = None,
-              check: bool = True) -> None:
-    """Makes ``name`` the backend of ``pipeline.stages.tokens.tag`` in this process and in the worker
-    processes it starts later (through the environment). ``check`` loads the model now, so that a
-    bad model is reported once, before any document is read. Raises ``BackendError``."""
-    from pipeline.stages import tokens
-
+def check(name: str = "jieba", model_dir: Optional[str | os.PathLike] = None) -> None:
+    """Loads the backend's model now, so that a bad model is reported once, before any document
+    is read. Raises ``BackendError``."""
     if name not in BACKENDS:
         raise BackendError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
     if name == "jieba":
         if model_dir:
             raise BackendError("--hanlp-model needs --backend hanlp")
-        os.environ.pop(BACKEND_ENV, None)
-        os.environ.pop(MODEL_ENV, None)
-        tokens.set_backend(None)
         return
     if not model_dir:
         raise BackendError("--backend hanlp needs --hanlp-model DIR, a local HanLP model folder. "
                            + MODEL_HINT)
-    model_dir = str(Path(model_dir).expanduser().resolve())
-    tagger = load_hanlp(model_dir) if check else None
-    os.environ[BACKEND_ENV] = name
-    os.environ[MODEL_ENV] = model_dir
-    tokens.set_backend(tagger)  # None: loaded lazily on the first sentence
+    load_hanlp(str(Path(model_dir).expanduser().resolve()))
 
 
-def from_env() -> Optional[Tagger]:
-    """The backend the environment names (None: jieba), loaded: what ``tokens.tag`` uses in a
-    worker process. Raises ``BackendError``."""
-    name = os.environ.get(BACKEND_ENV) or "jieba"
-    if name == "jieba":
-        return None
-    if name != "hanlp":
-        raise BackendError(f"{BACKEND_ENV}={name!r}: unknown backend; choose one of "
-                           f"{', '.join(BACKENDS)}")
-    model_dir = os.environ.get(MODEL_ENV)
-    if not model_dir:
-        raise BackendError(f"{BACKEND_ENV}=hanlp needs {MODEL_ENV}=DIR. " + MODEL_HINT)
-    return load_hanlp(model_dir)
-
-
-def cache_tag() -> str:
+def cache_tag(name: str = "jieba", model_dir: Optional[str] = None) -> str:
     """What the batch cache key must include about the backend: '' for jieba (keys unchanged),
     else the backend, the model folder and a digest of the model's files."""
-    name = os.environ.get(BACKEND_ENV) or "jieba"
     if name == "jieba":
         return ""
-    model_dir = os.environ.get(MODEL_ENV, "")
+    model_dir = model_dir or ""
     h = hashlib.sha256(f"{name}\0{model_dir}\0".encode())
     root = Path(model_dir)
     if root.is_dir():
@@ -316,5 +287,6 @@ class HanLPTagger:
 
 
 def load_hanlp(model_dir: str | os.PathLike) -> HanLPTagger:
-    """The HanLP backend over the model folder ``model_dir``. Raises ``BackendError``."""
+    """The HanLP backend over the model folder ``model_dir``. Raises ``BackendError``.
+    (The pipeline object keeps the one it loaded: ``pipeline.language``.)"""
     return HanLPTagger(model_dir)

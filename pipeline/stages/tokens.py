@@ -118,17 +118,9 @@ def _cut_han(block: str, words: list[str], tags: list[str], tables) -> None:
 
 
 # The tagger backend (pipeline/stages/taggers.py): None is jieba, the default; else a callable
-# text -> (words, tags). Chosen by ``pipeline.stages.taggers.configure`` (--backend), or in a worker
-# process by the environment it inherited (loaded on its first sentence).
+# text -> (words, tags). Set by the pipeline object for the documents it runs
+# (``Settings(backend=...)``): never read from the environment.
 _backend = None
-
-
-def _backend_from_env(text: str) -> tuple[list[str], list[str]]:
-    """Stands in as ``_backend`` until the backend named by the environment is loaded."""
-    from pipeline.stages.taggers import from_env
-
-    set_backend(from_env())
-    return tag(text)
 
 
 def set_backend(tagger) -> None:
@@ -137,8 +129,8 @@ def set_backend(tagger) -> None:
     _backend = tagger
 
 
-if os.environ.get("PIPELINE_BACKEND", "jieba") != "jieba":  # backends.BACKEND_ENV
-    _backend = _backend_from_env
+def get_backend():
+    return _backend
 
 
 def tag(text: str) -> tuple[list[str], list[str]]:

@@ -39,10 +39,11 @@ from pipeline.stages.clean import normalise_chars
 from pipeline.extractors import CHAINS
 from pipeline.extractors.targets import mentions, rule_decision
 from pipeline.records import Document
-from pipeline.language import process
+from pipeline.config import Settings
+from pipeline.language import Pipeline, process
 from pipeline.ml.features import clause_features, mention_features
 from pipeline.ml.models import (CLAUSE_FILE, CORRECTOR_FILE, MENTION_FILE, MODELS_DIR, make_classifier,
-                     models_dir_override, models_version, save, write_manifest)
+                     models_version, save, write_manifest)
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_WEIGHT = 5.0
@@ -152,16 +153,16 @@ def cross_validate(gold_dirs: dict[str, Path], gold_docs: list[Document], gold_b
             save(_fit(train + weak, _weights(train, weak)), fold_models / MENTION_FILE)
             save(_fit(train, [1.0] * len(train)), fold_models / CORRECTOR_FILE)
             save(clause_model, fold_models / CLAUSE_FILE)  # weak labels only: nothing held out leaks
-            with models_dir_override(fold_models):
-                for mode in modes:
-                    doc = process(Path(held.source_path), extractors=CHAINS[mode])
-                    if not isinstance(doc, Document):
-                        raise RuntimeError(f"cross-validation failed on {held.doc_id}: {doc}")
-                    for name, part in document_rows(doc, "cv").items():
-                        rows[mode][name].extend(part)
-                    texts = tmp / mode / "texts"
-                    texts.mkdir(parents=True, exist_ok=True)
-                    (texts / f"{doc.doc_id}.txt").write_text(doc.text, encoding="utf-8")
+            for mode in modes:  # the pipeline object of each chain, on this fold's models
+                nlp = Pipeline(Settings(chain=mode, models_dir=str(fold_models)))
+                doc = nlp.process(Document(doc_id=held.doc_id, source_path=held.source_path))
+                if not isinstance(doc, Document):
+                    raise RuntimeError(f"cross-validation failed on {held.doc_id}: {doc}")
+                for name, part in document_rows(doc, "cv").items():
+                    rows[mode][name].extend(part)
+                texts = tmp / mode / "texts"
+                texts.mkdir(parents=True, exist_ok=True)
+                (texts / f"{doc.doc_id}.txt").write_text(doc.text, encoding="utf-8")
         for mode in modes:
             for name, schema in SCHEMAS.items():
                 pq.write_table(pa.Table.from_pylist(rows[mode][name], schema=schema), tmp / mode / f"{name}.parquet")
