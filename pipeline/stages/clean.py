@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections import Counter
 
 from pipeline.records import Document
@@ -84,6 +85,8 @@ def normalise_chars(text: str) -> str:
 
 def split_flattened(line: str) -> list[str]:
     """The paragraphs of a line that web extraction flattened, split where a space ends one."""
+    if " " not in line and "\t" not in line:  # (every pattern here needs one: most lines)
+        return [line]
     line = _SPACE_AFTER_SENTENCE.sub("\n", line)
     line = _SPACE_BEFORE_HEADING.sub("\n", line)
     return line.split("\n")
@@ -93,6 +96,8 @@ def tidy_spacing(line: str) -> str:
     """Removes the spaces of PDF/web extraction from one line: next to Chinese characters and
     punctuation, inside a number set digit by digit, before %; spaces between Latin words and
     between numbers ('Open Data', '2021-01-01 10:00', '2020 2021') stay (runs become one)."""
+    if " " not in line and "\t" not in line:  # (every pattern here needs one: most lines)
+        return line
     line = _SPACED_DIGITS.sub(lambda m: _SPACES.sub("", m.group()), line)
     line = _SPACE_NEAR_CJK.sub("", line)
     line = _SPACE_BEFORE_PERCENT.sub("", line)
@@ -107,7 +112,17 @@ def is_page_furniture(line: str) -> bool:
 def _width(line: str) -> int:
     """Printed width: a Chinese character or punctuation mark (“” … — included) counts two,
     ASCII one, as a Chinese page lays them out."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in line)
+    if line.isascii():
+        return len(line)
+    if max(line) > "\uffff":  # (rare: characters beyond the BMP, counted one by one)
+        return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in line)
+    return 2 * len(line) - len(line.translate(_wide_bmp()))  # len + the wide ones
+
+
+@lru_cache(maxsize=1)
+def _wide_bmp() -> dict[int, None]:
+    """A translation table deleting every wide character of the BMP (one C pass per line)."""
+    return {i: None for i in range(0x10000) if unicodedata.east_asian_width(chr(i)) in "WFA"}
 
 
 def _layout_width(lines: list[str]) -> int | None:

@@ -138,6 +138,9 @@ class Lexicon:
                     raise ValueError(f"{LEXICON_FILE}: concept {concept.name} names unknown metric {mid}")
             self.concepts.append(concept)
         self._after = [c for c in self.concepts if c.after]
+        # one pass first: most quantities are followed by no number-first wording at all
+        self._any_after = re.compile("|".join(f"(?:{p.pattern})" for c in self._after for p in c.after)
+                                     or r"(?!)")
         # suffixes of the named parts of a region (scope_of): 新区, 开发区, 山区26县…
         self.sub_areas: list[str] = list(data.get("sub_areas", []))
         # one alternation to test whether a text mentions any concept at all
@@ -240,7 +243,7 @@ class Lexicon:
             return self.metric_for_concept(named[-1][0], named[-1][1], ucls) if named else None
 
         right = text[raw_end:raw_end + 16]
-        for concept in self._after:
+        for concept in (self._after if self._any_after.match(right) else ()):
             # number-first wording: '99.7万贫困人口脱贫', '20个贫困县摘帽'
             if any(p.match(right) for p in concept.after):
                 metric = self.metric_for_concept(concept, None, ucls)
