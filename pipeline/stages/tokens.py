@@ -68,6 +68,7 @@ _RE_NUM = jieba.posseg.re_num
 _RE_ENG = jieba.posseg.re_eng
 _RE_ENG1 = jieba.posseg.re_eng1
 _ABSENT = object()
+_NUM_OR_ENG = re.compile(r"[.0-9a-zA-Z]")  # what jieba's re_num / re_eng can match
 
 
 def _cut_han(block: str, words: list[str], tags: list[str], tables) -> None:
@@ -170,18 +171,26 @@ def _rust_segmenter():
 def _tag_words(got: list[str], words: list[str], tags: list[str], tag_of: dict) -> None:
     """``_cut_han``'s tags for the words jieba-rs cut a Han block into (``_rust_tags``)."""
     words += got
-    tags += [tag_of.get(w) or ("eng" if w.isascii() and w.isalnum() else "x") for w in got]
+    tags += map(tag_of.__getitem__, got)  # (a C loop; words not in it: ``_Tags.__missing__``)
+
+
+class _Tags(dict):
+    """Word → tag; a word not in the dictionary is 'eng' when ASCII letters/digits, else 'x'
+    (computed, not stored: numbers are countless)."""
+
+    def __missing__(self, word: str) -> str:
+        return "eng" if word.isascii() and word.isalnum() else "x"
 
 
 @lru_cache(maxsize=1)
-def _rust_tags() -> dict[str, str]:
+def _rust_tags() -> "_Tags":
     """Word → jieba POS tag, as jieba's POS tokenizer tags the words of a Han block: the user
     dictionary's and jieba's tags, except that a single ASCII letter or digit is 'eng' (jieba-rs
     already joins runs of them, jieba's ``re_eng`` buffer, which jieba tags 'eng'); a word not
     in the dictionary is 'eng' when ASCII letters/digits, else 'x'."""
     import string
 
-    tags = {w: t for w, t in pos_tokenizer().word_tag_tab.items() if t}
+    tags = _Tags((w, t) for w, t in pos_tokenizer().word_tag_tab.items() if t)
     tags.update(dict.fromkeys(string.ascii_letters + string.digits, "eng"))
     return tags
 
@@ -215,6 +224,12 @@ def tag_jieba(text: str, rust: bool = True) -> tuple[list[str], list[str]]:
                 _tag_words(next(segmented).split(" "), words, tags, tag_of)
             else:
                 _cut_han(block, words, tags, tables)
+            continue
+        if "\r\n" not in block and not _NUM_OR_ENG.search(block):
+            # (what the loop below does to a block of punctuation and spaces: every character
+            # a word tagged 'x'; digits and Latin letters belong to the Han blocks of _RE_HAN)
+            words += block
+            tags += "x" * len(block)
             continue
         for x in _RE_SKIP.split(block):
             if _RE_SKIP.match(x):
