@@ -583,13 +583,13 @@ def stage_times(st) -> list[tuple[str, float]]:
         name = Path(file).name
         if (name, func) in STAGE_FUNCTIONS:
             found[f"{name[:-3]}.{func}"] = found.get(f"{name[:-3]}.{func}", 0.0) + ct
-        elif (name, func) == ("batch.py", "process_document"):
+        elif (name, func) == ("worker.py", "process_document"):
             doc_total += ct
-        elif (name, func) == ("batch.py", "warm_up"):
+        elif (name, func) == ("worker.py", "warm_up"):
             warm += ct
     rows = sorted(found.items(), key=lambda kv: -kv[1])
-    rows.append(("(all stages: batch.process_document)", doc_total))
-    rows.append(("(of which the warm-up document, models loaded: batch.warm_up)", warm))
+    rows.append(("(all stages: worker.process_document)", doc_total))
+    rows.append(("(of which the warm-up document, models loaded: worker.warm_up)", warm))
     rows.append(("(the rest: imports, reading, tables written at the end, cache)",
                  st.total_tt - doc_total))
     return rows

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Sequence, Union
+from typing import Any, Iterable, Optional, Sequence, Union
 
 import pandas as pd
 
@@ -42,16 +42,6 @@ class Tables:
         return f"Tables({sizes})"
 
 
-def _chain(extractors: Union[str, Sequence[str]]) -> list[str]:
-    from pipeline.extractors import CHAINS
-
-    if isinstance(extractors, str):
-        if extractors not in CHAINS:
-            raise ValueError(f"unknown extractor chain {extractors!r}; choose one of {', '.join(CHAINS)}")
-        return list(CHAINS[extractors])
-    return list(extractors)
-
-
 def _files(item: Path) -> list[Path]:
     from pipeline.stages.ingest import SUPPORTED_SUFFIXES
 
@@ -73,20 +63,23 @@ def _is_path(item: PathOrText) -> bool:
 
 
 def extract(inputs: Union[PathOrText, Iterable[PathOrText]], *, extractors: Union[str, Sequence[str]] = "both",
-            year: Optional[int] = None) -> Tables:
+            year: Optional[int] = None, **settings: Any) -> Tables:
     """Runs the pipeline over files, folders (recursively) or texts and returns the tables.
 
     A string that names no existing file is taken as the text of a document (`doc_id`
     ``text1``, ``text2``…). ``year`` sets the plan year of texts (files read it from their
-    words). A file that cannot be read becomes a row of ``errors``, as in a batch."""
+    words). A file that cannot be read becomes a row of ``errors``, as in a batch.
+    ``settings``: those of ``pipeline.config.Settings`` (``min_confidence=0.9``,
+    ``backend="hanlp", hanlp_model=DIR``, ``components={...}``)."""
     from pipeline import __version__
-    from pipeline.records import PipelineError
-    from pipeline.language import process, process_text
+    from pipeline.config import Settings
+    from pipeline.language import pipeline_for
+    from pipeline.records import Document, PipelineError
     from pipeline.stages.tables import TABLES, document_rows, error_rows, frame
 
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    chain = _chain(extractors)
+    nlp = pipeline_for(Settings.of(extractors, **settings))
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     seen: dict[str, int] = {}
     n_texts = 0
@@ -101,9 +94,10 @@ def extract(inputs: Union[PathOrText, Iterable[PathOrText]], *, extractors: Unio
             seen[stem] = seen.get(stem, 0) + 1
             doc_id = stem if seen[stem] == 1 else f"{stem}__{seen[stem]}"
             if path is None:
-                result = process_text(text, doc_id=doc_id, year=year, extractors=chain)
+                result = nlp.process(Document(doc_id=doc_id, source_path="<text>", format="txt",
+                                              encoding="utf_8", raw_text=text), year=year)
             else:
-                result = process(path, doc_id=doc_id, extractors=chain)
+                result = nlp.process(Document(doc_id=doc_id, source_path=str(path)))
             if isinstance(result, PipelineError):
                 part = error_rows(result, str(path))
             else:
@@ -114,12 +108,15 @@ def extract(inputs: Union[PathOrText, Iterable[PathOrText]], *, extractors: Unio
 
 
 def load(out_dir: PathOrText) -> Tables:
-    """Reads a dataset written by ``python -m pipeline extract --out OUT_DIR``."""
-    from pipeline.stages.tables import TABLES
+    """Reads a dataset written by ``python -m pipeline extract --out OUT_DIR`` (date columns as
+    ``datetime64``, as ``extract`` returns them)."""
+    import pyarrow.parquet as pq
+
+    from pipeline.stages.tables import TABLES, to_frame
 
     out = Path(out_dir)
     if not (out / "documents.parquet").exists():
         raise FileNotFoundError(f"{out} holds no tables (documents.parquet): write them with "
                                 f"`python -m pipeline extract INPUT... --out {out}`")
-    return Tables({name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES
+    return Tables({name: to_frame(pq.read_table(out / f"{name}.parquet")) for name in TABLES
                    if (out / f"{name}.parquet").exists()})

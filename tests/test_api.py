@@ -30,7 +30,7 @@ def test_extract_takes_texts_and_sets_their_year():
     t = pipeline.extract("一、重点任务\n今年要确保年底前完成改革任务，新建保障性住房300套。", extractors="rules", year=2024)
     assert t.documents.doc_id.tolist() == ["text1"]
     assert t.targets.value.tolist() == [300.0]
-    assert t.commitments.deadline_date.dropna().tolist() == ["2024-12-31"]
+    assert t.commitments.deadline_date.dropna().tolist() == [pd.Timestamp("2024-12-31")]
 
 
 def test_extract_reports_a_bad_file_as_an_error_row(tmp_path):

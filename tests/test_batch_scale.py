@@ -228,6 +228,7 @@ def test_csv_export_reads_back_exactly_with_any_cell_content(tmp_path):
     commas, CR/LF inside cells, '#' and floats small and huge must read back as the values
     (floats as Python's repr, null and empty string as an empty cell), split across flushes."""
     import csv
+    import datetime as dt
     import io
     from contextlib import ExitStack
 
@@ -241,6 +242,7 @@ def test_csv_export_reads_back_exactly_with_any_cell_content(tmp_path):
               "#", "-", "1,000", "\t", "emoji 🙂", "None", "nan"]
     floats = [0.1, 1e20, 126000000000000.0, 5.5, 1 / 3, 1e-7, None, 0.0, -2.5, 2000.0, 123456789.123,
               float(2 ** 53), 3.0, 6.5, 99.99]
+    dates = [None, dt.date(2023, 12, 31), dt.date(2024, 2, 29), dt.date(1, 1, 1), dt.date(9999, 12, 31)]
     schema = SCHEMAS["targets"]
     rows = []
     for i in range(3 * len(tricky)):
@@ -252,6 +254,8 @@ def test_csv_export_reads_back_exactly_with_any_cell_content(tmp_path):
                 row[f.name] = floats[(i + len(f.name)) % len(floats)]
             elif pa.types.is_boolean(f.type):
                 row[f.name] = None if i % 3 == 0 else bool(i % 2)
+            elif pa.types.is_date(f.type):  # written as ISO YYYY-MM-DD, as before it was a date
+                row[f.name] = dates[i % len(dates)]
             else:
                 row[f.name] = None if i % 4 == 0 else i * 1000
         rows.append(row)

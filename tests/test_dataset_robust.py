@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from conftest import RAW, SEED, run_cli
-from pipeline.runtime import batch
+from pipeline.runtime import batch, worker
 from pipeline.runtime.batch import OutputError, run_batch
 from pipeline.stages.ingest import Limits, ingest
 from pipeline.records import Document
@@ -279,7 +279,7 @@ def _slow_or_greedy(real):
 @pytest.mark.parametrize("workers", [1, 2])
 def test_time_and_memory_limits_stop_the_worker_and_the_batch_goes_on(tmp_path, monkeypatch, workers):
     fork_only()
-    monkeypatch.setattr(batch, "process_document", _slow_or_greedy(batch.process_document))
+    monkeypatch.setattr(worker, "process_document", _slow_or_greedy(worker.process_document))
     write(tmp_path / "in" / "a.txt", PLAN_A)
     write(tmp_path / "in" / "greedy.txt", PLAN_B)
     write(tmp_path / "in" / "slow.txt", PLAN_B)
@@ -349,6 +349,7 @@ def test_a_zip_member_over_the_size_cap_is_refused_before_it_is_inflated(tmp_pat
     assert path.endswith("huge.txt") and stage == "limit" and "once unzipped" in message
 
 
+@pytest.mark.slow  # 100,000 nested elements: seconds
 def test_deeply_nested_html_is_parsed_in_linear_time(tmp_path):
     page = tmp_path / "deep.html"
     n = 100_000

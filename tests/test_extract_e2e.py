@@ -1,6 +1,7 @@
 """The real command on the real documents: the output contract and the seed plan's rows."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def test_seed_plan_has_no_target_for_hotline_cohort_or_plan_period(tables):
 def test_seed_plan_deadline_and_sections(tables):
     c = tables["commitments"]
     seed = c[(c.doc_id == SEED) & c.deadline_date.notna()]
-    assert list(seed.deadline_date) == ["2023-12-31"]
+    assert list(seed.deadline_date) == [dt.date(2023, 12, 31)]  # a date32 column
     assert seed.iloc[0].deadline_raw == "年底前"
     assert "确保年底前全市所有县" in seed.iloc[0].text
     s = tables["sections"]

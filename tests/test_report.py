@@ -46,12 +46,14 @@ def test_report_is_one_self_contained_page(report_html):
     page = report_html.read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
     assert not re.search(r'(?:src|href)="(?:https?:|//|file:)', page)  # nothing fetched from outside
-    assert "<script" not in page
+    assert "<script>" in page and "<script src" not in page  # the inline sort/filter script only
     assert page.count("data:image/png;base64,") >= 2  # charts embedded
     assert "@font-face" in page and "data:font/" in page  # Chinese glyphs embedded too
     for ident in ("coverage", "grid-gdp_growth", "grid-urban_new_jobs", "documents", "errors"):
         assert f'id="{ident}"' in page
-    assert "5%左右 → 5.8%" in page  # the 2023 target beside the result reported in 2024
+    # the 2023 target beside the result reported in 2024, each a link to its sentence
+    assert re.search(r'<a href="report_docs/江苏省_2023\.html#t\d+">5%左右</a> → '
+                     r'<a href="report_docs/江苏省_2024\.html#t\d+">5\.8%</a>', page)
     assert "broken.pdf" in page  # the error list
 
 

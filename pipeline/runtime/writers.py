@@ -213,13 +213,16 @@ def duckdb_from_parquet(parquets: dict[str, Path], db: Path, csvs: Optional[dict
 _WIDE_COLUMNS = {"text": 80, "section_path": 40, "path": 40, "title": 40, "error": 60, "source_path": 40,
                  "warnings": 30, "entity": 20, "owners": 30}
 _WRAPPED = {"text", "error"}
+_DATE_FORMAT = "yyyy-mm-dd"  # as the CSV writes them; Excel's default would follow the locale
+_DATE_WIDTH = 12  # a date cell too narrow for its digits shows '########'
 
 
 def xlsx_from_parquet(parquets: dict[str, Path], xlsx: Path) -> None:
     """commitments.xlsx, one sheet per table (a table longer than Excel's 1,048,576 rows goes on
     into '<table> (2)', …), written row by row with openpyxl's write-only mode. Each sheet as an
     analyst expects it: bold header row frozen, an autofilter over the data, column widths that
-    fit, and the sentence columns wrapped."""
+    fit, the sentence columns wrapped, and date columns real date cells shown as yyyy-mm-dd
+    (so they sort and filter as dates)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -231,13 +234,14 @@ def xlsx_from_parquet(parquets: dict[str, Path], xlsx: Path) -> None:
 
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
 
-    def new_sheet(title: str, names: list[str], n_rows: int):
+    def new_sheet(title: str, names: list[str], n_rows: int, dates: set[int]):
         ws = wb.create_sheet(title)
         ws.freeze_panes = "A2"
         last = get_column_letter(max(len(names), 1))
         ws.auto_filter.ref = f"A1:{last}{max(n_rows, 1) + 1}"
         for i, col in enumerate(names, 1):
-            ws.column_dimensions[get_column_letter(i)].width = _WIDE_COLUMNS.get(col, max(10, len(col) + 2))
+            width = _WIDE_COLUMNS.get(col, max(10, len(col) + 2))
+            ws.column_dimensions[get_column_letter(i)].width = max(width, _DATE_WIDTH) if i - 1 in dates else width
         header = []
         for col in names:
             cell = WriteOnlyCell(ws, value=col)
@@ -252,21 +256,27 @@ def xlsx_from_parquet(parquets: dict[str, Path], xlsx: Path) -> None:
         names = pf.schema_arrow.names
         total = pf.metadata.num_rows
         wrapped = [i for i, col in enumerate(names) if col in _WRAPPED]
+        dates = {i for i, f in enumerate(pf.schema_arrow) if pa.types.is_date(f.type)}
         part, rows_in_sheet = 1, 0
-        ws = new_sheet(name, names, min(total, EXCEL_MAX_ROWS - 1))
+        ws = new_sheet(name, names, min(total, EXCEL_MAX_ROWS - 1), dates)
         done = 0
         for batch in pf.iter_batches(batch_size=CSV_BATCH):
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for row in zip(*columns):
                 if rows_in_sheet + 1 >= EXCEL_MAX_ROWS:
                     part += 1
-                    ws = new_sheet(f"{name} ({part})", names, min(total - done, EXCEL_MAX_ROWS - 1))
+                    ws = new_sheet(f"{name} ({part})", names, min(total - done, EXCEL_MAX_ROWS - 1), dates)
                     rows_in_sheet = 0
                 values = [clean(v) for v in row]
                 for i in wrapped:
                     cell = WriteOnlyCell(ws, value=values[i])
                     cell.alignment = wrap
                     values[i] = cell
+                for i in dates:
+                    if values[i] is not None:
+                        cell = WriteOnlyCell(ws, value=values[i])
+                        cell.number_format = _DATE_FORMAT
+                        values[i] = cell
                 ws.append(values)
                 rows_in_sheet += 1
                 done += 1

@@ -5,12 +5,15 @@ publishing a dataset folder is ``pipeline.runtime.publish``.
 """
 from __future__ import annotations
 
+import datetime as dt
+from typing import Optional
+
 import pandas as pd
 import pyarrow as pa
 
 from pipeline.records import Document, PipelineError
 
-S, I, F = pa.string(), pa.int64(), pa.float64()
+S, I, F, D = pa.string(), pa.int64(), pa.float64(), pa.date32()
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([("doc_id", S), ("source_path", S), ("format", S), ("encoding", S),
                             ("sha256", S), ("title", S), ("issuer", S), ("region", S), ("year", I),
@@ -22,22 +25,39 @@ SCHEMAS: dict[str, pa.Schema] = {
     "commitments": pa.schema([("doc_id", S), ("commitment_id", S), ("section_id", S),
                               ("section_path", S), ("text", S), ("start", I), ("end", I),
                               ("action", S), ("owners", S), ("owner_source", S), ("deadline_raw", S),
-                              ("deadline_date", S), ("status", S), ("n_targets", I), ("method", S),
+                              ("deadline_date", D), ("status", S), ("n_targets", I), ("method", S),
                               ("confidence", F), ("part", S)]),
     "targets": pa.schema([("doc_id", S), ("target_id", S), ("commitment_id", S), ("raw", S),
                           ("value", F), ("value_max", F), ("unit", S), ("comparator", S),
                           ("entity", S), ("action", S), ("text", S), ("start", I), ("end", I),
                           ("status", S), ("method", S), ("confidence", F), ("raw_start", I),
-                          ("raw_end", I), ("section_id", S), ("deadline_date", S),
+                          ("raw_end", I), ("section_id", S), ("deadline_date", D),
                           ("metric", S), ("metric_name", S), ("part", S), ("estimated", pa.bool_()),
                           ("scope", S), ("period", S)]),
     "owners": pa.schema([("doc_id", S), ("commitment_id", S), ("name", S), ("role", S),
                          ("source", S), ("start", I), ("end", I)]),
     "deadlines": pa.schema([("doc_id", S), ("deadline_id", S), ("commitment_id", S), ("raw", S),
-                            ("date", S), ("start", I), ("end", I), ("kind", S), ("section_id", S)]),
+                            ("date", D), ("start", I), ("end", I), ("kind", S), ("section_id", S)]),
     "errors": pa.schema([("source_path", S), ("stage", S), ("error", S)]),
 }
 TABLES = list(SCHEMAS)
+
+
+def as_date(iso: Optional[str]) -> Optional[dt.date]:
+    """The calendar date of an ISO ``YYYY-MM-DD`` deadline (the extractors' form), else None.
+
+    The deadline extractor resolves every limit to a full day (a month to its last day, a
+    recurring limit to its first occurrence) or to nothing, so None is the only other value;
+    anything else (a partial '2025-06', an impossible '2025-02-30') is null rather than a crash,
+    and the words as written stay in ``deadline_raw`` / ``deadlines.raw``."""
+    if isinstance(iso, dt.date):
+        return iso
+    if not iso or len(iso) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(iso)
+    except ValueError:
+        return None
 
 
 def document_rows(doc: Document, version: str) -> dict[str, list[dict]]:
@@ -64,7 +84,7 @@ def document_rows(doc: Document, version: str) -> dict[str, list[dict]]:
             doc_id=doc.doc_id, commitment_id=c.commitment_id, section_id=c.section_id,
             section_path=c.section_path, text=c.text, start=c.start, end=c.end, action=c.action,
             owners=";".join(o.name for o in c.owners), owner_source=c.owner_source,
-            deadline_raw=dl.raw if dl else None, deadline_date=dl.date if dl else None,
+            deadline_raw=dl.raw if dl else None, deadline_date=as_date(dl.date) if dl else None,
             status=c.status, n_targets=len(c.targets), method=c.method, confidence=c.confidence,
             part=c.sentence.part if c.sentence is not None else ""))
         for t in c.targets:
@@ -73,7 +93,7 @@ def document_rows(doc: Document, version: str) -> dict[str, list[dict]]:
                 value=t.value, value_max=t.value_max, unit=t.unit, comparator=t.comparator,
                 entity=t.entity, action=t.action, text=c.text, start=c.start, end=c.end,
                 status=t.status, method=t.method, confidence=t.confidence, raw_start=t.raw_start,
-                raw_end=t.raw_end, section_id=c.section_id, deadline_date=dl.date if dl else None,
+                raw_end=t.raw_end, section_id=c.section_id, deadline_date=as_date(dl.date) if dl else None,
                 part=c.sentence.part if c.sentence is not None else "", estimated=estimated(c, t),
                 metric=t.metric, metric_name=t.metric_name, scope=t.scope, period=t.period))
         for o in c.owners:
@@ -83,7 +103,7 @@ def document_rows(doc: Document, version: str) -> dict[str, list[dict]]:
         for k, d in enumerate(c.deadlines, 1):
             rows["deadlines"].append(dict(
                 doc_id=doc.doc_id, deadline_id=f"{c.commitment_id}:d{k}", commitment_id=c.commitment_id,
-                raw=d.raw, date=d.date, start=d.start, end=d.end, kind=d.kind, section_id=c.section_id))
+                raw=d.raw, date=as_date(d.date), start=d.start, end=d.end, kind=d.kind, section_id=c.section_id))
     return rows
 
 
@@ -94,5 +114,13 @@ def error_rows(err: PipelineError, source_path: str) -> dict[str, list[dict]]:
 
 
 def frame(name: str, rows: list[dict]) -> pd.DataFrame:
-    table = pa.Table.from_pylist(rows, schema=SCHEMAS[name])
-    return table.to_pandas()
+    """The rows of one table as the DataFrame ``pipeline.extract`` returns."""
+    return to_frame(pa.Table.from_pylist(rows, schema=SCHEMAS[name]))
+
+
+def to_frame(table: pa.Table) -> pd.DataFrame:
+    """A table as the DataFrames of ``pipeline.extract`` / ``pipeline.load``: date columns as
+    ``datetime64`` (NaT when empty), what pandas users filter and group on
+    (``df.deadline_date <= "2024-06-30"``, ``.dt.year``); pyarrow's default, Python ``date``
+    objects in an object column, supports neither."""
+    return table.to_pandas(date_as_object=False)

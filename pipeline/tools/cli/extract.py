@@ -1,31 +1,33 @@
-"""Command line: `python -m pipeline extract|evaluate …`."""
+"""`extract`: documents in, tables out (pipeline/runtime/batch.py does the work)."""
 from __future__ import annotations
 
-import json
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
-from pipeline import __version__
-from pipeline.extractors import CHAINS, DEFAULT_CHAIN
+from pipeline.extractors import DEFAULT_CHAIN
+from pipeline.tools.cli.options import debug, log_level, verbosity
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="pipeline")
-def main() -> None:
-    """Turn Chinese policy documents (工作要点, 政府工作报告, 任务分工, 行动方案) into tables of
-    commitments: what will be done, how much, by whom and by when, each row traceable to its words.
+def _document_details(out_dir: Path) -> None:
+    """One line per document of the dataset, for --verbose: what each input gave."""
+    import pandas as pd
 
-    \b
-    Typical use:
-      python -m pipeline extract data/raw --out data/processed
-      python -m pipeline evaluate --gold data/gold --pred data/processed
-    """
+    from pipeline.runtime.publish import dataset_dir
+
+    path = dataset_dir(out_dir) / "documents.parquet"
+    if not path.exists():
+        return
+    cols = ["doc_id", "n_chars", "n_sections", "n_commitments", "n_targets", "warnings", "source_path"]
+    docs = pd.read_parquet(path)
+    for r in docs.reindex(columns=cols).to_dict("records"):
+        warn = f"  warnings: {r['warnings']}" if isinstance(r["warnings"], str) and r["warnings"] else ""
+        debug(f"{r['doc_id']}: {r['n_chars']} chars, {r['n_sections']} sections, "
+              f"{r['n_commitments']} commitments, {r['n_targets']} targets  ({r['source_path']}){warn}")
 
 
-@main.command()
+@click.command()
 @click.argument("inputs", nargs=-1)
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
               help="Output folder: a dataset, created if missing. A run adds new documents, "
@@ -73,8 +75,9 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (documents/s, ETA) on stderr [default: when stderr is a "
                    "terminal].")
-@click.option("--quiet", "-q", is_flag=True,
-              help="No progress bar, no summary, no log lines except failures (for scripts).")
+@verbosity(quiet_help="No progress bar, no summary, no log lines except failures (for scripts).",
+           verbose_help="Debug log lines, and after the run one line per document of the "
+                        "dataset (characters, sections, commitments, targets, warnings).")
 @click.option("--backend", type=click.Choice(["jieba", "hanlp"]), default="jieba", show_default=True,
               help="Word segmenter and POS tagger. hanlp: POS tags from the HanLP model in "
                    "--hanlp-model (words from jieba, or from a HanLP tokenizer in DIR/tok/); needs "
@@ -83,11 +86,16 @@ def main() -> None:
               type=click.Path(file_okay=True, path_type=Path),
               help="With --backend hanlp: a local folder holding a HanLP POS model (config.json, "
                    "model.pt), or pos/ and tok/ subfolders. Nothing is ever downloaded.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              metavar="P", help="Leave out target rows whose confidence is below P (rules give "
+                                "1.0; see the README, 'method and confidence').")
 def extract(inputs: tuple[str, ...], out_dir: Path, lists: tuple[str, ...], formats: tuple[str, ...],
             extractor_set: str, workers: int | None, engine: str, scheduler: str | None,
-            rebuild: bool, progress: bool | None, quiet: bool, backend: str = "jieba",
+            rebuild: bool, progress: bool | None, quiet: bool, verbose: bool = False,
+            backend: str = "jieba",
             hanlp_model: Path | None = None, replace: bool = False, doc_timeout: float = 300,
-            doc_memory: int = 1024, max_doc_mb: float = 64, max_chars: int = 1_000_000) -> None:
+            doc_memory: int = 1024, max_doc_mb: float = 64, max_chars: int = 1_000_000,
+            min_confidence: float = 0.0) -> None:
     """Extract commitments from INPUTS (files, folders, globs, .zip archives) into tables in --out.
 
     \b
@@ -123,19 +131,22 @@ def extract(inputs: tuple[str, ...], out_dir: Path, lists: tuple[str, ...], form
         raise click.UsageError("give INPUTS (files, folders, globs, .zip) or --from-list FILE")
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
-    log_to_stderr(logging.WARNING if quiet else logging.INFO)
-    from pipeline.stages.taggers import BackendError, configure
+    log_to_stderr(log_level(verbose, quiet))
+    from pipeline.config import Settings
+    from pipeline.stages.taggers import BackendError, check
 
     try:  # loads a HanLP model now: a bad one is reported once, before any document
-        configure(backend, hanlp_model)
-    except BackendError as err:
+        check(backend, hanlp_model)
+        settings = Settings(chain=extractor_set, backend=backend, hanlp_model=hanlp_model,
+                            min_confidence=min_confidence)
+    except (BackendError, ValueError) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
     if backend != "jieba":
         logging.getLogger("pipeline").info("backend %s: POS tags from the HanLP model in %s",
                                            backend, hanlp_model)
     try:
-        summary = run_batch(inputs, out_dir, formats=formats, extractors=CHAINS[extractor_set],
+        summary = run_batch(inputs, out_dir, formats=formats, settings=settings,
                             quiet=quiet, lists=lists, workers=workers, engine=engine,
                             scheduler=scheduler, progress=progress, rebuild=rebuild,
                             replace=replace, doc_timeout=doc_timeout, doc_memory=doc_memory,
@@ -148,49 +159,8 @@ def extract(inputs: tuple[str, ...], out_dir: Path, lists: tuple[str, ...], form
     except (OutputError, NothingToWrite) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(3)
+    if verbose:
+        _document_details(out_dir)
     if not quiet:
         click.echo(summary.render(out_dir), err=True)
     sys.exit(1 if summary.errors else 0)
-
-
-@main.command()
-@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder of gold files (<doc_id>.json, see GOLD.md).")
-@click.option("--pred", "pred_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder of tables written by `extract`. Omit it to extract INPUTS first.")
-@click.option("--errors", "show_errors", is_flag=True,
-              help="List every false positive and false negative with its sentence.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the full report as JSON here.")
-@click.argument("inputs", nargs=-1)
-def evaluate(gold_dir: Path, pred_dir: Path | None, show_errors: bool, json_path: Path | None,
-             inputs: tuple[str, ...]) -> None:
-    """Score extracted tables against gold annotations (precision, recall, F1 per field).
-
-    \b
-    python -m pipeline evaluate --gold data/gold --pred data/processed
-    python -m pipeline evaluate --gold data/gold data/raw      # extracts first, into a temp folder
-    """
-    from pipeline.tools.evaluate import evaluate as score, format_errors, format_report
-
-    if pred_dir is None:
-        if not inputs:
-            raise click.UsageError("give --pred DIR, or INPUT files/folders to extract first")
-        from pipeline.runtime.batch import run_batch
-
-        tmp = Path(tempfile.mkdtemp(prefix="pipeline-eval-"))
-        run_batch(inputs, tmp, quiet=True)
-        pred_dir = tmp
-    report = score(gold_dir, pred_dir)
-    click.echo(format_report(report))
-    if show_errors:
-        click.echo(format_errors(report))
-    if json_path:
-        json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main()
-
-# Commands from other modules register themselves on `main`.
-from pipeline.tools import cli_compare  # noqa: E402,F401
