@@ -145,3 +145,16 @@ def test_gdp_growth_target_for_nearly_every_province_year(tmp_path):
     head = res["long"][res["long"]["headline"] & (res["long"]["status"] == "target")]
     assert head["value"].between(2, 12).all()
     assert (head["status_extracted"] == "target").all()
+
+
+def test_a_folder_without_any_metric_row_compares_to_empty_tables(tmp_path):
+    """A work plan names no compared metric: empty tables and exit 0, not a KeyError."""
+    from pipeline.runtime.batch import run_batch
+
+    run_batch([str(ROOT / "data" / "raw" / "2023_tuanshiwei_gongzuoyaodian.txt")], tmp_path / "out",
+              quiet=True, workers=1)
+    tables = compare([tmp_path / "out"])
+    assert tables["wide"].empty and tables["long"].empty
+    r = CliRunner().invoke(main, ["compare", str(tmp_path / "out"), "--no-charts", "--out", str(tmp_path / "cmp")])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "cmp" / "comparison_wide.csv").is_file()

@@ -145,10 +145,22 @@ def test_annotate_fills_metric_and_cluster_ids():
 def test_clusters_group_wording_variants_deterministically():
     model = cluster_model()
     assert model is not None
-    a, b, c = model.assign([normalise_entity("全省高新技术企业"), normalise_entity("国家高新技术企业数量"),
-                            normalise_entity("完全无关的一个说法")])
+    a, b, c = model.predict([normalise_entity("全省高新技术企业"), normalise_entity("国家高新技术企业数量"),
+                             normalise_entity("完全无关的一个说法")])
     assert a and a == b
     assert c is None
+
+
+def test_cluster_model_follows_the_estimator_contract():
+    from sklearn.base import clone
+
+    from pipeline.stages.indicators import ClusterModel
+
+    model = ClusterModel(threshold=0.3)
+    assert not hasattr(model, "exact_") and clone(model).get_params() == {"threshold": 0.3, "version": ""}
+    model.fit(["高新技术企业", "规模以上工业增加值"], ["cluster:1", "cluster:2"], {"cluster:1": "高新技术企业"})
+    assert model.predict(["高新技术企业", "国家高新技术企业", "粮食产量", ""]) == ["cluster:1", "cluster:1", None, None]
+    assert model.labels_["cluster:1"] == "高新技术企业"
     assert normalise_entity("全省规模以上工业增加值") == "规模以上工业增加值"
     assert normalise_entity("分别") == "" and normalise_entity(float("nan")) == ""
 

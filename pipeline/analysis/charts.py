@@ -1,6 +1,7 @@
 """PNG charts of the comparison tables (matplotlib, no pyplot global state), Chinese labels included.
 
-Chinese needs a CJK font. ``cjk_font()`` looks, in order, at ``$POLICY_CJK_FONT`` (a font file),
+Chinese needs a CJK font. ``cjk_font()`` looks, in order, at the font file given with
+``prefer_font(path)`` (``--font FILE`` of ``compare`` and ``report``),
 the fonts matplotlib already knows (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, …: e.g.
 Debian's fonts-noto-cjk or fonts-wqy-microhei), then the Noto Sans CJK SC file shipped by the
 ``mplfonts`` package (a dependency of this project, so a fresh ``make`` has it). When none is
@@ -51,11 +52,20 @@ def cjk_font() -> Optional[str]:
     if path is None:
         warnings.warn("No CJK font found: Chinese labels in the charts will render as empty boxes. "
                       "Install one (`pip install mplfonts`, which ships Noto Sans CJK SC, or "
-                      "`apt-get install fonts-noto-cjk`), or set POLICY_CJK_FONT=/path/to/font.otf.",
+                      "`apt-get install fonts-noto-cjk`), or give one with --font /path/to/font.otf.",
                       CJKFontWarning, stacklevel=2)
         return None
     font_manager.fontManager.addfont(path)
     return font_manager.FontProperties(fname=path).get_name()
+
+
+_PREFERRED: list[str] = []  # set by prefer_font (the --font option), read by cjk_font_path
+
+
+def prefer_font(path: Optional[str | os.PathLike]) -> None:
+    """Charts of this process use the font file ``path`` when it has Chinese glyphs."""
+    _PREFERRED[:] = [str(path)] if path else []
+    cjk_font_path.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -64,12 +74,11 @@ def cjk_font_path() -> Optional[str]:
     from matplotlib import font_manager
 
     candidates: list[str] = []
-    env = os.environ.get("POLICY_CJK_FONT")
-    if env:
-        if Path(env).is_file():
-            candidates.append(env)
+    for given in _PREFERRED:
+        if Path(given).is_file():
+            candidates.append(given)
         else:
-            warnings.warn(f"POLICY_CJK_FONT={env} is not a file; looking for other CJK fonts", CJKFontWarning)
+            warnings.warn(f"--font {given} is not a file; looking for other CJK fonts", CJKFontWarning)
     known = {f.name: f.fname for f in font_manager.fontManager.ttflist}
     candidates += [known[name] for name in CJK_FAMILIES if name in known]
     spec = importlib.util.find_spec("mplfonts")

@@ -253,7 +253,7 @@ def _met(metric: str, t: dict, r: dict) -> Optional[bool]:
 
 def wide_table(long: pd.DataFrame) -> pd.DataFrame:
     """Region × year × metric: the year's target beside its result, reported the next year."""
-    head = long[long["headline"]]
+    head = long[long["headline"].astype(bool)]  # (an empty object column would select columns)
     tg = head[head["status"] == "target"].set_index(["region", "period_year", "metric"])
     ach = head[head["status"] == "achievement"].set_index(["region", "period_year", "metric"])
     keys = sorted(set(tg.index) | set(ach.index), key=lambda k: (k[2], k[0], k[1]))

@@ -550,40 +550,54 @@ def normalise_entity(entity: Optional[str]) -> str:
     return e
 
 
-@dataclass
 class ClusterModel:
-    version: str
-    threshold: float
-    ids: list[str]  # one per member
-    labels: dict[str, str]  # cluster id → label (its most frequent member)
-    members: list[str]
-    exact: dict[str, str] = field(default_factory=dict)
-    _vectorizer: object = None
-    _matrix: object = None
+    """Nearest recurring entity cluster, by scikit-learn's estimator contract: settings in
+    ``__init__``, the members in ``fit``, learned state with a trailing ``_``.
 
-    def fit(self) -> "ClusterModel":
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        ClusterModel(threshold=0.35).fit(members, ids, labels).predict(["规上工业增加值"])
+    """
 
-        self.exact = dict(zip(self.members, self.ids))
-        if self.members:
-            self._vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
-            self._matrix = self._vectorizer.fit_transform(self.members)
+    def __init__(self, threshold: float = CLUSTER_THRESHOLD, version: str = ""):
+        self.threshold = threshold
+        self.version = version
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {"threshold": self.threshold, "version": self.version}
+
+    def set_params(self, **params) -> "ClusterModel":
+        for k, v in params.items():
+            setattr(self, k, v)
         return self
 
-    def assign(self, entities: Sequence[str]) -> list[Optional[str]]:
+    def fit(self, members: Sequence[str], ids: Sequence[str],
+            labels: Optional[dict[str, str]] = None) -> "ClusterModel":
+        """``members``: the clustered entities; ``ids``: the cluster id of each; ``labels``:
+        cluster id → label (its most frequent member)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.members_, self.ids_ = list(members), list(ids)
+        self.labels_ = dict(labels or {})
+        self.exact_ = dict(zip(self.members_, self.ids_))
+        self.vectorizer_ = self.matrix_ = None
+        if self.members_:
+            self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+            self.matrix_ = self.vectorizer_.fit_transform(self.members_)
+        return self
+
+    def predict(self, entities: Sequence[str]) -> list[Optional[str]]:
         """Cluster id of each (normalised) entity, None when nothing is close enough."""
-        out: list[Optional[str]] = [self.exact.get(e) if e else None for e in entities]
+        out: list[Optional[str]] = [self.exact_.get(e) if e else None for e in entities]
         todo = [i for i, e in enumerate(entities) if e and out[i] is None]
-        if todo and self._matrix is not None:
-            q = self._vectorizer.transform([entities[i] for i in todo])
-            sims = (q @ self._matrix.T).tocsr()
+        if todo and self.matrix_ is not None:
+            q = self.vectorizer_.transform([entities[i] for i in todo])
+            sims = (q @ self.matrix_.T).tocsr()
             data, indices, indptr = sims.data, sims.indices, sims.indptr
             for row, i in enumerate(todo):  # the best member of each row (first on a tie)
                 lo, hi = indptr[row], indptr[row + 1]
                 if hi > lo:
                     k = lo + int(data[lo:hi].argmax())
                     if 1.0 - data[k] < self.threshold:
-                        out[i] = self.ids[indices[k]]
+                        out[i] = self.ids_[indices[k]]
         return out
 
 
@@ -599,7 +613,8 @@ def cluster_model() -> Optional[ClusterModel]:
             ids.append(c["id"])
             members.append(m)
     labels = {c["id"]: c["label"] for c in data["clusters"]}
-    return ClusterModel(data["version"], data.get("threshold", CLUSTER_THRESHOLD), ids, labels, members).fit()
+    return ClusterModel(threshold=data.get("threshold", CLUSTER_THRESHOLD),
+                        version=data["version"]).fit(members, ids, labels)
 
 
 def _str(x) -> str:
@@ -640,10 +655,10 @@ def annotate(rows: list[dict], use_clusters: bool = True) -> list[dict]:
     model = cluster_model() if rest and use_clusters else None
     if model is not None:
         keys = [normalise_entity(rows[i].get("entity")) for i in rest]
-        for i, cid in zip(rest, model.assign(keys)):
+        for i, cid in zip(rest, model.predict(keys)):
             if cid:
                 rows[i]["metric"] = cid
-                rows[i]["metric_name"] = model.labels.get(cid)
+                rows[i]["metric_name"] = model.labels_.get(cid)
     return rows
 
 

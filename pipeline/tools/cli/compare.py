@@ -9,7 +9,7 @@ from typing import Callable
 import click
 import pandas as pd
 
-from pipeline.tools.cli.options import debug, echo_font_warnings, info, metrics_option, set_verbosity, verbosity
+from pipeline.tools.cli.options import font_option, use_font, debug, echo_font_warnings, info, metrics_option, set_verbosity, verbosity
 
 DEFAULT_CHART_METRICS = ("gdp_growth", "urban_new_jobs", "surveyed_unemployment_rate")
 
@@ -86,10 +86,11 @@ def _summary(tables: dict, cascade_table: pd.DataFrame | None, metric: str | Non
               help="Also put, for one --metric and --year (default: the year spanning the most "
                    "levels), the national, provincial and prefecture targets side by side with "
                    "the ratio of each to its parent's (comparison_cascade, charts/cascade_*.png).")
+@font_option
 @verbosity(verbose_help="Debug log lines and every file written, on stderr.")
 def compare(out_dirs: tuple[Path, ...], metric_opt: tuple[str, ...], by: str, out_dir: Path | None,
             year: int | None, region: str | None, charts: bool, cascade: bool = False,
-            verbose: bool = False, quiet: bool = False) -> None:
+            verbose: bool = False, quiet: bool = False, font: str | None = None) -> None:
     """Compare normalised metrics (GDP growth, new jobs, …) across regions and years.
 
     \b
@@ -107,6 +108,7 @@ def compare(out_dirs: tuple[Path, ...], metric_opt: tuple[str, ...], by: str, ou
     from pipeline.analysis.compare import compare as run, parse_by, write_outputs
 
     set_verbosity(verbose, quiet)
+    use_font(font)
     metrics = metrics_option(metric_opt)
     if cascade and (not metrics or len(metrics) != 1):
         raise click.BadParameter("--cascade compares one metric: give exactly one --metric",

@@ -85,3 +85,18 @@ def echo_font_warnings(caught: list) -> None:
     if glyphs:
         click.echo(f"warning: {len(glyphs)} characters could not be drawn in the charts, e.g. "
                    f"{glyphs[0].message}", err=True)
+
+
+def font_option(command: Callable) -> Callable:
+    """Adds --font FILE (parameter `font`): the CJK font file of the charts."""
+    return click.option("--font", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+                        help="A font file with Chinese glyphs for the charts (default: the first "
+                             "CJK font found: Noto Sans CJK, WenQuanYi, mplfonts' Noto Sans CJK SC)."
+                        )(command)
+
+
+def use_font(font: str | None) -> None:
+    if font:
+        from pipeline.analysis.charts import prefer_font
+
+        prefer_font(font)

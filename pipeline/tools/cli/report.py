@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.tools.cli.options import echo_font_warnings, info, metrics_option, set_verbosity, verbosity
+from pipeline.tools.cli.options import font_option, use_font, echo_font_warnings, info, metrics_option, set_verbosity, verbosity
 
 
 @click.command()
@@ -18,9 +18,10 @@ from pipeline.tools.cli.options import echo_font_warnings, info, metrics_option,
               help="Metrics to show tables and charts for (default: gdp_growth, urban_new_jobs, "
                    "surveyed_unemployment_rate, cpi).")
 @click.option("--title", default=None, help="Page title (default: the folder name).")
+@font_option
 @verbosity()
 def report(out_dir: Path, html_path: Path, metric_opt: tuple[str, ...], title: str | None,
-           verbose: bool = False, quiet: bool = False) -> None:
+           verbose: bool = False, quiet: bool = False, font: str | None = None) -> None:
     """Write a static HTML report of an extract folder for analysts.
 
     \b
@@ -34,6 +35,7 @@ def report(out_dir: Path, html_path: Path, metric_opt: tuple[str, ...], title: s
     from pipeline.analysis.report import build_report
 
     set_verbosity(verbose, quiet)
+    use_font(font)
     metrics = metrics_option(metric_opt)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
