@@ -69,7 +69,7 @@ for _name in ("record", "stage"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
-Input = Union[str, Path, Document]
+Input = Union[str, Path, Document]  # a path (str or Path), a text, or a Document
 
 
 # --------------------------------------------------------------------------- components
@@ -273,12 +273,22 @@ class _Failed(Exception):
 
 
 def _record(item: Input, doc_id: Optional[str]) -> Document:
+    """A Document for a path, or for a text (a string that names no existing file)."""
     if isinstance(item, Document):
         return item
-    if isinstance(item, Path):
-        return Document(doc_id=doc_id or item.stem, source_path=str(item))
+    if isinstance(item, Path) or _names_a_file(item):
+        return Document(doc_id=doc_id or Path(item).stem, source_path=str(item))
     return Document(doc_id=doc_id or "inline", source_path="<text>", format="txt", encoding="utf_8",
                     raw_text=item)
+
+
+def _names_a_file(text: str) -> bool:
+    if "\n" in text or len(text) > 1024:
+        return False
+    try:
+        return Path(text).is_file()
+    except OSError:
+        return False
 
 
 def make_doc(vocab: Vocab, record: Document) -> Doc:

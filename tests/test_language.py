@@ -136,3 +136,9 @@ def test_year_of_a_text_is_set_after_metadata():
     assert doc.year == 2024
     assert [(t.raw, t.status) for t in doc.targets] == [("300套", "target")]
     assert doc.commitments[0].deadline.date == "2024-12-31"
+
+
+def test_a_string_naming_a_file_is_read_as_the_file():
+    nlp = pipeline_for(Settings(chain="rules"))
+    assert rows(nlp(str(PLAN))) == rows(nlp(PLAN))
+    assert nlp("新建保障性住房300套。").source_path == "<text>"
