@@ -5,6 +5,7 @@ other callers' global jieba) with its cache file in the user cache directory.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -142,6 +143,76 @@ def tag(text: str) -> tuple[list[str], list[str]]:
     return tag_jieba(text)
 
 
+_DICTIONARY_FORMAT = "2"
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
+    """Our tokenizer's dictionary as jieba-rs and the tagger read it: every word with its
+    frequency (user dictionary merged; no zero-frequency prefixes), jieba's total, and word →
+    POS tag. jieba takes a second or more to build it at every start (its dictionary, then the
+    user dictionary word by word, then its tag table), so it is kept in the cache directory,
+    keyed by jieba's version and dictionary file and by our user dictionary's bytes, in a
+    layout that loads in C loops (the words as one string, frequencies and tags as arrays)."""
+    import hashlib
+
+    userdict = resources.files("pipeline.resources").joinpath("gov_units.txt").read_bytes()
+    main = Path(jieba.__file__).with_name("dict.txt")
+    st = main.stat()
+    key = hashlib.sha256(f"{_DICTIONARY_FORMAT}\0{jieba.__version__}\0{st.st_size}\0{st.st_mtime_ns}\0"
+                         .encode() + userdict).hexdigest()[:16]
+    path = _cache_dir() / f"dictionary-{key}.bin"
+    try:
+        return _load_dictionary(path)
+    except (OSError, EOFError, ValueError, TypeError, IndexError):
+        pass
+    pos = pos_tokenizer()
+    pos.makesure_userdict_loaded()
+    pos.tokenizer.check_initialized()
+    freq = {w: f for w, f in pos.tokenizer.FREQ.items() if f}
+    tags = {w: t for w, t in pos.word_tag_tab.items() if t}
+    _save_dictionary(path, freq, pos.tokenizer.total, tags)
+    return freq, pos.tokenizer.total, tags
+
+
+def _save_dictionary(path: Path, freq: dict[str, int], total: int, tags: dict[str, str]) -> None:
+    import marshal
+    from array import array
+
+    words = list(freq) + [w for w in tags if w not in freq]
+    vocab = [""] + sorted(set(tags.values()))
+    code = {t: i for i, t in enumerate(vocab)}
+    blob = (_DICTIONARY_FORMAT, total, "\n".join(words), array("q", (freq.get(w, 0) for w in words)).tobytes(),
+            vocab, array("H", (code[tags.get(w, "")] for w in words)).tobytes(), len(freq))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            marshal.dump(blob, f)
+        os.replace(tmp, path)
+    except OSError:  # a read-only cache directory: built again next time
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _load_dictionary(path: Path) -> tuple[dict[str, int], int, dict[str, str]]:
+    import marshal
+    from array import array
+    from itertools import compress
+
+    with open(path, "rb") as f:
+        fmt, total, joined, freqs, vocab, codes, n_freq = marshal.load(f)
+    if fmt != _DICTIONARY_FORMAT:
+        raise ValueError("another format")
+    words = joined.split("\n")
+    counts = array("q")
+    counts.frombytes(freqs)
+    tag_codes = array("H")
+    tag_codes.frombytes(codes)
+    freq = dict(zip(words[:n_freq], counts[:n_freq]))
+    tags = dict(zip(compress(words, tag_codes), map(vocab.__getitem__, compress(tag_codes, tag_codes))))
+    return freq, total, tags
+
+
 @lru_cache(maxsize=1)
 def _rust_segmenter():
     """jieba-rs (``rjieba``) loaded with exactly our tokenizer's dictionary — every word with
@@ -152,19 +223,16 @@ def _rust_segmenter():
         import rjieba
     except ImportError:  # pragma: no cover - rjieba is a dependency; kept optional on purpose
         return None
-    pos = pos_tokenizer()
-    pos.makesure_userdict_loaded()
-    pos.tokenizer.check_initialized()
+    freq, jieba_total, _ = dictionary()
     seg = rjieba.Jieba.empty()
-    total = 0
-    for word, freq in pos.tokenizer.FREQ.items():
-        if freq:
-            seg.add_word(word, freq, "x")
-            total += freq
+    add = seg.add_word
+    for word, f in freq.items():
+        add(word, f, "x")
+    total = sum(freq.values())
     # jieba's total also counts the dictionary's duplicate lines: a word no text contains
     # (a private-use character) carries the difference, so log(freq / total) is jieba's.
-    if pos.tokenizer.total > total:
-        seg.add_word("\ue000\ue001", pos.tokenizer.total - total, "x")
+    if jieba_total > total:
+        add("\ue000\ue001", jieba_total - total, "x")
     return seg.cut
 
 
@@ -190,7 +258,7 @@ def _rust_tags() -> "_Tags":
     in the dictionary is 'eng' when ASCII letters/digits, else 'x'."""
     import string
 
-    tags = _Tags((w, t) for w, t in pos_tokenizer().word_tag_tab.items() if t)
+    tags = _Tags(dictionary()[2])
     tags.update(dict.fromkeys(string.ascii_letters + string.digits, "eng"))
     return tags
 
