@@ -65,7 +65,28 @@ def _grammar() -> dict:
     g["cue_re"] = re.compile(f"(?:{cues})")
     g["handover_re"] = re.compile(g["handover"] + r"(?P<units>[^，。；;：:\n（）()]{2,80}?)"
                                   r"(?P<role>牵头负责|负责|落实|牵头|承担|办理|组织实施)")
+    # the same lists in the forms the hot checks need (one C-level test instead of a Python loop
+    # over the list: `unit_kind` runs on every candidate name of every clause)
+    g["forbidden_re"] = _any_of(g["forbidden_in_name"])
+    g["generic_inside_re"] = _any_of(g["generic_inside"])
+    g["not_units_set"] = frozenset(g["not_units"])
+    g["not_unit_endings_t"] = tuple(g["not_unit_endings"])
+    g["generic_names_set"] = frozenset(g["generic_names"])
+    g["generic_heads_set"] = frozenset(g["generic_heads"])
+    g["task_verbs_t"] = tuple(g["task_verbs"])
+    g["task_verbs_set"] = frozenset(g["task_verbs"])
+    g["unit_verbs_set"] = frozenset(g["unit_verbs"])
+    g["long_task_verbs_t"] = tuple(v for v in g["task_verbs"] if len(v) >= 2)
+    g["zone_heads_t"] = tuple(g["zone_heads"])
+    g["group_units_t"] = tuple(g["defined_group_units"])
+    g["generic_mods_t"] = tuple(g["generic_mods"])
+    g["list_tails_t"] = tuple(g["list_tails"])
     return g
+
+
+def _any_of(words: list[str]) -> re.Pattern:
+    """A pattern that finds any of `words` in a text: `p.search(s)` is `any(w in s for w in words)`."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 # '列第一位者为牵头单位，下同', '首位单位为牵头单位', '排在首位的为牵头部门': a convention stated once:
@@ -80,6 +101,8 @@ _GOV_HEADS = {"政府", "人民政府", "财政", "党委", "党委和政府", "
 # a level of government named with a selecting modifier is a unit: '各市政府', '相关市（州）人民政府'
 _LEVEL_GOV = re.compile(rf"{_LEVEL}(?:、{_LEVEL})*级?(?:人民政府|政府|党委和政府|党委政府|党委)")
 _SELECTING_MODS = {"各", "有关", "相关", "各有关", "各相关"}
+_SELECTING = re.compile("|".join(sorted(_SELECTING_MODS, key=len, reverse=True)))
+_LEVEL_LIST = re.compile(rf"{_LEVEL}(?:、{_LEVEL})+")
 _ADMIN_STEM = re.compile(r"(?:中央|省|市|县|区|州|旗|盟|乡|镇|自治区|自治州|[\u4e00-\u9fff]{1,8}(?:省|市|县|区|州|旗))(?:级)?")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”\"·]+")
 _BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
@@ -118,10 +141,10 @@ def _core(name: str) -> str:
 def _is_generic(name: str) -> bool:
     """A class of units rather than a unit: `各有关部门`, `各级政府`, `有关部门和单位`."""
     g = _grammar()
-    if name in g["generic_names"]:
+    if name in g["generic_names_set"]:
         return True
     n, stripped = name, []
-    changed = True
+    changed = name.startswith(g["generic_mods_t"])  # most names open with no modifier at all
     while changed:
         changed = False
         for m in g["generic_mods"]:
@@ -130,20 +153,20 @@ def _is_generic(name: str) -> bool:
                 n = n[len(m):]
                 changed = True
                 break
-    if _LEVEL_ALONE.fullmatch(n) or re.fullmatch(rf"{_LEVEL}(?:、{_LEVEL})+", n):
+    if _LEVEL_ALONE.fullmatch(n) or _LEVEL_LIST.fullmatch(n):
         return False  # '各有关区、县级市': a named level
-    if n in g["generic_heads"]:
+    if n in g["generic_heads_set"]:
         return not (n in _GOV_HEADS and stripped and all(m in _GOV_LEVEL_MODS for m in stripped))
     if _level_government(name):
         return False
-    return any(w in name for w in g["generic_inside"])
+    return g["generic_inside_re"].search(name) is not None
 
 
 def _level_government(name: str) -> bool:
     """'各市政府', '相关市（州）人民政府', '有关县政府': the governments of a named level (a unit),
     unlike '各级政府' or '地方政府'."""
     core = _core(name)
-    m = re.match("|".join(sorted(_SELECTING_MODS, key=len, reverse=True)), core)
+    m = _SELECTING.match(core)
     return _LEVEL_GOV.fullmatch(core[m.end() if m else 0:]) is not None
 
 
@@ -168,8 +191,9 @@ def unit_kind(name: str) -> Optional[str]:
         return None
     if _NAMED_LEVEL.fullmatch(core):
         return "place"
-    group = next((w for w in g["defined_group_units"] if core.endswith(w)), "")
-    if any(w in core[:len(core) - len(group)] for w in g["forbidden_in_name"]):
+    group = next((w for w in g["defined_group_units"] if core.endswith(w)), "") \
+        if core.endswith(g["group_units_t"]) else ""
+    if g["forbidden_re"].search(core, 0, len(core) - len(group)):
         return None
     if _is_generic(name):
         return "generic"
@@ -178,7 +202,7 @@ def unit_kind(name: str) -> Optional[str]:
     zone = _named_zone(core)
     if zone is not None:
         return zone
-    if name in g["not_units"] or any(name.endswith(w) for w in g["not_unit_endings"]):
+    if name in g["not_units_set"] or name.endswith(g["not_unit_endings_t"]):
         return None
     if not _ABBREVIATION.fullmatch(core) and _has_task_verb(core[:len(core) - len(group)]):
         return None
@@ -209,7 +233,9 @@ def _named_zone(core: str) -> Optional[str]:
     """'立山经济开发区', '成都高新区': a zone with a name of its own is a place (its administration is
     a unit); a zone named only by its kind ('经济开发区', '各类园区', '国家级新区') is None."""
     g = _grammar()
-    zone = next((z for z in g["zone_heads"] if core.endswith(z)), None)
+    if not core.endswith(g["zone_heads_t"]):
+        return None
+    zone = next(z for z in g["zone_heads"] if core.endswith(z))
     if zone is None:
         return None
     stem = core[:-len(zone)]
@@ -220,7 +246,7 @@ def _named_zone(core: str) -> Optional[str]:
             if stem.endswith(d) and len(stem) > len(d) - 1:
                 stem, changed = stem[:-len(d)], True
     if len(stem) < 2 or any(stem.startswith(m) for m in g["generic_mods"] + ["全", "本", "我", "该", "此", "各"]) \
-            or _has_task_verb(stem) or any(w in stem for w in g["forbidden_in_name"]):
+            or _has_task_verb(stem) or g["forbidden_re"].search(stem):
         return None
     return "place"
 
@@ -231,12 +257,12 @@ def _has_task_verb(name: str) -> bool:
     if not name:
         return False
     g = _grammar()
-    if any(name.startswith(v) for v in g["task_verbs"]):
+    if name.startswith(g["task_verbs_t"]):
         return True
     words, tags = tag(name)
     if words[0] in _PREPOSITIONS:
         return True  # '经县领导小组审核': the unit is the object of a preposition
-    allowed = g["unit_verbs"]
+    allowed = g["unit_verbs_set"]
     # one-character 'verbs' are parts of abbreviations (`市编办`, `市留交办`); the last word is the
     # unit's head (`支行`, `办`)
     return any(t == "v" and len(w) > 1 and w not in allowed for w, t in zip(words[:-1], tags[:-1]))
@@ -253,7 +279,7 @@ def _strong_name(name: str) -> bool:
     if not words:
         return False
     first, t = words[0], tags[0]
-    if first in g["task_verbs"] or any(name.startswith(v) for v in g["task_verbs"] if len(v) >= 2):
+    if first in g["task_verbs_set"] or name.startswith(g["long_task_verbs_t"]):
         return False
     if t[:1] in ("v", "a", "d", "p", "c", "m", "q", "u") and t not in ("vn",) and first not in ("各",):
         return False
@@ -323,13 +349,38 @@ def _suffix_index() -> tuple[frozenset[str], frozenset[str]]:
     return short, frozenset(x[-1] for x in short)
 
 
+_BRACKET_CHARS = re.compile(r"[（()）]")
+_STOP_CHARS = re.compile(r"[，,；;。：:\n ]")
+
+
+@lru_cache(maxsize=1)
+def _last_char_re() -> re.Pattern:
+    """One character that ends a unit suffix (`_suffix_index`)."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(_suffix_index()[1])) + "]")
+
+
 @lru_cache(maxsize=65536)
 def _candidate_ends(s: str, pos: int, limit: int = 40) -> tuple[int, ...]:
     """Positions after `pos` where a unit suffix ends, longest first (brackets kept balanced).
     Cached: the running-text readers (`_by`, `_subject`, `_after_word`) try the same positions."""
     suffixes, last_chars = _suffix_index()
+    stop = min(len(s), pos + limit)
+    if _BRACKET_CHARS.search(s, pos, stop) is None:
+        # no bracket in reach (most clauses): the scan ends at the first stop character, and
+        # only the characters that end a suffix need a look
+        m = _STOP_CHARS.search(s, pos, stop)
+        if m is not None:
+            stop = m.start()
+        ends = []
+        for m in _last_char_re().finditer(s, pos, stop):
+            e = m.end()
+            for k in range(1, min(5, e - pos) + 1):
+                if s[e - k:e] in suffixes:
+                    ends.append(e)
+                    break
+        return tuple(ends[::-1])
     ends, depth = [], 0
-    for e in range(pos + 1, min(len(s), pos + limit) + 1):
+    for e in range(pos + 1, stop + 1):
         ch = s[e - 1]
         if ch in "（(":
             depth += 1
@@ -366,13 +417,13 @@ def _units_at(s: str, pos: int, mode: str) -> tuple[list[tuple[str, int, int, st
     while True:
         chosen = None
         for e in _candidate_ends(s, pos):
-            # tagged only when a name would end before text (most sentences hold no unit at all)
+            if not _accept(s[pos:e], mode):
+                continue
+            # tagged only when a unit name would end before text (most clauses hold no unit)
             if e < len(s) and s[e] not in "、，,；;。：:）)（( " and e not in _word_ends(s):
                 continue  # the name would end inside a word: '…有限公司办|理'
-            kind = _accept(s[pos:e], mode)
-            if kind:
-                chosen = e
-                break
+            chosen = e
+            break
         if chosen is None:
             break
         units.extend(_split_conj(s[pos:chosen], pos, mode))
@@ -406,6 +457,9 @@ def _ends_like_unit(t: str) -> bool:
     return t[-1] in last_chars and any(t[-k:] in suffixes for k in range(1, min(5, len(t)) + 1))
 
 
+_LIST_BY = re.compile(r"\s*(?:分别|统一|并|交)?由|\s*")
+
+
 def split_units(text: str, offset: int = 0, mode: str = "list",
                 tolerant: bool = False) -> Optional[list[tuple[str, int, int, str]]]:
     """The units of a whole list (`A、B和C等部门`), or None if `text` is not only a list of units.
@@ -414,11 +468,14 @@ def split_units(text: str, offset: int = 0, mode: str = "list",
     is a valid list with one owner."""
     g = _grammar()
     t = text.rstrip(" 。.")
-    tail = g["tail_re"].search(t)
+    # `tail_re` ends in `$` (the end, or before a final newline): it can match only where a tail
+    # word ends the text; the search scans every position, so it runs only then
+    ends_in_tail = t.endswith(g["list_tails_t"]) or t.endswith("\n") and t[:-1].endswith(g["list_tails_t"])
+    tail = g["tail_re"].search(t) if ends_in_tail else None
     typed = bool(tail) and tail.group(0) != "等"
     if tail:
         t = t[:tail.start()]
-    by = re.match(r"\s*(?:分别|统一|并|交)?由|\s*", t)
+    by = _LIST_BY.match(t)
     base = offset + by.end()
     t = t[by.end():].rstrip(" ")
     if not t:
@@ -801,18 +858,23 @@ def _role_after(rest: str) -> str:
     return "lead" if m.group(1) == "牵头" else "support"
 
 
+@lru_cache(maxsize=64)
+def _longest_first(known: frozenset[str]) -> list[str]:
+    return sorted(known, key=len, reverse=True)
+
+
 def _subject(clause: str, offset: int, known: frozenset[str] = frozenset()) -> list[_Found]:
     """A specific unit (or list) opening a clause and followed by a predicate."""
     g = _grammar()
     filler = _LEADING_FILLER.match(clause)
     p = filler.end() if filler else 0
-    body = next((k for k in sorted(known, key=len, reverse=True) if clause.startswith(k, p)), None)
+    body = next((k for k in _longest_first(known) if clause.startswith(k, p)), None) if known else None
     if body:  # a body the document set up ('成立运营公司' … '运营公司负责…'): a unit here
         units, end = [(body, p, p + len(body), "org")], p + len(body)
     else:
         units, end = _units_at(clause, p, "strict")
     typed = False
-    if not units:
+    if not units and "等" in clause:  # a typed list ends '等部门', '等有关单位'
         m = _TYPED_LIST.match(clause, p)
         if m and re.match(r"(?:积极|主动|要|共同|分别)*(配合|参与|协助|协同|牵头|负责)", clause[m.end():]):
             pieces = m.group(1).split("、")
@@ -840,10 +902,15 @@ def _subject(clause: str, offset: int, known: frozenset[str] = frozenset()) -> l
     return out
 
 
+@lru_cache(maxsize=8)
+def _word_re(word: str) -> re.Pattern:
+    return re.compile(word)
+
+
 def _after_word(clause: str, offset: int, word: str, role: str) -> list[_Found]:
     """The units right after `会同` (support) or a clause-opening `配合` (the unit supported)."""
     out: list[_Found] = []
-    for m in re.finditer(word, clause):
+    for m in _word_re(word).finditer(clause):
         if word != "会同":
             filler = _LEADING_FILLER.match(clause)
             start = filler.end() if filler else 0
@@ -903,10 +970,14 @@ def running_owners_found(text: str, offset: int = 0, known: frozenset[str] = fro
         clause, off = cm.group(0), offset + cm.start()
         if len(clause.strip()) < 4:
             continue
-        out.extend(_by(clause, off))
+        # each reader starts at its word (由, 会同, 配合/协助): a clause without it is skipped
+        if "由" in clause:
+            out.extend(_by(clause, off))
         out.extend(_subject(clause, off, known))
-        out.extend(_after_word(clause, off, "会同", "support"))
-        out.extend(_after_word(clause, off, "配合|协助", "lead"))
+        if "会同" in clause:
+            out.extend(_after_word(clause, off, "会同", "support"))
+        if "配合" in clause or "协助" in clause:
+            out.extend(_after_word(clause, off, "配合|协助", "lead"))
     return out
 
 
@@ -1020,6 +1091,10 @@ def _table_owners(c: Commitment, header: list[str]) -> list[_Found]:
 
 def _mask(text: str, start: int, spans: list[tuple[int, int]]) -> str:
     """`text` (starting at `start`) with the document spans blanked (same length)."""
+    end = start + len(text)
+    spans = [(a, b) for a, b in spans if a < end and b > start]  # the document's: most lie elsewhere
+    if not spans:
+        return text
     out = list(text)
     for a, b in spans:
         for i in range(max(a - start, 0), min(b - start, len(text))):
@@ -1164,7 +1239,8 @@ def extract_owners(doc: Document) -> Document:
         return bisect.bisect_right(line_starts, pos)
 
     headers = _table_headers(doc)
-    first_leads = FIRST_IS_LEAD.search(doc.text) is not None
+    # the convention names the first place (第一…/首位): a text without either states none
+    first_leads = ("第一" in doc.text or "首位" in doc.text) and FIRST_IS_LEAD.search(doc.text) is not None
     known = defined_bodies(doc.text)
     notes = _scan_notes(doc.text)
     items = _items(doc, notes, headers, first_leads, known)
@@ -1223,13 +1299,15 @@ def extract_owners(doc: Document) -> Document:
     noted_ids = {id(it) for it in items if any(f.kind in ("note", "label") for f in it.found)}
     snapshot = {id(it): list(it.found) for it in items}
     for its in by_line.values():
+        noted = [i for i, it in enumerate(its) if id(it) in noted_ids]
+        if not noted:
+            continue  # most lines (a paragraph of many sentences) hold no note: nothing to give
         for i, it in enumerate(its):
             if id(it) in noted_ids:
                 continue
-            src = next((d for d in its[i + 1:] if id(d) in noted_ids), None) or \
-                next((d for d in reversed(its[:i]) if id(d) in noted_ids), None)
-            if src is not None:
-                give(it, [_Found(_copy(f.owner), f.kind) for f in snapshot[id(src)] if f.kind in ("note", "label")])
+            k = bisect.bisect_right(noted, i)  # the first noted item after it, else the last before
+            src = its[noted[k]] if k < len(noted) else its[noted[-1]]
+            give(it, [_Found(_copy(f.owner), f.kind) for f in snapshot[id(src)] if f.kind in ("note", "label")])
     for it in items:
         if it.commitment is not None:
             owners_of[it.start] = [f.owner for f in it.found]
