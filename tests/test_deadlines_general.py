@@ -5,6 +5,8 @@ is not a deadline (validity periods, baselines, frequencies). Plus the `deadline
 `evaluate` scores it."""
 from __future__ import annotations
 
+from datetime import date
+
 import datetime as dt
 import json
 from pathlib import Path
@@ -147,15 +149,15 @@ def test_deadlines_table_end_to_end(plan_out):
     dl = pd.read_parquet(plan_out / "deadlines.parquet")
     assert list(dl.columns) == ["doc_id", "deadline_id", "commitment_id", "raw", "date", "start", "end",
                                 "kind", "section_id"]
-    rows = [(r.raw, r.date, r.kind) for r in dl.itertuples()]
-    assert rows == [("6月底前", "2023-06-30", "by"), ("年底前", "2023-12-31", "by"),
-                    ("6月底前", "2020-06-30", "recurring"),
-                    ("自本通知印发之日起30日内", "2023-03-31", "relative")]
+    rows = [(r.raw, r.date, r.kind) for r in dl.itertuples()]  # dates typed (Parquet date32)
+    assert rows == [("6月底前", date(2023, 6, 30), "by"), ("年底前", date(2023, 12, 31), "by"),
+                    ("6月底前", date(2020, 6, 30), "recurring"),
+                    ("自本通知印发之日起30日内", date(2023, 3, 31), "relative")]
     text = (plan_out / "texts" / "2023_plan.txt").read_text(encoding="utf-8")
     assert all(text[r.start:r.end] == r.raw for r in dl.itertuples())
     c = pd.read_parquet(plan_out / "commitments.parquet").set_index("commitment_id")
     first = c.loc[dl.commitment_id.iloc[0]]
-    assert (first.deadline_raw, first.deadline_date) == ("6月底前", "2023-06-30")  # the first one
+    assert (first.deadline_raw, first.deadline_date) == ("6月底前", date(2023, 6, 30))  # the first one
     assert (dl.section_id.values == c.loc[dl.commitment_id, "section_id"].values).all()
     assert (plan_out / "deadlines.csv").exists()
     import duckdb
