@@ -118,6 +118,14 @@ def _merge_verbs(toks: list[Tok]) -> list[Tok]:
     out: list[Tok] = []
     i = 0
     while i < len(toks):
+        split = _framed_verb(words[i], lexicon) if len(words[i]) >= 4 else 0
+        if split:
+            t = toks[i]
+            out.append(Tok(t.start, t.start + split, words[i][:split],
+                           "d" if words[i][:split] in _grammar()["framing"] else "v"))
+            out.append(Tok(t.start + split, t.end, words[i][split:], "v"))
+            i += 1
+            continue
         if words[i] and words[i] not in prefixes:
             out.append(toks[i])
             i += 1
@@ -137,6 +145,18 @@ def _merge_verbs(toks: list[Tok]) -> list[Tok]:
             out.append(toks[i])
             i += 1
     return out
+
+
+def _framed_verb(word: str, lexicon: frozenset[str]) -> int:
+    """Where a token jieba joined from a framing adverb and a listed verb, or from two listed
+    verbs, splits ('大力|开展', '全面|完成', '建成|投产'): the first part's length, or 0. jieba tags
+    such tokens nt, j or l, so the verb would otherwise be read as part of a noun phrase."""
+    if len(word) < 4:
+        return 0
+    head, rest = word[:2], word[2:]
+    if len(word) == 4 and head in lexicon and rest in lexicon:
+        return 2  # '建成|投产', '开工|建设'
+    return 2 if head in _grammar()["framing"] and rest in lexicon and len(rest) >= 2 else 0
 
 
 def tokens(sent: Sentence) -> Toks:
@@ -235,6 +255,9 @@ def _edge_words() -> tuple[str, ...]:
     return tuple(sorted(_grammar()["edge_words"], key=len, reverse=True))
 
 
+_G_WORDS = {"各类", "各级", "各种", "各项", "各族"}  # 各 starting a word is no function word
+
+
 def _clean(text: str) -> Optional[str]:
     """No punctuation, unbalanced quotes or function words at the edges."""
     edge_words = _edge_words()
@@ -243,11 +266,16 @@ def _clean(text: str) -> Optional[str]:
         prev = text
         text = text.strip(" \t，,；;：:。、")
         for w in edge_words:
-            if text.startswith(w) and len(text) > len(w) + 1 and w not in ("为",) or text == w:
+            if text.startswith(w) and len(text) > len(w) + 1 and w not in ("为",) and text[:2] not in _G_WORDS \
+                    or text == w:
                 text = text[len(w):]
                 break
-        for w in edge_words:
+        for w in _grammar()["trailing_adverbs"]:
             if text.endswith(w) and len(text) > len(w) + 1:
+                text = text[: -len(w)]  # '民生实事|全部', '顶岗实习时间|一般': the predicate's adverb
+                break
+        for w in edge_words:
+            if text.endswith(w) and len(text) > len(w) + 1 and not text.endswith(tuple(_grammar()["per_unit_prefixes"])):
                 text = text[: -len(w)]
                 break
         for o, c in (("“", "”"), ("‘", "’"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」")):
@@ -271,10 +299,16 @@ class Phrase:
     items: list[tuple[int, int]]  # list members as (start, end), when the phrase is a list
 
 
-def _listed_verb(t: Tok) -> bool:
+@lru_cache(maxsize=1)
+def _listed_verbs() -> frozenset[str]:
+    """The listed verbs that are not nouny, united once (`_listed_verb` is asked for every token)."""
     g = _grammar()
-    return any(t.word in g[c] for c in ("action", "extra_verbs", "change_verbs", "comparator_verbs",
-                                        "comparison_verbs")) and t.word not in g["nouny_verbs"]
+    return frozenset().union(*(g[c] for c in ("action", "extra_verbs", "change_verbs", "comparator_verbs",
+                                              "comparison_verbs"))) - g["nouny_verbs"]
+
+
+def _listed_verb(t: Tok) -> bool:
+    return t.word in _listed_verbs()
 
 
 _INNER_PIECES = ("强", "级", "亿级", "以上", "及以上", "以下", "类", "星", "A", "星级")
@@ -405,6 +439,15 @@ def _np_before(L: list[Tok], j: int, text: str) -> tuple[Optional[Phrase], int]:
     return Phrase(got[0].start, got[-1].end, got, items), k
 
 
+def _jieba_adverb(R: list[Tok], k: int) -> bool:
+    """An adverb proper ('全面', '已', '大力'); a two-character word jieba tags d between
+    nouns ('知识|更新|名家讲座') is a piece of a compound."""
+    t = R[k]
+    if t.tag not in ("d", "ad"):
+        return False
+    return _framing(t) or len(t.word) < 2 or k + 1 >= len(R) or not _nounish(R[k + 1]) or _is_num(R[k + 1])
+
+
 def _compound_to_boundary(R: list[Tok], k: int) -> Optional[int]:
     """The end (exclusive index) of a noun compound starting at R[k] that holds verbs as
     modifiers and ends in its head noun at the clause or list boundary: '节能降碳改造项目',
@@ -415,7 +458,7 @@ def _compound_to_boundary(R: list[Tok], k: int) -> Optional[int]:
     while end < len(R) and R[end].word not in _CLAUSE_END and R[end].word not in _LIST_SEPS \
             and R[end].word not in ("的", "等"):
         t = R[end]
-        if _is_num(t) or t.tag in ("p", "d", "ad", "c", "r", "u", "uj", "ul") \
+        if _is_num(t) or t.tag in ("p", "c", "r", "u", "uj", "ul") or _jieba_adverb(R, end) \
                 or any(v in t.word for v in g["predicate_verbs"] if len(v) > 1 or v == t.word) \
                 or t.word in g["comparator_verbs"] and t.word not in g["nouny_verbs"]:
             return None
@@ -430,11 +473,56 @@ def _compound_to_boundary(R: list[Tok], k: int) -> Optional[int]:
     return end
 
 
-def _np_after(R: list[Tok], text: str, q: Quantity, governed: bool = False) -> Optional[Phrase]:
+def _predicate(word: str) -> bool:
+    return any(v in word for v in _grammar()["predicate_verbs"] if len(v) > 1 or v == word)
+
+
+_GOAL_MARKS = set("到入出至于在向给成为进")  # '投入到', '迈入', '用于': a verb with an object or goal
+
+
+def _noun_run(R: list[Tok], k: int) -> int:
+    """How many common-noun tokens follow from R[k] up to a boundary; 0 when a place, person or
+    organisation name or a verb ends them first ('驰援|湖北', '当选|中国工程院院士' are predicates
+    with objects; '文化|创意|产业人才培养基地' is one compound)."""
+    n = 0
+    for t in R[k:]:
+        if t.word in _CLAUSE_END or t.word in _LIST_SEPS or t.word in ("的", "等"):
+            break
+        if t.tag in ("ns", "nr", "nt", "nrt", "nrfg") or not _nounish(t) or _is_num(t):
+            return 0
+        n += 1
+    return n
+
+
+def _after_deng(R: list[Tok], i: int) -> int:
+    """Where the head begins when the clause lists examples before 等 and names the head after
+    it: '500名|法院、检察院…以及综治、维稳…等|高层次民主法治专门人才' (a list whose members jieba
+    tags as verbs too). ``i`` itself when there is no such 等."""
+    depth = 0
+    for k in range(i, len(R)):
+        t = R[k]
+        if t.word in _CLAUSE_END:
+            break
+        if t.word in _QUOTES_OPEN or t.word in _BRACKETS:
+            depth += 1
+        elif t.word in _QUOTES_CLOSE or t.word in ")）":
+            depth -= 1
+        elif depth == 0 and (_listed_verb(t) and t.word not in _grammar()["nouny_verbs"] or _is_num(t)
+                             or t.word == "的"):
+            break
+        elif depth == 0 and t.word == "等" and k > i and k + 1 < len(R) and _nounish(R[k + 1]) \
+                and not _is_num(R[k + 1]) and not _listed_verb(R[k + 1]):
+            return k + 1
+    return i
+
+
+def _np_after(R: list[Tok], text: str, q: Quantity, governed: bool = False, subject: bool = False) -> Optional[Phrase]:
     """The noun phrase a number-first quantity counts: ``300个|惠民回收服务点``,
     ``15万名|紧跟科技发展前沿、创新能力强的|中高级紧缺专业技术人才``, ``50%以上的|文化馆``.
     ``governed``: a content verb left of the quantity takes it as object (``实施|200个|节能降碳改造
-    项目``), so verbs up to the boundary modify the head rather than predicate of it."""
+    项目``), so verbs up to the boundary modify the head rather than predicate of it. ``subject``:
+    nothing but a scope word stands before the quantity, so a percentage too counts the phrase after
+    it (``全市|95%以上|农村卫生服务中心|完成升级``)."""
     g = _grammar()
     if not R:
         return None
@@ -453,13 +541,14 @@ def _np_after(R: list[Tok], text: str, q: Quantity, governed: bool = False) -> O
     if i >= len(R):
         return None
     t0 = R[i]
+    place = None
     percent = q.unit_kind in ("percent", "share") or q.unit in ("%", "个百分点")
     if q.unit_kind == "duration":
         return None
     if t0.word in ("的", "之"):
         i += 1
     else:
-        if percent:
+        if percent and not subject:
             return None
         if _verbish(t0) or t0.tag in ("p", "d", "ad") or t0.word in ("在",):
             # a relative clause ending in 的: '15万名紧跟科技发展前沿、创新能力强的人才'
@@ -471,17 +560,44 @@ def _np_after(R: list[Tok], text: str, q: Quantity, governed: bool = False) -> O
                     last_de = k
             if last_de is not None:
                 i = last_de + 1
+            elif t0.word == "在" and i + 1 < len(R) and _nounish(R[i + 1]) \
+                    and not any(_listed_verb(x) for x in R[i + 1:] if x.word not in g["nouny_verbs"]):
+                place = R[i]  # '500家以上|在穗初创型海外人才企业': a place word inside the phrase
+                i += 1
             elif t0.word in g["action"] or t0.word in g["change_verbs"] or t0.word in g["comparator_verbs"] \
                     or t0.tag in ("p", "d", "ad") or t0.word in g["extra_verbs"]:
                 return None
-    got: list[Tok] = []
+    i = _after_deng(R, i)
+    got: list[Tok] = [place] if place is not None else []
     seen_noun = False
     depth = 0
+    skip_to = -1
     for k in range(i, len(R)):
         t = R[k]
         w = t.word
         if w in _CLAUSE_END:
             break
+        if k < skip_to:
+            continue
+        nxt = R[k + 1] if k + 1 < len(R) else None
+        if got and len(w) == 1 and len(got[-1].word) == 1 and nxt is not None and len(nxt.word) == 1 \
+                and _nounish(got[-1]) and _nounish(nxt) and w not in _LIST_SEPS and w not in _CLAUSE_END \
+                and w not in ("的", "等") and not _is_num(t) and w not in _QUOTES_OPEN and w not in _QUOTES_CLOSE \
+                and w not in _BRACKETS and w not in ")）" and depth == 0:
+            got.append(t)  # '县域|医|共|体': single characters of a word jieba does not know
+            continue
+        if _is_num(t) and not got and nxt is not None and nxt.word in ("级", "强"):
+            got.append(t)  # '15个|千亿|级|特色产业群'
+            continue
+        if nxt is not None and _nounish(nxt) and not _is_num(nxt) and (
+                _framing(t) and t.tag in ("n", "b", "vn") or t.tag == "t" and got
+                or got and _unlisted_verb(t) and len(w) >= 2 and not _predicate(w) and nxt.tag == "n"
+                and w[-1] not in _GOAL_MARKS
+                and (_TIME_WORD.search(got[-1].word) or _noun_run(R, k + 1) >= 2)):
+            # '90%的|重点|领域市场主体', '5项|年度|整改|任务': a framing noun, a time noun or a
+            # verb jieba does not know, between noun material, modifies the head
+            got.append(t)
+            continue
         if w in _QUOTES_OPEN or w in _BRACKETS:
             depth += 1
             got.append(t)
@@ -495,6 +611,13 @@ def _np_after(R: list[Tok], text: str, q: Quantity, governed: bool = False) -> O
         if depth > 0:
             got.append(t)
             continue
+        if w == "的" and got and nxt is not None and _verbish(nxt):
+            # '1到2个|大型的|具有产学研合作功能的|文化创意产业人才培养基地': a relative clause after
+            # an adjective; the head follows its 的
+            later = next((m for m in range(k + 1, len(R)) if R[m].word in _CLAUSE_END or R[m].word == "的"), None)
+            if later is not None and R[later].word == "的":
+                got, seen_noun, skip_to = [], False, later + 1
+                continue
         if w in ("的", "等") and got and k + 1 < len(R) and (_nounish(R[k + 1]) or R[k + 1].tag in ("a", "b")) \
                 and not _listed_verb(R[k + 1]):
             # '1到2个大型的具有…功能的|人才培养基地', '500名法院、检察院…等|高层次专门人才':
@@ -511,7 +634,8 @@ def _np_after(R: list[Tok], text: str, q: Quantity, governed: bool = False) -> O
             got.append(t)  # '3个省级以上产业集群'
             continue
         if _verbish(t) and w not in g["nouny_verbs"]:
-            if seen_noun and len(w) == 1 and _piece(R, k) and k + 1 < len(R) and _nounish(R[k + 1]):
+            if seen_noun and len(w) == 1 and w not in _GOAL_MARKS and _piece(R, k) and k + 1 < len(R) \
+                    and _nounish(R[k + 1]):
                 got.append(t)  # '产|教|融合实训基地'
                 continue
             if seen_noun or w in g["action"] or w in g["change_verbs"] or w in g["comparator_verbs"]:
@@ -523,7 +647,8 @@ def _np_after(R: list[Tok], text: str, q: Quantity, governed: bool = False) -> O
             seen_noun = seen_noun or t.tag not in ("a", "ad")
             continue
         break
-    while got and not _nounish(got[-1]) and got[-1].word not in _QUOTES_CLOSE and got[-1].word not in ")）":
+    while got and (not _nounish(got[-1]) or got[-1].tag == "a" and len(got[-1].word) == 1 and len(got) > 1) \
+            and got[-1].word not in _QUOTES_CLOSE and got[-1].word not in ")）":
         got.pop()
     while got and (got[0].tag in ("ad", "d") or got[0].word in _LIST_SEPS):
         got.pop(0)
@@ -546,6 +671,11 @@ def _verb_group_ending(L: list[Tok], j: int) -> tuple[Optional[tuple[int, int]],
     k = j
     end = None
     start = None
+    if 0 < j < len(L) and L[j].word in ("至", "到") and (_verbish(L[j - 1]) or L[j - 1].word in g["nouny_verbs"]):
+        # '提高|至', '扩容|至', '发展|到': the verb and its goal marker
+        start, end, k = L[j - 1].start, L[j].end, j - 2
+    elif 0 < j < len(L) - 1 and L[j].word in ("过", "超", "逾", "近") and L[j + 1].word[:1] in "亿万千百十":
+        k = j - 1  # '引进落地|过|亿元项目': 过亿元 is a size class of the phrase
     while k >= 0:
         t = L[k]
         if _verbish(t) or t.word in ("占比",):
@@ -569,6 +699,33 @@ def _verb_group_ending(L: list[Tok], j: int) -> tuple[Optional[tuple[int, int]],
     return (start, end), k
 
 
+def _quoted(L: list[Tok]) -> set[int]:
+    """Start offsets of the tokens inside quotes: a slogan's verb ('“一断一策”') commits to nothing."""
+    out, depth = set(), 0
+    for t in L:
+        if t.word in _QUOTES_OPEN and t.word != '"' or t.word == '"' and depth == 0:
+            depth += 1
+        elif t.word in _QUOTES_CLOSE and depth > 0:
+            depth -= 1
+        elif depth > 0:
+            out.add(t.start)
+    return out
+
+
+def _temporal(L: list[Tok], k: int) -> bool:
+    """A verb followed by 前/后/时 names a point in time ('上线前', '竣工后'), not the action."""
+    return k + 1 < len(L) and L[k + 1].word in _grammar()["temporal_after_verb"]
+
+
+def _adverb(t: Tok) -> bool:
+    """A framing word or adverb standing between a subject and its verb ('总体', '原则上')."""
+    return t.word not in _CLAUSE_END and (_framing(t) or t.tag in ("d", "ad")) and t.word not in ("的",)
+
+
+def _target_word(phrase: str) -> bool:
+    return phrase in _grammar()["target_words"]
+
+
 def _core_verb(text: str, span: tuple[int, int]) -> str:
     """The verbs of a group without its adverbs: '分别增长' → '增长'."""
     s = text[span[0]:span[1]]
@@ -585,6 +742,8 @@ def _verb_after(R: list[Tok], after: int) -> Optional[str]:
             continue
         if t.word in _CLAUSE_END:
             break
+        if not out and t.word in _grammar()["predicate_verbs"] and _framing(t):
+            return t.word  # '100个高频事项|实现|“最多跑一次”'
         if _framing(t) or t.tag in ("d", "ad") or t.word in ("被",):
             if out:
                 break
@@ -657,11 +816,14 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
                  or L[0].word in (".", "．", "到", "年", "年内", "内", "底前", "年底前", "前", "起", "以来", "期间")
                  or (_is_num(L[0]) and len(L) > 1 and L[1].word in ("年", "年内", "月", "月底", "年底", "."))):
         L = L[1:]
+    if len(L) >= 2 and L[0].word == "/":
+        L = L[2:]  # '1000元|/头|提高至1500元': the per-unit tail of the previous quantity
     framing_action = next((t.word for t in reversed(L) if t.word in g["framing_as_action"]), None)
     L = [t for t in L if not (_framing(t) and t is L[0])]
     raw_verb = _RAW_VERB.match(q.raw)
 
-    after = _np_after(R, text, q, governed=governed or _governed_from_left(L, len(L)))
+    subject = all(t.word in g["scope_words"] for t in L) and bool(R) and R[0].word not in _CLAUSE_END
+    after = _np_after(R, text, q, governed=governed or _governed_from_left(L, len(L)), subject=subject)
     # the verb group right before the quantity ('增长', '达到', '分别占比达')
     j = len(L) - 1
     share_of = False
@@ -689,7 +851,10 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
 
     if after is not None and not share_of and (vlast is None or not _core_verb(text, vlast) in g["change_verbs"]):
         entity = text[after.start:after.end]
-        if prep_before:
+        examples = bool(L) and L[-1].word == "等" and not _governed_from_left(L, len(L) - 1)
+        if prep_before or examples and _verb_after(R, after.end):
+            # '与|1000家企业|开展…'; '春申里商业街、市档案馆等|62个项目|开工建设': the phrase is the
+            # subject of the verb after it, its examples listed before 等
             action = _verb_after(R, after.end)
         else:
             action = None
@@ -697,8 +862,10 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
                 action = _core_verb(text, vlast)
             if action is None:
                 # the nearest content verb further left: '改造南河、开元等片区|443个'
+                quoted = _quoted(L)
                 for t in sorted(reversed(L), key=lambda t: not _listed_verb(t)):
-                    if _verbish(t) and t.word not in g["comparator_verbs"] and t.word not in g["comparison_verbs"]:
+                    if _verbish(t) and t.word not in g["comparator_verbs"] and t.word not in g["comparison_verbs"] \
+                            and not _temporal(L, L.index(t)) and t.start not in quoted:
                         span, _ = _verb_group_ending(L, L.index(t))
                         action = _core_verb(text, span) if span else t.word
                         break
@@ -709,7 +876,61 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
         action = action or framing_action
         return Reading(_clean(entity), action, True, [], False)
 
+    if vlast is not None and k >= 0 and _target_word(L[k].word):
+        # '经济增长|预期目标|为5%左右': the target word names no thing; the measure before it does
+        m = k
+        while m >= 0 and (_target_word(L[m].word) or L[m].word in ("主要",)):
+            m -= 1  # '预期|目标'
+        np2, end = None, None
+        if m >= 1 and _listed_verb(L[m]):
+            np2, _ = _np_before(L, m - 1, text)  # '经济|增长|预期目标'
+            end = L[m].end
+        elif m >= 0 and _nounish(L[m]):
+            np2, _ = _np_before(L, m, text)  # 'GDP|预期目标'
+            end = np2.end if np2 else None
+        if np2 is not None:
+            copula = _core_verb(text, vlast) in ("为", "是")
+            return Reading(_clean(text[np2.start:end]), None if copula else _core_verb(text, vlast), True, [], False)
     np, k2 = _np_before(L, k, text)
+    if np is None and vlast is not None and k >= 0 and _adverb(L[k]):
+        # '…机械化率|总体|达到50%左右': an adverb between the subject and its verb
+        while k >= 0 and _adverb(L[k]):
+            k -= 1
+        np, k2 = _np_before(L, k, text)
+    group = toks.within(*vlast) if vlast is not None else []
+    if np is None and vlast is not None and (k < 0 or not _nounish(L[k])):
+        core = _core_verb(text, vlast)
+        inc = next((v for v in g["increment_verbs"] if core.startswith(v) and len(core) >= len(v) + 2), None)
+        if core in g["measure_verbs"]:
+            return Reading(core, core, True, [], False)  # '增存300亿元': the deposits increase, as written
+        if inc:
+            # '新增|减税降费|近110亿元': the increment of an activity, the activity is counted
+            return Reading(core[len(inc):], inc, True, [], False)
+    if np is None and len(group) == 2 and _unlisted_verb(group[0]) and group[0].tag in ("v", "vn") \
+            and group[1].word in g["change_verbs"] and (k < 0 or L[k].word in _CLAUSE_END or L[k].word in _LIST_SEPS):
+        # '、承诺|提速90%以上': a verb alone before a change verb is its nominalised subject
+        np, k2 = Phrase(group[0].start, group[0].end, [group[0]], []), k
+        vlast = (group[1].start, group[1].end)
+    elif np is not None and len(group) == 2 and np.end == group[0].start and group[1].word in g["change_verbs"] \
+            and _verbish(group[0]) and not _framing(group[0]) and group[0].word not in g["comparator_verbs"] \
+            and group[0].word not in g["change_verbs"] and group[0].word not in g["increment_verbs"]:
+        # '全社会研发经费|投入|增长10%': the verb between a subject and a change verb names the
+        # measure with it (研发经费投入), it commits to nothing of its own
+        np = Phrase(np.start, group[0].end, np.toks + [group[0]], np.items)
+        vlast = (group[1].start, group[1].end)
+    if np is not None and k2 >= 1 and L[k2].word == "占":
+        # '实践性教学课时|原则上|占|总课时|一半以上': the part is counted, the whole is its base
+        m = k2 - 1
+        while m >= 0 and _adverb(L[m]):
+            m -= 1
+        part, _ = _np_before(L, m, text) if m >= 0 else (None, m)
+        if part is not None:
+            return Reading(_clean(text[part.start:part.end]), "占", True, [], False)
+    if np is not None and vlast is not None and text[vlast[0]:vlast[1]] == "占比" and np.end == vlast[0]:
+        # '确保“一次办”事项占比|100%': 占比 right before the number is the measure's head (a share),
+        # not a verb; the action is the verb governing the phrase, or the framing word
+        np = Phrase(np.start, vlast[1], np.toks + [L[j]], np.items)
+        vlast = None
     if np is not None and vlast is not None and k2 >= 1 and L[k2].word in ("在", "于", "向", "对", "从") \
             and L[k2].tag == "p":
         # '推动科技成果|在绵|转化应用20项': the phrase before the place is what is counted
@@ -718,6 +939,14 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
             np, k2 = np2, k3
     comparison = np is not None and k2 >= 0 and (L[k2].word in g["comparison_starts"] or L[k2].word in ("比", "较"))
     vgov, _ = _verb_group_ending(L, k2) if np is not None else (None, k2)
+    if np is not None and vgov is None and k2 >= 1 and L[k2].word == "等":
+        # '新增|工业设计中心、共享制造等|企业平台70家以上': the verb stands before the examples
+        m = k2 - 1
+        while m >= 0 and L[m].word not in _CLAUSE_END and L[m].tag != "p" \
+                and not (_listed_verb(L[m]) and L[m].word not in g["comparator_verbs"]):
+            m -= 1
+        if m >= 0 and _listed_verb(L[m]) and L[m].word not in g["comparator_verbs"]:
+            vgov, _ = _verb_group_ending(L, m)
     if np is not None and vgov is None and k2 >= 0 and not comparison:
         # the governing verb a few pieces further left: '建成|县域医疗次中心5个'
         for m in range(k2, max(-1, k2 - 5), -1):
@@ -734,6 +963,22 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
         # '进入|省制造业100强企业': a verb jieba does not know governs the phrase after it
         vgov = (np.toks[0].start, np.toks[0].end)
         np = Phrase(np.toks[1].start, np.end, np.toks[1:], [it for it in np.items if it[0] >= np.toks[1].start])
+    if np is not None and vgov is None and k2 >= 0 and L[k2].tag == "p" and L[k2].word in ("向", "对", "为", "给") \
+            and not metric_np(np):
+        # '向|民间资本|推介|重大项目100个': the preposition's object, then the verb and its object
+        m = next((m for m, t in enumerate(np.toks) if 0 < m < len(np.toks) - 1 and t.tag == "v"
+                  and len(t.word) >= 2 and t.word not in g["nouny_verbs"]), None)
+        if m is not None:
+            vgov = (np.toks[m].start, np.toks[m].end)
+            np = Phrase(np.toks[m + 1].start, np.end, np.toks[m + 1:], [])
+    while np is not None and vgov is not None and vgov[1] == np.start and len(np.toks) >= 3 \
+            and np.toks[0].word in g["serial_complements"] \
+            and np.toks[0].word not in g["nouny_verbs"] and not _listed_verb(np.toks[0]) \
+            and len(np.toks[0].word) >= 2 and not metric_np(np) and len(np.toks[1].word) >= 2:
+        # '培植|壮大|预制菜经营企业', '制定|修改|废止|省政府规章': a verb right after the governing
+        # verb extends the verb, not the phrase (not '对接|预制|菜…', a modifier of a one-character noun)
+        vgov = (vgov[0], np.toks[0].end)
+        np = Phrase(np.toks[1].start, np.end, np.toks[1:], [it for it in np.items if it[0] >= np.toks[1].start])
     vlast_word = _core_verb(text, vlast) if vlast else None
     distribute = "分别" in text[(np.end if np else (vlast[0] if vlast else q.start)):q.start]
     entity = text[np.start:np.end] if np else None
@@ -747,12 +992,21 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
     if vlast_word and vlast_word in g["comparison_verbs"] and np is not None and vgov is None:
         # '高于全省2个百分点': 全省 is the baseline, not what is counted
         entity, items = None, []
+    if vgov_word in g["comparison_verbs"] and np is not None and vlast is None:
+        # '县域生产总值增速|高于|全省|1个百分点': the phrase before the comparison is measured
+        m = next((m for m in range(k2, -1, -1) if L[m].start < vgov[0]), -1)
+        subj, _ = _np_before(L, m, text) if m >= 0 else (None, m)
+        entity, items = (text[subj.start:subj.end] if subj else None), []
+        action = vgov_word
     if comparison or entity and entity in g["generic_heads"]:
         entity, items = None, []  # '比上年增加…', '总数达到35家': the subject is the previous one's
     metric = bool(np) and _metric(text[np.start:np.end])
     content_last = bool(vlast_word) and vlast_word not in g["comparator_verbs"] \
         and vlast_word not in g["comparison_verbs"] and not any(vlast_word.endswith(c) for c in g["no_action_links"])
-    if vlast_word and (any(vlast_word.endswith(c) for c in g["change_verbs"]) or content_last):
+    if vgov_word in g["increment_verbs"] and (not vlast_word or vlast_word in g["comparator_verbs"]) \
+            and not (vlast_word or "").startswith("占") and not (entity or "").endswith(tuple(g["share_heads"])):
+        action = vgov_word  # '城镇新增就业|超过4.7万人': the increment is what is committed to
+    elif vlast_word and (any(vlast_word.endswith(c) for c in g["change_verbs"]) or content_last):
         action = vlast_word
     elif vgov_word and vgov_word not in g["comparison_verbs"] and not (metric and (vlast_word or raw_verb)) \
             and vgov_word not in g["comparator_verbs"]:
@@ -794,7 +1048,15 @@ def _share_head(items: list[str]) -> list[str]:
     """``城镇和农村居民人均可支配收入`` → ``城镇居民人均可支配收入``, ``农村居民人均可支配收入``:
     short members before a long last one share its head."""
     last = items[-1]
-    if len(items) < 2 or any(len(x) > 3 for x in items[:-1]) or len(last) < max(len(x) for x in items[:-1]) + 2:
+    if len(items) < 2 or len(last) < max(len(x) for x in items[:-1]) + 2:
+        return items
+    if any(len(x) > 3 for x in items[:-1]) and (len({len(x) for x in items[:-1]}) > 1 or len(items[0]) > 6
+                                                or any(_metric(x) for x in items[:-1])
+                                                or len(last) - len(items[0]) < 3 or not _metric(last)
+                                                or any(x[-1] != last[len(items[0]) - 1] for x in items[:-1])):
+        # longer members share the head only when they are alike in length, name no measure
+        # themselves and the head is a measure: '城镇居民和农村居民人均可支配收入', not
+        # '工业投资、民间投资和基础设施投资', '家庭农场、农民专业合作社', '新能源汽车、智能手机零售额'
         return items
     n = len(items[0])
     head = last[n:]
@@ -831,6 +1093,40 @@ def _fallback_entity(entity: Optional[str]) -> Optional[str]:
     if not e or e in g["framing"] or e in g["edge_words"] or len(e) == 1 and e in "先后再又还":
         return None
     return e
+
+
+def _commits(word: Optional[str]) -> bool:
+    """A verb (group) that commits to something: not a comparator, change, comparison, framing
+    or linking word ('选拔资助', '培训', not '达到', '增长', '力争')."""
+    g = _grammar()
+    return bool(word) and len(word) >= 2 and not any(word in g[c] or word.endswith(tuple(g[c])) for c in (
+        "comparator_verbs", "change_verbs", "comparison_verbs", "framing", "nouny_verbs", "no_action_links"))
+
+
+def _thing(entity: Optional[str]) -> bool:
+    """Whether an entity names things delivered rather than a measure ('项目', not '交易额',
+    '用户数', '总数')."""
+    g = _grammar()
+    return bool(entity) and not _metric(entity) and entity[-1] not in _SUFFIX_NOUNS \
+        and entity not in g["generic_heads"] and not _target_word(entity)
+
+
+def _verbless_clause(sent: Sentence, cs: int, q: Quantity) -> bool:
+    """No verb other than a comparator between the clause start and the quantity."""
+    g = _grammar()
+    return not any(_verbish(t) and t.word not in g["comparator_verbs"] for t in tokens(sent).within(cs, q.start))
+
+
+def _verb_leads(text: str, prev: tuple[Optional[str], Optional[str], int]) -> bool:
+    """Whether the previous target's verb opens its clause, before its object and number
+    ('选拔资助|专家|不少于100名', '打造|…等4个|产业群'), so that a following clause of a noun and a
+    number alone is one more object of it."""
+    entity, action, end = prev
+    if not entity or not action or not end:
+        return False
+    lo = _clause_start(text, end - 1)
+    a = text.rfind(action, lo, end)
+    return a != -1 and entity not in text[lo:a]
 
 
 def _verb_first(text: str, prev: tuple[Optional[str], Optional[str], int], cs: int) -> bool:
@@ -901,12 +1197,25 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: Union[Pair, Callabl
         # the list goes on: its verb is the first member's unless this member has its own before it
         own_verb = r.action if r.action and text.find(r.action, left_start, q.end) != -1 \
             and _in_lexicon(r.action) else None
+        if own_verb in _grammar()["comparator_verbs"] and _content_verb(prev[1]) and _thing(r.entity):
+            # '新引进A超过120家、B超过150个': a comparator of a later object does not replace the
+            # list's verb (a measure or '总数' of its own does: '新增…12家、总数达到35家')
+            own_verb = None
         if r.nominal and _verb_first(text, prev, cs):
             # '完成造林100万亩、退化草原生态修复治理105万亩': objects of the first member's verb
             entity, own_verb = r.nominal, None
         action = own_verb or prev[1]
+    elif prev and r.action is None and _thing(r.entity) and _verbless_clause(sent, cs, q) \
+            and _commits(prev[1]) and 0 <= prev_end < cs and text[cs - 1:cs] in ("，", ",") \
+            and _verb_leads(text, prev):
+        # '选拔资助A不少于100名，B不少于500名': a clause of a subject and a number alone goes on
+        # with the previous clause's verb, which stood before its object
+        action = prev[1]
     if r.distribute and len(r.items) == len(qlist) and len(qlist) > 1:
         entity = _clean(_share_head(r.items)[0])
+    if r.entity in _grammar()["measure_verbs"] and (prev is not None and action == prev[1] or action is None
+                                                    or action in _grammar()["framing"]):
+        action = entity  # '实现|增贷200亿元': the word names the measure and its verb  # '、增贷200亿元': the member names its own measure and verb (增贷), as written
     if entity is None:
         entity = (prev[0] if prev else None) or _fallback_entity(fb(0))
     if not r.action_decided:
