@@ -1,17 +1,97 @@
-"""Shared fixtures: the real command run once over the real documents of data/raw/."""
+"""Shared fixtures, and the two tiers of the suite.
+
+Tiers (markers registered in pyproject.toml; `make test` runs both):
+- unit: everything not marked otherwise. The pipeline in-process (`pipeline.extract`,
+  `process_text`, the extractors' functions) on sentences, short texts and single documents;
+  `make test-unit` (`-m "not e2e and not slow"`) runs it in well under a minute.
+- e2e: the command line, the batch and the files it writes. A test is marked e2e here, without
+  a decorator, when it — its own code, a helper of the test files it calls, or any fixture it
+  uses — starts a process (`run_cli`, `subprocess`, the `cli` fixture), runs the batch
+  (`run_batch`, `extract_texts`) or invokes the command line in-process (click's `CliRunner`),
+  so it also holds for test files added later. `@pytest.mark.e2e` marks any other by hand.
+- slow (orthogonal): long tests (hanlp training, the province corpus, 1 M-character inputs).
+"""
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
 RAW = ROOT / "data" / "raw"
 GOLD = ROOT / "data" / "gold"
 SEED = "2023_tuanshiwei_gongzuoyaodian"
+
+# Names whose use in a test's code means the test runs the command, the batch or a process.
+E2E_NAMES = frozenset({"run_cli", "subprocess", "Popen", "run_batch", "extract_texts", "CliRunner"})
+E2E_FIXTURES = frozenset({"cli"})
+
+
+def _code_names(code: types.CodeType) -> set[str]:
+    """Every global, attribute and imported name a code object (and the functions nested in it)
+    refers to."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _code_names(const)
+    return names
+
+
+def _test_function(obj) -> types.FunctionType | None:
+    """The plain function behind a test or fixture (hypothesis and decorators unwrapped)."""
+    if not callable(obj):
+        return None
+    try:
+        inner = getattr(getattr(obj, "hypothesis", None), "inner_test", None)
+        obj = inspect.unwrap(inner or obj)
+    except Exception:  # an object whose attributes cannot be read is no test code
+        return None
+    return obj if isinstance(obj, types.FunctionType) else None
+
+
+def _in_tests(func: types.FunctionType) -> bool:
+    return Path(func.__code__.co_filename).resolve().is_relative_to(TESTS)
+
+
+def _is_e2e_code(obj, seen: set) -> bool:
+    """True when ``obj`` or a function of the test files that it calls names one of E2E_NAMES
+    (functions of pytest and of the pipeline are not followed: only the tests' own code)."""
+    func = _test_function(obj)
+    if func is None or not _in_tests(func) or func.__code__ in seen:
+        return False
+    seen.add(func.__code__)
+    names = _code_names(func.__code__)
+    if names & E2E_NAMES:
+        return True
+    return any(_is_e2e_code(func.__globals__.get(name), seen) for name in names)
+
+
+def is_e2e(item: pytest.Item) -> bool:
+    """The tier rule of the module docstring, for one collected test."""
+    if item.get_closest_marker("e2e") is not None:
+        return True
+    if E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    seen: set = set()
+    if _is_e2e_code(getattr(item, "function", None), seen):
+        return True
+    info = getattr(item, "_fixtureinfo", None)
+    for defs in (info.name2fixturedefs.values() if info else ()):
+        if any(_is_e2e_code(d.func, seen) for d in defs):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if is_e2e(item):
+            item.add_marker(pytest.mark.e2e)
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -21,7 +101,14 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
+def cli():
+    """`run_cli` as a fixture: a test that takes it is e2e."""
+    return run_cli
+
+
+@pytest.fixture(scope="session")
 def extracted(tmp_path_factory) -> Path:
+    """The real command run once over the real documents of data/raw/ (e2e)."""
     out = tmp_path_factory.mktemp("processed")
     result = run_cli("extract", str(RAW), "--out", str(out), "--format", "xlsx")
     assert result.returncode == 0, result.stderr

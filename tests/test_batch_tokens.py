@@ -64,3 +64,34 @@ def test_first_action_equals_the_spacy_matcher_on_random_tags(pairs):
     words = [w for w, _ in pairs]
     tags = [t for _, t in pairs]
     assert tokens.first_action(words, tags) == tokens.first_action_spacy(words, tags)
+
+
+def test_the_copied_patterns_are_jiebas_own():
+    import jieba.posseg as posseg
+
+    from pipeline.stages import tokens
+
+    for ours, theirs in [(tokens._RE_HAN, posseg.re_han_internal), (tokens._RE_SKIP, posseg.re_skip_internal),
+                         (tokens._RE_NUM, posseg.re_num), (tokens._RE_ENG, posseg.re_eng),
+                         (tokens._RE_ENG1, posseg.re_eng1)]:
+        assert (ours.pattern, ours.flags) == (theirs.pattern, theirs.flags)
+
+
+def test_the_cached_dictionary_is_jiebas_with_the_user_dictionary(tmp_path, monkeypatch):
+    from pipeline.stages import tokens
+
+    monkeypatch.setattr(tokens, "_cache_dir", lambda: tmp_path)
+    tokens.dictionary.cache_clear()
+    try:
+        built = tokens.dictionary()  # built from jieba, then written
+        assert len(list(tmp_path.glob("dictionary-*.bin"))) == 1
+        tokens.dictionary.cache_clear()
+        loaded = tokens.dictionary()  # read back
+    finally:
+        tokens.dictionary.cache_clear()
+    pos = tokens.pos_tokenizer()
+    assert built == loaded
+    assert loaded[0] == {w: f for w, f in pos.tokenizer.FREQ.items() if f}
+    assert loaded[1] == pos.tokenizer.total
+    assert loaded[2] == {w: t for w, t in pos.word_tag_tab.items() if t}
+    assert loaded[2]["县财政局"] and loaded[0]["县财政局"]  # the government-unit dictionary

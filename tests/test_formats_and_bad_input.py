@@ -1,4 +1,7 @@
-"""A document gives the same targets whatever its format; bad files become `errors` rows."""
+"""A document gives the same targets whatever its format; bad files become `errors` rows.
+
+The format tests run the pipeline in-process (`pipeline.extract`, unit tier); the bad-input batch
+runs the command (e2e: its exit status and stderr are part of what it tests)."""
 from __future__ import annotations
 
 import shutil
@@ -8,21 +11,24 @@ import docx
 import pandas as pd
 import pytest
 
+import pipeline
 from conftest import RAW, ROOT, SEED, run_cli
 
 FORMATS = ROOT / "tests" / "fixtures" / "formats"
 
 
-def _targets(out: Path, doc_id: str) -> set[tuple]:
-    t = pd.read_parquet(out / "targets.parquet")
+def _targets(tables: pipeline.Tables, doc_id: str) -> set[tuple]:
+    t = tables.targets
     t = t[(t.doc_id == doc_id)]
     return {(r.value, r.value_max if pd.notna(r.value_max) else None, r.unit, r.comparator, r.status)
             for r in t.itertuples()}
 
 
-def _extract(inputs: list[Path], out: Path) -> None:
-    result = run_cli("extract", *map(str, inputs), "--out", str(out), "-q")
-    assert result.returncode == 0, result.stderr
+def _extract(inputs: list[Path]) -> pipeline.Tables:
+    """The default chain in-process, as `extract` runs it; every input must be read."""
+    tables = pipeline.extract(inputs)
+    assert tables.errors.empty, tables.errors.to_dict("records")
+    return tables
 
 
 def test_gbk_and_docx_copies_give_the_same_targets(tmp_path):
@@ -35,28 +41,27 @@ def test_gbk_and_docx_copies_give_the_same_targets(tmp_path):
     for line in text.split("\n"):
         document.add_paragraph(line)
     document.save(src / "docx" / f"{SEED}.docx")
-    _extract([RAW / f"{SEED}.txt"], tmp_path / "utf8")
-    _extract([src / "gbk"], tmp_path / "gbk")
-    _extract([src / "docx"], tmp_path / "docx")
-    expected = _targets(tmp_path / "utf8", SEED)
+    utf8 = _extract([RAW / f"{SEED}.txt"])
+    gbk = _extract([src / "gbk"])
+    docx_ = _extract([src / "docx"])
+    expected = _targets(utf8, SEED)
     assert len(expected) == 3
-    assert _targets(tmp_path / "gbk", SEED) == expected
-    assert _targets(tmp_path / "docx", SEED) == expected
-    docs = pd.read_parquet(tmp_path / "gbk" / "documents.parquet")
-    assert docs.iloc[0].encoding == "gb18030" and docs.iloc[0].format == "txt"
-    assert pd.read_parquet(tmp_path / "docx" / "documents.parquet").iloc[0].format == "docx"
+    assert _targets(gbk, SEED) == expected
+    assert _targets(docx_, SEED) == expected
+    docs = gbk.documents
+    assert len(docs) == 1 and docs.iloc[0].encoding == "gb18030" and docs.iloc[0].format == "txt"
+    assert docx_.documents.format.tolist() == ["docx"]
 
 
 @pytest.mark.parametrize("doc_id", ["2018_guowuyuan_nongyejixiehua_zhidaoyijian",
                                     "2019_guowuyuan_zhiyejiaoyugaige_shishifangan"])
-def test_html_original_gives_the_same_targets_as_its_txt(tmp_path, doc_id):
-    _extract([RAW / f"{doc_id}.txt"], tmp_path / "txt")
-    _extract([FORMATS / f"{doc_id}.html"], tmp_path / "html")
-    expected = _targets(tmp_path / "txt", doc_id)
+def test_html_original_gives_the_same_targets_as_its_txt(doc_id):
+    txt = _extract([RAW / f"{doc_id}.txt"])
+    html = _extract([FORMATS / f"{doc_id}.html"])
+    expected = _targets(txt, doc_id)
     assert len(expected) >= 10
-    assert _targets(tmp_path / "html", doc_id) == expected
-    sections = pd.read_parquet(tmp_path / "html" / "sections.parquet")
-    assert len(sections) == len(pd.read_parquet(tmp_path / "txt" / "sections.parquet"))
+    assert _targets(html, doc_id) == expected
+    assert len(html.sections) == len(txt.sections) > 0
 
 
 def _bad_inputs(folder: Path) -> dict[str, str]:
@@ -115,6 +120,5 @@ def test_text_pdf_is_extracted(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     _pdf(src / "plan.pdf")
-    _extract([src], tmp_path / "out")
-    t = pd.read_parquet(tmp_path / "out" / "targets.parquet")
+    t = _extract([src]).targets
     assert list(zip(t.value, t.unit, t.comparator)) == [(1000.0, "名", ">=")]

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -71,6 +72,7 @@ def test_process_text_never_raises_and_offsets_are_valid(text):
     check_offsets(doc)
 
 
+@pytest.mark.slow  # a million characters through the whole pipeline: seconds, not milliseconds
 def test_very_long_single_line():
     unit = "组织不少于1000名大学生参与政务见习，资助困难学生450余名、新增3个（市教育局牵头），"
     doc = process_text(unit * (1_000_000 // len(unit)), year=2023)  # 1 M characters, one line
@@ -78,6 +80,7 @@ def test_very_long_single_line():
     assert len(doc.targets) > 10_000
 
 
+@pytest.mark.slow  # 100,000-character hostile texts through the whole pipeline: seconds
 def test_deeply_nested_numbering_and_digits_everywhere():
     nested = "\n".join(f"{'（' * (i % 9)}{i % 50 + 1}{'）' * (i % 9)}、新增{i}个项目" for i in range(5000))
     check_offsets(process_text(nested, year=2023))

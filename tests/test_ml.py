@@ -94,6 +94,7 @@ def test_both_marks_method_and_confidence():
     assert {c.method for c in report.commitments} <= {"rule", "ml", "rule+ml"}
 
 
+@pytest.mark.slow  # two trainings of the mention classifier: seconds
 def test_training_is_deterministic(tmp_path):
     """Two trainings on the same data give the same predictions (and the same bytes)."""
     gold_files = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in GOLD.glob("*.json")}

@@ -61,8 +61,12 @@ def make_classifier(n_features: int = 2 ** 16, C: float = 1.0) -> "Pipeline":
 
 
 def save(model: "Pipeline", path: Path) -> None:
+    """The pickle, and beside it the parameters runs load without scikit-learn (``.npz``)."""
+    from pipeline.ml.inference import LinearModel, parameters_path, sha256_of
+
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, path, compress=3)
+    LinearModel.from_estimator(model, sha256_of(path)).save(parameters_path(path))
 
 
 _override: list[Path] = []  # set only by models_dir_override, in this process
@@ -83,19 +87,35 @@ def models_dir_override(path: Path):
         _override.pop()
 
 
-def load(name: str) -> "Pipeline":
+def load(name: str):
+    """The model ``name`` of the current models folder: its parameters (``LinearModel``) when
+    they were written from this pickle, else the scikit-learn pipeline itself."""
     return _load(name, str(current_models_dir()))
 
 
 @lru_cache(maxsize=8)
-def _load(name: str, models_dir: str) -> "Pipeline":
+def _load(name: str, models_dir: str):
     path = Path(models_dir) / name
     if not path.exists():
         raise ModelsMissing(
             f"no trained model at {path}: run `make train` (it rebuilds models/ from data/), "
             f"or use `--extractors rules`")
+    from pipeline.ml.inference import LinearModel, parameters_path, sha256_of
+
+    params = parameters_path(path)
+    if params.exists():
+        model = LinearModel.load(params)
+        if model.source_sha256 == sha256_of(path):  # taken from this very pickle
+            return model
     _check_versions(Path(models_dir))
     return joblib.load(path)
+
+
+def write_parameters(path: Path) -> None:
+    """``<model>.npz`` beside the pickle ``path``: what runs need of it, without scikit-learn."""
+    from pipeline.ml.inference import LinearModel, parameters_path, sha256_of
+
+    LinearModel.from_estimator(joblib.load(path), sha256_of(path)).save(parameters_path(path))
 
 
 def library_versions() -> dict[str, str]:

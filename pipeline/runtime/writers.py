@@ -17,7 +17,6 @@ from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Iterator, Optional
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -50,6 +49,8 @@ EXCEL_MAX_ROWS = 1_048_576
 
 
 def _int_as_nullable(t: pa.DataType):
+    import pandas as pd  # (the CSV fallback only: batches write CSV with DuckDB)
+
     return pd.Int64Dtype() if t == pa.int64() else None
 
 

@@ -6,10 +6,12 @@ publishing a dataset folder is ``pipeline.runtime.publish``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import pandas as pd
 import pyarrow as pa
+
+if TYPE_CHECKING:  # (pandas only for the frames of the library API: a worker need not import it)
+    import pandas as pd
 
 from pipeline.records import Document, PipelineError
 

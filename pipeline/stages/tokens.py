@@ -14,7 +14,6 @@ from importlib import resources
 from pathlib import Path
 
 import jieba
-import jieba.posseg
 
 jieba.setLogLevel(60)
 
@@ -27,8 +26,12 @@ def _cache_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def pos_tokenizer() -> jieba.posseg.POSTokenizer:
-    """A jieba POS tokenizer with the government-unit dictionary; built once per process."""
+def pos_tokenizer() -> "jieba.posseg.POSTokenizer":
+    """A jieba POS tokenizer with the government-unit dictionary; built once per process
+    (only to build ``dictionary()`` and for the pure-Python path: importing jieba.posseg
+    alone costs 0.3 s, its HMM tables)."""
+    import jieba.posseg
+
     tok = jieba.Tokenizer()
     tok.tmp_dir = str(_cache_dir())
     tok.cache_file = "jieba.policy-commitments.cache"
@@ -63,11 +66,13 @@ def _tagger_tables():
     return logprob, log(1) - logtotal, pos.word_tag_tab
 
 
-_RE_HAN = jieba.posseg.re_han_internal
-_RE_SKIP = jieba.posseg.re_skip_internal
-_RE_NUM = jieba.posseg.re_num
-_RE_ENG = jieba.posseg.re_eng
-_RE_ENG1 = jieba.posseg.re_eng1
+# jieba.posseg's own patterns (re_han_internal, re_skip_internal, re_num, re_eng, re_eng1),
+# copied so that tagging needs no jieba.posseg import; tests/test_batch_tokens.py checks them.
+_RE_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)", re.U)
+_RE_SKIP = re.compile("(\r\n|\\s)", re.U)
+_RE_NUM = re.compile("[\\.0-9]+", re.U)
+_RE_ENG = re.compile("[a-zA-Z0-9]+", re.U)
+_RE_ENG1 = re.compile("^[a-zA-Z0-9]$", re.U)
 _ABSENT = object()
 _NUM_OR_ENG = re.compile(r"[.0-9a-zA-Z]")  # what jieba's re_num / re_eng can match
 
