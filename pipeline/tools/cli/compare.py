@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import click
-import pandas as pd
+
+if TYPE_CHECKING:  # (pandas is imported by the command when it runs: `extract` never needs it)
+    import pandas as pd
 
 from pipeline.tools.cli.options import font_option, use_font, debug, echo_font_warnings, info, metrics_option, set_verbosity, verbosity
 

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
+
+if TYPE_CHECKING:  # (pandas is imported by the command when it runs: `extract` never needs it)
+    import pandas as pd
 
 from pipeline.tools.cli.options import debug, info, set_verbosity, verbosity
 
@@ -19,6 +22,8 @@ def _counts(table: pd.DataFrame, data_dir: Path, show_all: bool,
     if not path.exists():
         raise click.ClickException(f"{data_dir}: no targets.parquet — is it an `extract --out` folder?")
     debug(f"reading {path}")
+    import pandas as pd
+
     t = pd.read_parquet(path, columns=["metric", "status"])
     counts = t.groupby(["metric", "status"]).size().unstack(fill_value=0)
     for col in ("target", "achievement"):
@@ -50,6 +55,8 @@ def metrics_command(data_dir: Path | None, show_all: bool, verbose: bool = False
 
     set_verbosity(verbose, quiet)
     lex = lexicon()
+    import pandas as pd
+
     table = pd.DataFrame([{"id": m.id, "name": m.zh, "en": m.en, "unit_class": m.unit_class,
                            "unit": m.unit, "better": m.better} for m in lex.metrics.values()])
     if data_dir is not None:
