@@ -80,7 +80,7 @@ def test_the_copied_patterns_are_jiebas_own():
 def test_the_cached_dictionary_is_jiebas_with_the_user_dictionary(tmp_path, monkeypatch):
     from pipeline.stages import tokens
 
-    monkeypatch.setattr(tokens, "_cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(tokens, "user_cache_dir", lambda: tmp_path)
     tokens.dictionary.cache_clear()
     try:
         built = tokens.dictionary()  # built from jieba, then written

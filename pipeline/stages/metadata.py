@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 from collections import Counter
 from functools import lru_cache
@@ -85,6 +86,47 @@ def _aliases(node: dict) -> list[str]:
 @lru_cache(maxsize=1)
 def gazetteer() -> dict[str, Place]:
     """Place name (full or alias) → (province, city, county), from jionlp's location data."""
+    return _gazetteer_tables()[0]
+
+
+@lru_cache(maxsize=1)
+def _places_by_name() -> dict[str, tuple[Place, str, str]]:
+    """Full region name ('四川省绵阳市') → (place, 6-digit code, short name '绵阳')."""
+    return _gazetteer_tables()[1]
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_tables() -> tuple[dict, dict]:
+    """Both tables, kept in the cache directory (keyed by jionlp's version): importing jionlp
+    and walking its location data took a quarter of a second at every start."""
+    import marshal
+    from importlib.metadata import version
+
+    from pipeline.stages.tokens import user_cache_dir
+
+    path = user_cache_dir() / f"gazetteer-{_GAZETTEER_FORMAT}-{version('jionlp')}.marshal"
+    try:
+        with open(path, "rb") as f:
+            names, places = marshal.load(f)
+        return names, places
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    names, places = _build_gazetteer(), _build_places_by_name()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            marshal.dump((names, places), f)
+        os.replace(tmp, path)
+    except OSError:  # a read-only cache directory: built again next time
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    return names, places
+
+
+_GAZETTEER_FORMAT = "1"
+
+
+def _build_gazetteer() -> dict[str, Place]:
     names: dict[str, Place] = {}
     for prov, pnode in _location_data().items():
         names.setdefault(prov, (prov, None, None))
@@ -106,9 +148,7 @@ def gazetteer() -> dict[str, Place]:
     return names
 
 
-@lru_cache(maxsize=1)
-def _places_by_name() -> dict[str, tuple[Place, str, str]]:
-    """Full region name ('四川省绵阳市') → (place, 6-digit code, short name '绵阳')."""
+def _build_places_by_name() -> dict[str, tuple[Place, str, str]]:
     out: dict[str, tuple[Place, str, str]] = {}
 
     def add(place: Place, node: dict) -> None:

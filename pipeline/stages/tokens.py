@@ -18,7 +18,8 @@ import jieba
 jieba.setLogLevel(60)
 
 
-def _cache_dir() -> Path:
+def user_cache_dir() -> Path:
+    """Where the program keeps what it builds once per machine (dictionaries, tables)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     path = Path(base) / "policy-commitments"
     path.mkdir(parents=True, exist_ok=True)
@@ -33,7 +34,7 @@ def pos_tokenizer() -> "jieba.posseg.POSTokenizer":
     import jieba.posseg
 
     tok = jieba.Tokenizer()
-    tok.tmp_dir = str(_cache_dir())
+    tok.tmp_dir = str(user_cache_dir())
     tok.cache_file = "jieba.policy-commitments.cache"
     userdict = resources.files("pipeline.resources").joinpath("gov_units.txt")
     with resources.as_file(userdict) as path:
@@ -166,7 +167,7 @@ def dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
     st = main.stat()
     key = hashlib.sha256(f"{_DICTIONARY_FORMAT}\0{jieba.__version__}\0{st.st_size}\0{st.st_mtime_ns}\0"
                          .encode() + userdict).hexdigest()[:16]
-    path = _cache_dir() / f"dictionary-{key}.bin"
+    path = user_cache_dir() / f"dictionary-{key}.bin"
     try:
         return _load_dictionary(path)
     except (OSError, EOFError, ValueError, TypeError, IndexError):
