@@ -35,6 +35,7 @@ def test_installed_copy_extracts_with_the_default_chain_from_another_folder(tmp_
                     "--target", str(target), str(_source_copy(tmp_path / "src"))],
                    check=True, capture_output=True, timeout=600)
     assert (target / "pipeline" / "trained" / "mention_corrector.joblib").exists()
+    assert (target / "pipeline" / "trained" / "mention_corrector.npz").exists()  # applied without scikit-learn
     # every package of the checkout is installed (found by setup.py, none listed by hand)
     packages = {p.parent.relative_to(ROOT) for p in (ROOT / "pipeline").rglob("__init__.py")}
     assert len(packages) >= 8
