@@ -81,7 +81,8 @@ def test_crlf_and_cr_normalised(tmp_path, original) -> None:
     assert run(path).raw_text == original
 
 
-TRADITIONAL_DOCS = {"2020_xiangxizhou_fangguanfu_gongzuojihua_excerpt"}  # a page in traditional characters
+TRADITIONAL_DOCS = {"2020_xiangxizhou_fangguanfu_gongzuojihua_excerpt",  # pages in traditional characters
+                    "2018_hubei_yingshanghuanjing_ruoganyijian_excerpt"}
 
 
 @pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")), ids=lambda p: p.stem)

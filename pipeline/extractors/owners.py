@@ -51,7 +51,17 @@ def _grammar() -> dict:
     g["org_suffixes"] = sorted(g["org_suffixes"], key=len, reverse=True)
     g["place_suffixes"] = sorted(g["place_suffixes"], key=len, reverse=True)
     g["suffix_set"] = set(g["org_suffixes"]) | set(g["place_suffixes"])
+    # '协同责任单位：', '主要责任单位：': a qualified label of a unit group is a label (without it
+    # the search finds '责任单位：' inside and leaves '协同' behind as task text). The pattern keeps
+    # the plain labels (a qualifier group in it would be tried at every position of every
+    # sentence); `_qualifier_before` and `_label_match` read the qualifier in front of a match.
     labels = "|".join(sorted(g["labels"], key=len, reverse=True))
+    grouped = [label for label, role in g["labels"].items() if role and label.endswith(("单位", "部门"))]
+    g["grouped_labels"] = frozenset(grouped)
+    for label in grouped:
+        for q, q_role in g["label_qualifiers"].items():
+            g["labels"].setdefault(q + label, q_role or g["labels"][label])
+    g["qualifiers_t"] = tuple(sorted(g["label_qualifiers"], key=len, reverse=True))
     # '责任单位：A', '【责任单位】A', '[牵头单位]：A'
     g["label_re"] = re.compile(rf"[【〖\[]?({labels})(?:[】〗\]]\s*[:：]?|\s*[:：])\s*")
     g["label_word_re"] = re.compile(rf"(?:{labels})")
@@ -467,7 +477,7 @@ def split_units(text: str, offset: int = 0, mode: str = "list",
     Generic members are kept with kind 'generic' (the caller drops them): `各有关部门、各市政府`
     is a valid list with one owner."""
     g = _grammar()
-    t = text.rstrip(" 。.")
+    t = text.rstrip(" 。.、")  # 'A、B、': a list the text was cut off in
     # `tail_re` ends in `$` (the end, or before a final newline): it can match only where a tail
     # word ends the text; the search scans every position, so it runs only then
     ends_in_tail = t.endswith(g["list_tails_t"]) or t.endswith("\n") and t[:-1].endswith(g["list_tails_t"])
@@ -629,10 +639,10 @@ def _parse_groups(body: str, offset: int, in_note: bool, first_leads: bool = Fal
         off += seg.index(s[0])
         if si in standing_sents:
             continue
-        lab = g["label_re"].match(s)
+        lab, label = _label_match(s)
         if lab:
             role_seen = True
-            label_role = g["labels"][lab.group(1)]
+            label_role = g["labels"][label]
             parsed, whole = _label_units(s[lab.end():], off + lab.end())
             if parsed and label_role:
                 units, role = parsed
@@ -789,21 +799,45 @@ def _labels(text: str, offset: int = 0, first_leads: bool = False) -> tuple[list
     out: list[_Found] = []
     spans: list[tuple[int, int]] = []
     done = -1
-    labels = list(g["label_re"].finditer(text))
-    for i, m in enumerate(labels):
-        if m.start() < done:
+    labels = [(m.start() - len(_qualifier_before(text, m)), m) for m in g["label_re"].finditer(text)]
+    for i, (start, m) in enumerate(labels):
+        if start < done:
             continue
         end = _label_end(text, m.end())
-        if i + 1 < len(labels) and labels[i + 1].start() < end:
-            end = labels[i + 1].start()  # the next label starts the next groups
-        groups = _parse_groups(text[m.start():end], offset + m.start(), in_note=False, first_leads=first_leads)
+        if i + 1 < len(labels) and labels[i + 1][0] < end:
+            end = labels[i + 1][0]  # the next label starts the next groups
+        groups = _parse_groups(text[start:end], offset + start, in_note=False, first_leads=first_leads)
         for f in groups.found:  # a label opening the text: written after the previous full stop
-            f.leading = not text[:m.start()].strip(" \u3000" + _OPENERS)
+            f.leading = not text[:start].strip(" \u3000" + _OPENERS)
         out.extend(groups.found)
         if groups.only_owners:
-            spans.append((m.start(), end))
+            spans.append((start, end))
         done = end
     return out, spans
+
+
+def _qualifier_before(text: str, m: re.Match) -> str:
+    """The qualifier written right before a label of a unit group (`协同` of `协同责任单位：`), or ''."""
+    g = _grammar()
+    if m.group(1) not in g["grouped_labels"] or m.start() != m.start(1):
+        return ""
+    before = text[:m.start()]
+    return next((q for q in g["qualifiers_t"] if before.endswith(q)), "") if before.endswith(g["qualifiers_t"]) else ""
+
+
+def _label_match(s: str) -> tuple[Optional[re.Match], str]:
+    """The label that opens `s` (with its qualifier: `协同责任单位：`): (match, label), else (None, '')."""
+    g = _grammar()
+    m = g["label_re"].match(s)
+    if m:
+        return m, m.group(1)
+    if not s.startswith(g["qualifiers_t"]):
+        return None, ""
+    q = next(q for q in g["qualifiers_t"] if s.startswith(q))
+    m = g["label_re"].match(s, len(q))
+    if m and m.group(1) in g["grouped_labels"]:
+        return m, q + m.group(1)
+    return None, ""
 
 
 def labelled_owners_found(text: str, offset: int = 0, first_leads: bool = False) -> list[_Found]:
@@ -1128,7 +1162,9 @@ def _read_item(text: str, start: int, notes: list[_Note], first_leads: bool, run
     labelled, spans = _labels(masked, start, first_leads)
     found += labelled
     rest = _mask(masked, 0, spans)
-    owner_only = bool(found) and not _CJK.search(rest)
+    # a line of labels only is no task, even when they name people rather than units
+    # ('牵头负责领导：刘惠。', '分管省领导：林克庆'): the task is the line above
+    owner_only = bool(found or spans) and not _CJK.search(rest)
     bare = rest.strip().rstrip("。；;")
     if not found and bare and all(_ROLE_END.search(seg) or split_units(seg)
                                    for seg in re.split(r"[，,；;]", bare)):
@@ -1231,6 +1267,34 @@ def _items(doc: Document, notes: list[_Note], headers: dict[int, list[str]], fir
     return sorted(items, key=lambda it: it.start)
 
 
+def _closed_group(it: _Item, items: list[_Item], sections: dict[str, Section],
+                  own_noted: set[int]) -> Optional[list[_Item]]:
+    """The tasks of a group of sub-items that a line of owner notes closes, else None.
+
+    `1.完善应急预案体系` / `（1）…。` / `（2）…。` / `（3）…。` / `（责任单位：A、B）`: a note on its own line
+    after the last sub-item of a group, where no sub-item names owners of its own, is the note of
+    the whole group (of every sub-item), not of the last one alone. The same holds for the items
+    of a 专栏 box closed by its 牵头/责任 line. `own_noted`: the ids of the tasks that carry notes or
+    labels of their own (before any line gave them its owners)."""
+    sec = sections.get(it.section_id or "")
+    parent = sections.get(sec.parent_id or "") if sec is not None else None
+    if sec is None or parent is None:
+        return None
+    siblings = [s for s in sections.values() if s.parent_id == parent.section_id and s.kind == sec.kind]
+    if len(siblings) < 2 or siblings[-1] is not sec:
+        return None  # a group of one, or the group goes on after the note
+    ids = {s.section_id for s in siblings}
+    own_tasks = [d for d in items if d.section_id == sec.section_id and not d.owner_only and d.start < it.start]
+    if not own_tasks:
+        return None
+    group = [d for d in items if d.section_id in ids and d.start < it.start and not d.owner_only]
+    if any(id(d) in own_noted for d in group):
+        return None  # the sub-items name their own owners: the note is the last one's
+    if any(d.owner_only and d.section_id in ids and d.start < own_tasks[0].start for d in items):
+        return None
+    return group
+
+
 @register("owners")
 def extract_owners(doc: Document) -> Document:
     line_starts = [m.end() for m in re.finditer("\n", doc.text)]
@@ -1244,6 +1308,7 @@ def extract_owners(doc: Document) -> Document:
     known = defined_bodies(doc.text)
     notes = _scan_notes(doc.text)
     items = _items(doc, notes, headers, first_leads, known)
+    sections = {s.section_id: s for s in doc.sections}
     owners_of: dict[int, list[Owner]] = {}
 
     def give(it: _Item, fs: list[_Found]) -> None:
@@ -1263,7 +1328,9 @@ def extract_owners(doc: Document) -> Document:
             it.found = [f for f in it.found if not f.leading]
             give(prev, lead)
     # a line of owner notes or labels names the owners of the task lines above it in its numbered
-    # item (`1.…。` / `牵头单位：A` / `责任单位：B、C`); at the top of its item, of the tasks below
+    # item (`1.…。` / `牵头单位：A` / `责任单位：B、C`); at the top of its item, of the tasks below;
+    # after the last of a group of sub-items that name none, of the whole group (`_closed_group`)
+    own_noted = {id(d) for d in items if not d.owner_only and any(f.kind in ("note", "label") for f in d.found)}
     for i, it in enumerate(items):
         if not it.owner_only or any(line_of(d.start) == line_of(it.start) and not d.owner_only
                                     for d in items[:i]):
@@ -1271,7 +1338,11 @@ def extract_owners(doc: Document) -> Document:
         noted = [f for f in it.found if f.kind in ("note", "label")]
         above = [d for d in items[:i] if d.section_id == it.section_id and not d.owner_only
                  and line_of(d.start) < line_of(it.start)]
-        if above:
+        group = _closed_group(it, items, sections, own_noted)
+        if group is not None:
+            for d in group:
+                give(d, [_Found(_copy(f.owner), f.kind) for f in noted])
+        elif above:
             task_line = line_of(above[-1].start)
             for d in above:
                 if line_of(d.start) == task_line:

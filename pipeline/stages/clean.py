@@ -63,7 +63,7 @@ _CN_NUM = "零〇一二三四五六七八九十百"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # The number of a heading at the start of a line (the styles of structure.py).
 _HEADING_NUMBER = (rf"(?:#{{1,6}}\s*)?(?:第[{_CN_NUM}\d]{{1,4}}[章节条编]|第[{_CN_NUM}\d]{{1,4}}部分"
-                   rf"|[{_CN_NUM}]{{1,3}}[、.]|[（(][{_CN_NUM}\d]{{1,3}}[）)][、.]?|\d{{1,3}}[、.](?!\d)"
+                   rf"|[{_CN_NUM}]{{1,3}}[、.]|[（(][{_CN_NUM}\d]{{1,3}}[）)][、.]?|\d{{1,3}}[、.](?!\d)|\d{{1,3}}[）)]"
                    rf"|[{_CIRCLED}])")
 _HEADING_START = re.compile(rf"^(?:{_HEADING_NUMBER}|附件|附表)")
 # Paragraphs flattened into one line by web extraction, with a space where each one ended:
@@ -130,8 +130,12 @@ def _layout_width(lines: list[str]) -> int | None:
 
     Broken at the page width, most long lines have the same printed width (0.71 of them in a
     PDF-extracted policy; at most 0.25 in 250 web and word-processor texts, whose paragraphs vary
-    in length), and many of them stop in mid-sentence.
+    in length), and many of them stop in mid-sentence. A line repeated word for word is no
+    evidence: a page breaks different text at its width, while a recurring field of a task list
+    (`牵头领导：省政府分管领导同志` under every item) has one width and no full stop each time.
     """
+    counts = Counter(lines)
+    lines = [line for line in lines if counts[line] == 1]
     widths = [_width(line) for line in lines if len(line) >= 15]
     if len(widths) < 10:
         return None

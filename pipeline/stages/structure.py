@@ -33,6 +33,8 @@ _STYLES: list[tuple[str, re.Pattern]] = [
     # '11.121人才梯队项目': only taken where it continues the arabic numbering (see find_sections)
     ("arabic_loose", re.compile(r"(?P<num>\d{1,3})\.(?=\d)")),
     ("arabic_paren", re.compile(r"[（(](?P<num>\d{1,3})[）)][、.]?")),
+    # '1)' / '1）' with a closing bracket only: a style of its own (it nests like '（1）')
+    ("arabic_half", re.compile(r"(?P<num>\d{1,3})[）)](?![%）)])")),
     ("circled", re.compile(rf"(?P<num>[{_CIRCLED}])")),
 ]
 # An attachment or glossary line after the body ('附件', '附件2：', '名词解释', '注释').
