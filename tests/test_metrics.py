@@ -188,3 +188,28 @@ def test_annotate_is_fast():
     t0 = time.perf_counter()
     annotate(rows)
     assert time.perf_counter() - t0 < 2.0
+
+
+def test_cluster_vectors_are_scikit_learns_without_it():
+    """Runs load the fitted TF-IDF from resources/metric_clusters.npz and transform entities
+    without scikit-learn: the same vectors, to the bit, and the same clusters."""
+    import json
+
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from pipeline.stages.indicators import CLUSTER_THRESHOLD, ClusterModel
+
+    model = cluster_model()
+    data = json.loads(resources.files("pipeline.resources").joinpath("metric_clusters.json").read_text("utf-8"))
+    members = [m for c in data["clusters"] for m in c["members"]]
+    ids = [c["id"] for c in data["clusters"] for _ in c["members"]]
+    sk = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit(members)
+    entities = [normalise_entity(e) for e in ["全省高新技术企业数量", "规上工业增加值", "城乡居民  人均收入",
+                                              "新建5G基站", "农村 自来水普及率", "A级景区", "粮食总产量"]]
+    entities += members[::7]
+    ours, theirs = model.transform(entities), sk.transform(entities)
+    for attr in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(ours, attr), getattr(theirs, attr))
+    fitted = ClusterModel(threshold=data.get("threshold", CLUSTER_THRESHOLD)).fit(members, ids)
+    assert fitted.predict(entities) == model.predict(entities)

@@ -37,6 +37,7 @@ from pipeline.records import Sentence
 from pipeline.stages.tokens import tag as _tag
 
 _CLAUSE_END = set("，,；;：:。！？!?\n")
+_CLAUSE_END_CHAR = re.compile("[" + re.escape("".join(sorted(_CLAUSE_END))) + "]")
 _LIST_SEPS = {"、", "和", "及", "与", "以及", "或"}
 _QUOTES_OPEN, _QUOTES_CLOSE = set("“‘「《\""), set("”’」》\"")
 _BRACKETS = {"（": "）", "(": ")"}
@@ -59,12 +60,26 @@ def _grammar() -> dict[str, frozenset]:
     return g
 
 
-@dataclass(frozen=True)
 class Tok:
-    start: int
-    end: int
-    word: str
-    tag: str
+    """One token with its offsets in the sentence. A plain class with slots, not a frozen
+    dataclass: every sentence with a target makes dozens, and a frozen dataclass's ``__init__``
+    costs four times as much. Equal and hashed by its fields like one; never changed once made."""
+    __slots__ = ("start", "end", "word", "tag")
+
+    def __init__(self, start: int, end: int, word: str, tag: str):
+        self.start, self.end, self.word, self.tag = start, end, word, tag
+
+    def _key(self) -> tuple:
+        return self.start, self.end, self.word, self.tag
+
+    def __eq__(self, other) -> bool:
+        return self._key() == other._key() if other.__class__ is self.__class__ else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Tok(start={self.start!r}, end={self.end!r}, word={self.word!r}, tag={self.tag!r})"
 
 
 class Toks(tuple):
@@ -84,8 +99,9 @@ def _tokens_of(text: str, words: tuple[str, ...], tags: tuple[str, ...]) -> Toks
         words, tags = (tuple(x) for x in _tag(text))
     out, pos = [], 0
     for w, t in zip(words, tags):
-        out.append(Tok(pos, pos + len(w), w, t))
-        pos += len(w)
+        end = pos + len(w)
+        out.append(Tok(pos, end, w, t))
+        pos = end
     toks = Toks(_merge_verbs(out))
     toks.starts = [t.start for t in toks]
     toks.ends = [t.end for t in toks]
@@ -130,6 +146,12 @@ def _merge_verbs(toks: list[Tok]) -> list[Tok]:
             out.append(toks[i])
             i += 1
             continue
+        pair = words[i] + words[i + 1] if i + 1 < len(toks) else ""
+        if i + 1 >= len(toks) or pair and pair not in prefixes:
+            # the last token, or two that start no listed word: three that start with them join none
+            out.append(toks[i])
+            i += 1
+            continue
         for n in (3, 2):
             if i + n <= len(toks):
                 w = "".join(words[i:i + n])
@@ -168,8 +190,15 @@ def tokens(sent: Sentence) -> Toks:
 # word classes
 
 
+# The word classes are functions of a token's word and tag alone, asked again and again of the
+# same few thousand (word, tag) pairs: each is computed once, in a cache.
 def _is_num(t: Tok) -> bool:
-    return bool(_NUMERAL.match(t.word)) or (t.tag in ("m", "mq") and any(c.isdigit() for c in t.word))
+    return _is_num_wt(t.word, t.tag)
+
+
+@lru_cache(maxsize=65536)
+def _is_num_wt(w: str, tag: str) -> bool:
+    return bool(_NUMERAL.match(w)) or (tag in ("m", "mq") and any(c.isdigit() for c in w))
 
 
 def _framing(t: Tok) -> bool:
@@ -179,8 +208,12 @@ def _framing(t: Tok) -> bool:
 def _verbish(t: Tok) -> bool:
     """A verb that can commit to or measure a quantity; nouny verbs (``就业``, ``投资``) are
     verbs only when nothing else in the clause is."""
+    return _verbish_wt(t.word, t.tag)
+
+
+@lru_cache(maxsize=65536)
+def _verbish_wt(w: str, tag: str) -> bool:
     g = _grammar()
-    w = t.word
     if w in _SUFFIX_NOUNS or w in g["framing"]:
         return False
     if w in g["nouny_verbs"]:
@@ -188,33 +221,40 @@ def _verbish(t: Tok) -> bool:
     if w in g["action"] or w in g["extra_verbs"] or w in g["change_verbs"] or w in g["comparator_verbs"] \
             or w in g["comparison_verbs"]:
         return True
-    return t.tag in ("v", "vd", "vg", "vi") and len(w) >= 1 and not _is_num(t)
+    return tag in ("v", "vd", "vg", "vi") and len(w) >= 1 and not _is_num_wt(w, tag)
 
 
 _SUFFIX_NOUNS = set("率额量值数")
+_ONE_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.+\-]*")
 
 
 def _nounish(t: Tok) -> bool:
-    if t.word in _SUFFIX_NOUNS:
+    return _nounish_wt(t.word, t.tag)
+
+
+@lru_cache(maxsize=65536)
+def _nounish_wt(w: str, tag: str) -> bool:
+    if w in _SUFFIX_NOUNS:
         return True  # jieba tags the 率 of '机械化率' v
-    if t.word in _CLAUSE_END or t.word in _LIST_SEPS or _is_num(t):
+    if w in _CLAUSE_END or w in _LIST_SEPS or _is_num_wt(w, tag):
         return False
-    if t.word in _QUOTES_OPEN or t.word in _QUOTES_CLOSE or t.word in _BRACKETS or t.word in ")）":
+    if w in _QUOTES_OPEN or w in _QUOTES_CLOSE or w in _BRACKETS or w in ")）":
         return True
-    if t.word in _grammar()["nouny_verbs"]:
+    if w in _grammar()["nouny_verbs"]:
         return True
-    if t.tag in ("i", "l") and len(t.word) >= 3 and any(t.word.endswith(v) for v in _grammar()["predicate_verbs"]):
+    if tag in ("i", "l") and len(w) >= 3 and any(w.endswith(v) for v in _grammar()["predicate_verbs"]):
         return False  # an idiom ending in a verb is a predicate: '提前完成', '全面完成'
-    if t.tag in ("m", "q") and len(t.word) == 1 and t.word not in units():
+    if tag in ("m", "q") and len(w) == 1 and w not in units():
         return True  # '服务|点', '医疗|次|中心': a piece of a noun jieba took for a numeral
-    if t.tag == "zg" and re.fullmatch(r"[\u4e00-\u9fff]", t.word) and t.word not in _grammar()["edge_words"] \
-            and t.word not in ("且", "乎"):
+    if tag == "zg" and _ONE_HAN.fullmatch(w) and w not in _grammar()["edge_words"] \
+            and w not in ("且", "乎"):
         return True  # jieba tags a one-character noun it does not know zg: '村（社区）', '整治|村'
-    if _framing(t) or t.tag in _STOP_TAGS or t.tag in ("d", "f", "t", "m", "q", "x", "w"):
-        return t.tag == "x" and re.fullmatch(r"[A-Za-z][A-Za-z0-9.+\-]*", t.word) is not None
-    return not _verbish(t) or t.tag in _NOUN_TAGS and t.word not in _grammar()["action"] \
-        and t.word not in _grammar()["extra_verbs"] and t.word not in _grammar()["change_verbs"] \
-        and t.word not in _grammar()["comparator_verbs"]
+    if w in _grammar()["framing"] or tag in _STOP_TAGS or tag in ("d", "f", "t", "m", "q", "x", "w"):
+        return tag == "x" and _LATIN_WORD.fullmatch(w) is not None
+    return not _verbish_wt(w, tag) or tag in _NOUN_TAGS and w not in _grammar()["action"] \
+        and w not in _grammar()["extra_verbs"] and w not in _grammar()["change_verbs"] \
+        and w not in _grammar()["comparator_verbs"]
 
 
 def _unlisted_verb(t: Tok) -> bool:
@@ -258,26 +298,45 @@ def _edge_words() -> tuple[str, ...]:
 _G_WORDS = {"各类", "各级", "各种", "各项", "各族"}  # 各 starting a word is no function word
 
 
+@lru_cache(maxsize=1)
+def _clean_words() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The trailing adverbs (in the set's own order, which `_clean` tries them in) and the
+    per-unit prefixes, as tuples made once: str.startswith/endswith take a tuple."""
+    g = _grammar()
+    return _edge_words(), tuple(g["trailing_adverbs"]), tuple(g["per_unit_prefixes"])
+
+
+_PAIRED_MARK = re.compile("[“”‘’《》（）()「」]")
+_LEADING_NUMBER = re.compile(r"^\d+[.．、]")
+_NAMING_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+@lru_cache(maxsize=8192)  # the same phrases recur in every report; a pure function of the text
 def _clean(text: str) -> Optional[str]:
     """No punctuation, unbalanced quotes or function words at the edges."""
-    edge_words = _edge_words()
+    edge_words, trailing_adverbs, per_unit = _clean_words()
     prev = None
     while prev != text:
         prev = text
         text = text.strip(" \t，,；;：:。、")
-        for w in edge_words:
-            if text.startswith(w) and len(text) > len(w) + 1 and w not in ("为",) and text[:2] not in _G_WORDS \
-                    or text == w:
-                text = text[len(w):]
-                break
-        for w in _grammar()["trailing_adverbs"]:
-            if text.endswith(w) and len(text) > len(w) + 1:
-                text = text[: -len(w)]  # '民生实事|全部', '顶岗实习时间|一般': the predicate's adverb
-                break
-        for w in edge_words:
-            if text.endswith(w) and len(text) > len(w) + 1 and not text.endswith(tuple(_grammar()["per_unit_prefixes"])):
-                text = text[: -len(w)]
-                break
+        if text.startswith(edge_words):  # the loops below change nothing when no word is at an edge
+            for w in edge_words:
+                if text.startswith(w) and len(text) > len(w) + 1 and w not in ("为",) and text[:2] not in _G_WORDS \
+                        or text == w:
+                    text = text[len(w):]
+                    break
+        if text.endswith(trailing_adverbs):
+            for w in trailing_adverbs:
+                if text.endswith(w) and len(text) > len(w) + 1:
+                    text = text[: -len(w)]  # '民生实事|全部', '顶岗实习时间|一般': the predicate's adverb
+                    break
+        if text.endswith(edge_words):
+            for w in edge_words:
+                if text.endswith(w) and len(text) > len(w) + 1 and not text.endswith(per_unit):
+                    text = text[: -len(w)]
+                    break
+        if not _PAIRED_MARK.search(text):
+            continue  # no quote or bracket: every count below is 0
         for o, c in (("“", "”"), ("‘", "’"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」")):
             if text.count(o) != text.count(c):
                 if text.startswith(o) or text.endswith(o):
@@ -287,8 +346,8 @@ def _clean(text: str) -> Optional[str]:
                 if text.count(o) != text.count(c) and (o in text or c in text):
                     # an unbalanced mark inside: keep the part after an opening one
                     text = text.replace(o, "").replace(c, "")
-    text = re.sub(r"^\d+[.．、]", "", text)
-    return text if re.search(r"[\u4e00-\u9fffA-Za-z]", text) else None
+    text = _LEADING_NUMBER.sub("", text)
+    return text if _NAMING_CHAR.search(text) else None
 
 
 @dataclass
@@ -782,6 +841,10 @@ def _clause_start(text: str, pos: int) -> int:
     return k + 1
 
 
+_LIST_GAP_BEFORE = re.compile(r"\s*[、和及与,，]?\s*(和|及|与)?\s*")
+_LIST_GAP_AFTER = re.compile(r"\s*[、和及与]?\s*(和|及|与)?\s*")
+
+
 def _quantity_list(sent: Sentence, q: Quantity, cands: list[Quantity]) -> tuple[list[Quantity], int]:
     """The run of quantities ``a、b和c`` holding q, and q's index in it."""
     text = sent.text
@@ -790,11 +853,11 @@ def _quantity_list(sent: Sentence, q: Quantity, cands: list[Quantity]) -> tuple[
     if idx is None:
         return [q], 0
     lo = idx
-    while lo > 0 and re.fullmatch(r"\s*[、和及与,，]?\s*(和|及|与)?\s*", text[qs[lo - 1].end:qs[lo].start]) \
+    while lo > 0 and _LIST_GAP_BEFORE.fullmatch(text[qs[lo - 1].end:qs[lo].start]) \
             and "，" not in text[qs[lo - 1].end:qs[lo].start] and "," not in text[qs[lo - 1].end:qs[lo].start]:
         lo -= 1
     hi = idx
-    while hi + 1 < len(qs) and re.fullmatch(r"\s*[、和及与]?\s*(和|及|与)?\s*", text[qs[hi].end:qs[hi + 1].start]):
+    while hi + 1 < len(qs) and _LIST_GAP_AFTER.fullmatch(text[qs[hi].end:qs[hi + 1].start]):
         hi += 1
     return qs[lo:hi + 1], idx - lo
 
@@ -805,9 +868,8 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
     g = _grammar()
     text = sent.text
     toks = tokens(sent)
-    ce = q.end
-    while ce < len(text) and text[ce] not in _CLAUSE_END:
-        ce += 1
+    stop = _CLAUSE_END_CHAR.search(text, q.end)  # the clause's end: the first boundary from q.end
+    ce = stop.start() if stop else max(q.end, len(text))
     L = toks.within(left_start, q.start)
     R = toks.within(q.end, ce)
     # leading framing, time and numbering words are not part of anything
@@ -818,8 +880,10 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
         L = L[1:]
     if len(L) >= 2 and L[0].word == "/":
         L = L[2:]  # '1000元|/头|提高至1500元': the per-unit tail of the previous quantity
-    framing_action = next((t.word for t in reversed(L) if t.word in g["framing_as_action"]), None)
-    L = [t for t in L if not (_framing(t) and t is L[0])]
+    framing_as_action = g["framing_as_action"]
+    framing_action = next((t.word for t in reversed(L) if t.word in framing_as_action), None)
+    if L and _framing(L[0]):
+        L = L[1:]  # (only the first token can be a leading framing word left here)
     raw_verb = _RAW_VERB.match(q.raw)
 
     subject = all(t.word in g["scope_words"] for t in L) and bool(R) and R[0].word not in _CLAUSE_END

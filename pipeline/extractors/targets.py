@@ -144,7 +144,7 @@ def is_target_quantity(q: Quantity, text: str, quoted: list[tuple[int, int]],
         return False
     if _THRESHOLD_AFTER.match(after) and not re.search(r"(达到|确保|力争|总规模)", before):
         return False
-    if re.search(r"(及以上|以上)$", q.raw) and q.unit_kind in ("money", "area") and _MODIFIER_AFTER.match(after) \
+    if q.raw.endswith(("以上", "以上\n")) and q.unit_kind in ("money", "area") and _MODIFIER_AFTER.match(after) \
             and not re.match(r"^(和|及|、|，|。|；)", after):
         return False  # '引进5亿元及以上制造业项目80个': a size threshold, the target is the 80
     clause_start = _last_of(text, "，,；;：:。", 0, q.start) + 1

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 from pipeline.stages.numbers import Quantity
 from pipeline.records import Sentence
@@ -61,17 +63,7 @@ def mention_features(q: Quantity, sent: Sentence, quoted: list[tuple[int, int]],
     f.update(dict.fromkeys([f"C_past:{m}" for m in _PAST_MARKERS if m in clause], 1.0))
     f.update(dict.fromkeys([f"C_plan:{m}" for m in _PLAN_MARKERS if m in clause], 1.0))
     # POS of the words just before and after the mention
-    pos = 0
-    before_tag, after_tag = "<s>", "</s>"
-    for w, t in zip(sent.words, sent.tags):
-        if pos + len(w) <= q.start:
-            before_tag = t
-        elif pos >= q.end:
-            after_tag = t
-            break
-        pos += len(w)
-    f["tag_before"] = before_tag
-    f["tag_after"] = after_tag
+    f["tag_before"], f["tag_after"] = _tags_around(sent.words, sent.tags, q.start, q.end)
     f.update(_context_features(text, q.start, q.end, clause_start))
     part = getattr(sent, "part", None)
     if part:
@@ -79,6 +71,27 @@ def mention_features(q: Quantity, sent: Sentence, quoted: list[tuple[int, int]],
     if getattr(sent, "in_attachment", False):
         f["in_attachment"] = 1.0
     return f
+
+
+def _tags_around(words: list[str], tags: list[str], start: int, end: int) -> tuple[str, str]:
+    """The tag of the last word ending by ``start`` ('<s>' if none) and of the first word starting
+    from ``end`` on ('</s>' if none), the words laid end to end from 0: by bisection of their
+    offsets, not a walk over the words (ends and starts only grow)."""
+    n = min(len(words), len(tags))
+    if end <= start:  # (an empty span: the walk this replaces, word by word)
+        pos, before_tag, after_tag = 0, "<s>", "</s>"
+        for w, t in zip(words, tags):
+            if pos + len(w) <= start:
+                before_tag = t
+            elif pos >= end:
+                after_tag = t
+                break
+            pos += len(w)
+        return before_tag, after_tag
+    ends = list(accumulate(map(len, words[:n])))
+    i = bisect_right(ends, start)  # the words wholly before the mention
+    j = bisect_left(ends, end) + 1  # the first word whose start (the end before it) is ≥ end
+    return (tags[i - 1] if i else "<s>"), (tags[j] if j < n else "</s>")
 
 
 _REWARD = re.compile(r"(给予|奖励|补贴|补助|资助|返还|扶持资金|一次性|奖补)")

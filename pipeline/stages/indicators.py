@@ -17,9 +17,11 @@ similarity, a fixed threshold), from ``pipeline/resources/metric_clusters.json``
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from importlib import resources
 from typing import Iterable, Optional, Sequence
 
@@ -27,6 +29,7 @@ from pipeline.stages.numbers import units as unit_kinds
 
 LEXICON_FILE = "metrics.json"
 CLUSTERS_FILE = "metric_clusters.json"
+CLUSTERS_FITTED = "metric_clusters.npz"  # its fitted TF-IDF, for runs without scikit-learn
 CLUSTER_THRESHOLD = 0.5  # cosine distance: an entity closer than this to a member joins its cluster
 
 
@@ -89,6 +92,16 @@ def _zone_core(zone: str) -> str:
     """A zone without its filler items: '稳居全国前十强、增长' → '增长'."""
     items = zone.split("、")
     return "、".join(it for it in items if not _FILLER.search("、" + it))
+
+
+def _last_of(text: str, chars: str, end: Optional[int] = None) -> int:
+    """The last index before ``end`` of any of the single characters ``chars``, -1 if none:
+    ``max(text.rfind(ch, 0, end) for ch in chars)``, with the loop in C (it runs for every
+    target, several times)."""
+    n = len(chars)
+    if end is None:
+        return max(map(text.rfind, chars))
+    return max(map(text.rfind, chars, repeat(0, n), repeat(end, n)))
 
 
 _RANGE_START = re.compile(r"\d+(?:\.\d+)?%?\s*[－—–\-~～]+\s*$")
@@ -253,10 +266,10 @@ class Lexicon:
         dangling = _RANGE_START.search(left)
         if dangling:  # '增长5－6%' read as '6%': the range's first number is not a list item
             left = left[:dangling.start()]
-        hard = max(left.rfind(ch) for ch in _HARD)
+        hard = _last_of(left, _HARD)
         base = hard + 1
         qspans = [(s + base, e + base) for s, e in quantities(left[base:])]
-        in_list_after = bool(re.match(r"^[、和与及]\s*(?:约|近|超过)?\d", right))
+        in_list_after = bool(_LIST_AFTER.match(right))
 
         pos, k, jumps = len(left), 0, 0
         while True:
@@ -267,7 +280,7 @@ class Lexicon:
                 qi -= 1
                 k += 1 if jumps == 0 else 0
             prev_q_end = qspans[qi - 1][1] if qi else base
-            soft = max(left.rfind(ch, 0, pos) for ch in _SOFT)
+            soft = _last_of(left, _SOFT, pos)
             zs = max(prev_q_end, soft + 1, base)
             zone = left[zs:pos]
             items = self.items(zone)
@@ -320,7 +333,7 @@ class Lexicon:
         first quantity, when that clause has no quantity at its end: a clause without a subject
         ('全年增长4.5%') continues the topic of the one before it. None when it names none or
         several (a list: which item is meant is unknown)."""
-        soft = max(before.rfind(ch) for ch in _SOFT + _HARD)
+        soft = _last_of(before, _SOFT + _HARD)
         ps = max(soft + 1, base)
         first = [q for q in qspans if q[0] >= ps and q[1] <= len(before)]
         words = before[ps:first[0][0]] if first else before[ps:]
@@ -422,6 +435,10 @@ _ANNUAL_SENTENCE = re.compile(r"今年|本年|明年|去年|全年|开局之年|
 _SUB_ANNUAL = re.compile(r"[一二三四]季度|上半年|下半年|前三季度|\d+[-—至到]\d+月|一至[二三四五六七八九十]+月|\d+月份")
 _FULL_YEAR = re.compile(r"全年|年度|20\d\d年(?!一季度|上半年|前三季度|[1-9]|[一二三四]季度)")
 _CLAUSE_SEP = "，,；;。：:\n"
+_SENTENCE_END = "。；;！？\n"
+_TOPIC = re.compile(r"[^，,：:；;。]{1,12}[，,：:]")
+_YEARS_COUNT = re.compile(r"(?<![\d.])[2-9]年(?:来|间|累计|共)?")
+_LIST_AFTER = re.compile(r"^[、和与及]\s*(?:约|近|超过)?\d")
 _MULTI_SECTION = re.compile(r"五年|十[一二三四五六]五")
 _ANNUAL_MARK = re.compile(r"20\d\d年|去年|全年|今年|过去一年|一年来|本年")
 _TITLE_YEAR = re.compile(r"(20\d\d)年")
@@ -431,15 +448,15 @@ PERIODS = ("annual", "sub-annual", "multi-year")
 def clause_before(text: str, a: int, b: int) -> str:
     """The clause holding text[a:b]: back to the previous clause boundary, through the quantity."""
     left = text[:max(a, 0)]
-    cut = max(left.rfind(ch) for ch in _CLAUSE_SEP)
+    cut = _last_of(left, _CLAUSE_SEP)
     return text[cut + 1:b]
 
 
 def _sentence_topic(text: str, a: int) -> str:
     """The opening phrase of the sentence holding position ``a`` ('今年一季度，…', '上半年，…'):
     up to its first comma, when that comes before ``a`` and is short (a time or place topic)."""
-    start = max(text.rfind(ch, 0, max(a, 0)) for ch in "。；;！？\n") + 1
-    m = re.match(r"[^，,：:；;。]{1,12}[，,：:]", text[start:max(a, 0)])
+    start = _last_of(text, _SENTENCE_END, max(a, 0)) + 1
+    m = _TOPIC.match(text[start:max(a, 0)])
     return m.group(0) if m else ""
 
 
@@ -457,7 +474,7 @@ def period_of(text: str, a: int, b: int, year: Optional[int] = None, deadline: O
     full_year = bool(_FULL_YEAR.search(clause))
     if not full_year and (_SUB_ANNUAL.search(_sentence_topic(text, a)) or _SUB_ANNUAL.search(text[:max(a, 0)][-12:])):
         return "sub-annual"
-    if _MULTI_CLAUSE.search(clause) or re.search(r"(?<![\d.])[2-9]年(?:来|间|累计|共)?", clause):
+    if _MULTI_CLAUSE.search(clause) or _YEARS_COUNT.search(clause):
         return "multi-year"
     parts = section_path.split(" > ") if section_path else []
     if in_review and unit_class not in ("rate", "pp") and parts and _MULTI_SECTION.search(parts[0]) \
@@ -486,6 +503,13 @@ def _sub_area() -> re.Pattern:
     return re.compile(rf"(?:{_HAN}{{0,8}}?)(?:{alt})")
 
 
+@lru_cache(maxsize=1)
+def _sub_area_word() -> re.Pattern:
+    """Just the suffixes of ``_sub_area`` (none of them holds an anchor or a lookaround): a
+    text none of them occurs in holds no part of it, so no sub-area, whatever the clause."""
+    return re.compile("|".join(sorted(lexicon().sub_areas, key=len, reverse=True)))
+
+
 def scope_of(text: str, a: int, metric: Optional[str] = None) -> str:
     """'whole' (the region the document is about) or the named sub-area whose figure the
     quantity at text[a:…] is ('兰州新区地区生产总值增长12%' → '兰州新区').
@@ -495,8 +519,10 @@ def scope_of(text: str, a: int, metric: Optional[str] = None) -> str:
     '高新区全年…，'); a word for the whole region (全市, 全省, 我省) in between resets it. A sub-area
     that is counted ('新增省级开发区3个') or acted on ('推动开发区改革，…') is not a scope."""
     lex = lexicon()
-    start = max(text.rfind(ch, 0, max(a, 0)) for ch in "。；;！？\n") + 1
+    start = _last_of(text, _SENTENCE_END, max(a, 0)) + 1
     sent = text[start:max(a, 0)]
+    if not _sub_area_word().search(sent):
+        return WHOLE  # every answer but WHOLE is a sub-area found in the words before a
     hits = [h for h in lex.hits(sent) if h.concept.kind == "metric"]
     if metric is not None:
         own = [h for h in hits if metric in h.concept.units.values() or metric in h.concept.split
@@ -505,7 +531,7 @@ def scope_of(text: str, a: int, metric: Optional[str] = None) -> str:
     pat = _sub_area()
     if hits:
         h = hits[-1]
-        cut = max(sent.rfind(ch, 0, h.start) for ch in "，,：:") + 1
+        cut = _last_of(sent, "，,：:", h.start) + 1
         clause = sent[cut:h.start]
         found = [m for m in pat.finditer(clause)]
         if found and not _WHOLE_WORD.search(clause[found[-1].end():]):
@@ -575,21 +601,88 @@ class ClusterModel:
         cluster id → label (its most frequent member)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
+        self._members(members, ids, labels)
+        self.vocabulary_, self.idf_, self.matrix_ = {}, None, None
+        if self.members_:
+            vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+            self.matrix_ = vectorizer.fit_transform(self.members_).tocsr()
+            self.vocabulary_ = dict(vectorizer.vocabulary_)
+            self.idf_ = vectorizer.idf_
+        return self
+
+    def _members(self, members: Sequence[str], ids: Sequence[str], labels: Optional[dict[str, str]]) -> None:
         self.members_, self.ids_ = list(members), list(ids)
         self.labels_ = dict(labels or {})
         self.exact_ = dict(zip(self.members_, self.ids_))
-        self.vectorizer_ = self.matrix_ = None
-        if self.members_:
-            self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
-            self.matrix_ = self.vectorizer_.fit_transform(self.members_)
+
+    def save_fitted(self, path) -> None:
+        """The fitted state as arrays (``.npz``): runs load it without scikit-learn."""
+        import numpy as np
+
+        terms = sorted(self.vocabulary_, key=self.vocabulary_.get)
+        m = self.matrix_
+        with open(path, "wb") as f:
+            np.savez_compressed(f, terms=np.asarray(terms, dtype=str), idf=self.idf_, data=m.data,
+                                indices=m.indices, indptr=m.indptr, shape=np.asarray(m.shape),
+                                members=np.asarray(self.members_, dtype=str))
+
+    def load_fitted(self, path, members: Sequence[str], ids: Sequence[str],
+                    labels: Optional[dict[str, str]] = None) -> "ClusterModel":
+        """``fit`` from the arrays ``save_fitted`` wrote for these members (ValueError if for others)."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        with np.load(path, allow_pickle=False) as z:
+            if [str(m) for m in z["members"]] != list(members):
+                raise ValueError(f"{path} was fitted on other members")
+            self._members(members, ids, labels)
+            self.vocabulary_ = {str(term): i for i, term in enumerate(z["terms"])}
+            self.idf_ = z["idf"]
+            self.matrix_ = sp.csr_array((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
         return self
+
+    def transform(self, entities: Sequence[str]):
+        """scikit-learn's ``TfidfVectorizer(analyzer="char", ngram_range=(1, 3),
+        sublinear_tf=True).transform`` with the fitted vocabulary and idf, step by step in its
+        order (sorted columns; log + 1; × idf; each row divided by its l2 norm, summed in column
+        order), so the vectors are equal to the bit (tests/test_metrics.py)."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        vocabulary = self.vocabulary_
+        indices: list[int] = []
+        counts: list[float] = []
+        indptr = [0]
+        for text in entities:
+            counter: dict[int, int] = {}
+            for gram in _char_ngrams(text):
+                j = vocabulary.get(gram)
+                if j is not None:
+                    counter[j] = counter.get(j, 0) + 1
+            for j in sorted(counter):
+                indices.append(j)
+                counts.append(counter[j])
+            indptr.append(len(indices))
+        data = np.asarray(counts, dtype=np.float64)
+        cols = np.asarray(indices, dtype=np.int32)
+        np.log(data, data)
+        data += 1.0
+        data *= self.idf_[cols]
+        for lo, hi in zip(indptr, indptr[1:]):
+            total = 0.0
+            for k in range(lo, hi):
+                total += data[k] * data[k]
+            if total:
+                data[lo:hi] /= math.sqrt(total)
+        return sp.csr_array((data, cols, np.asarray(indptr, dtype=np.int32)),
+                            shape=(len(entities), len(vocabulary)))
 
     def predict(self, entities: Sequence[str]) -> list[Optional[str]]:
         """Cluster id of each (normalised) entity, None when nothing is close enough."""
         out: list[Optional[str]] = [self.exact_.get(e) if e else None for e in entities]
         todo = [i for i, e in enumerate(entities) if e and out[i] is None]
         if todo and self.matrix_ is not None:
-            q = self.vectorizer_.transform([entities[i] for i in todo])
+            q = self.transform([entities[i] for i in todo])
             sims = (q @ self.matrix_.T).tocsr()
             data, indices, indptr = sims.data, sims.indices, sims.indptr
             for row, i in enumerate(todo):  # the best member of each row (first on a tie)
@@ -603,6 +696,9 @@ class ClusterModel:
 
 @lru_cache(maxsize=1)
 def cluster_model() -> Optional[ClusterModel]:
+    """The clusters of resources/metric_clusters.json, fitted: from the arrays beside it
+    (metric_clusters.npz, written by ``python -m pipeline.stages.indicators train``) when they
+    were fitted on its members, else by scikit-learn now."""
     path = resources.files("pipeline.resources").joinpath(CLUSTERS_FILE)
     if not path.is_file():
         return None
@@ -613,8 +709,36 @@ def cluster_model() -> Optional[ClusterModel]:
             ids.append(c["id"])
             members.append(m)
     labels = {c["id"]: c["label"] for c in data["clusters"]}
-    return ClusterModel(threshold=data.get("threshold", CLUSTER_THRESHOLD),
-                        version=data["version"]).fit(members, ids, labels)
+    model = ClusterModel(threshold=data.get("threshold", CLUSTER_THRESHOLD), version=data["version"])
+    fitted = resources.files("pipeline.resources").joinpath(CLUSTERS_FITTED)
+    if fitted.is_file() and members:
+        try:
+            return model.load_fitted(fitted, members, ids, labels)
+        except (ValueError, KeyError, OSError):
+            pass
+    return model.fit(members, ids, labels)
+
+
+def write_fitted(clusters_json, dest) -> None:
+    """The fitted TF-IDF of the clusters in ``clusters_json`` (what ``cluster_model`` loads)."""
+    from pathlib import Path
+
+    data = json.loads(Path(clusters_json).read_text("utf-8"))
+    members = [m for c in data["clusters"] for m in c["members"]]
+    ids = [c["id"] for c in data["clusters"] for _ in c["members"]]
+    ClusterModel(threshold=data.get("threshold", CLUSTER_THRESHOLD)).fit(members, ids).save_fitted(dest)
+
+
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+def _char_ngrams(text: str) -> list[str]:
+    """scikit-learn's ``analyzer="char"`` n-grams 1–3 (lowercased, runs of white space as one)."""
+    text = _WHITE_SPACES.sub(" ", text.lower())
+    grams = list(text)
+    for n in (2, 3):
+        grams += [text[i:i + n] for i in range(len(text) - n + 1)]
+    return grams
 
 
 def _str(x) -> str:
@@ -723,6 +847,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
             pairs.append((r["doc_id"], r["entity"]))
     model = train_clusters(pairs, min_docs=args.min_docs, version=lex.version)
     args.dest.write_text(json.dumps(model, ensure_ascii=False, indent=0), encoding="utf-8")
+    write_fitted(args.dest, args.dest.with_suffix(".npz"))
     print(f"{len(model['clusters'])} clusters, {sum(len(c['members']) for c in model['clusters'])} "
           f"entities → {args.dest}")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib import resources
-from typing import Optional
+from typing import Iterator, Optional
 
 import cn2an
 
@@ -117,59 +117,90 @@ def _clean_float(value: Decimal) -> float:
     return float(value.normalize()) if value == value.to_integral_value() else float(value)
 
 
+@lru_cache(maxsize=1)
+def _opening() -> re.Pattern:
+    """One character a match of ``_pattern`` can open with: a comparator word's first character,
+    百 (百分之), 上 (上千万), a digit or a Chinese numeral. Change it with ``_pattern``."""
+    first = {w[0] for w, _ in PRE_COMPARATORS} | set("百上") | set(_CN_DIGIT + "十百千万亿")
+    return re.compile(rf"[{re.escape(''.join(sorted(first)))}\d]")
+
+
+def _matches(text: str) -> Iterator[re.Match]:
+    """``_pattern().finditer(text)``, tried only where a match can open: re scans the character
+    class in C, while the whole pattern would be tried at every position (a third of the time)."""
+    pattern = _pattern()
+    end = 0
+    for c in _opening().finditer(text):
+        s = c.start()
+        if s < end:
+            continue  # inside the previous match: finditer goes on from its end
+        m = pattern.match(text, s)
+        if m is not None:
+            yield m
+            end = m.end()  # never empty: a match holds a number
+
+
+_GROUPS = ("pre", "pct", "pctnum", "up", "num", "approx1", "mult", "approx2", "big", "unit1",
+           "num2", "mult2", "unit2", "post")
+_PRE = dict(PRE_COMPARATORS)
+_POST = dict(POST_COMPARATORS)
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every number-with-unit (or bare number) in ``text``, left to right, non-overlapping."""
     out: list[Quantity] = []
     kinds = units()
     last_end = 0
-    for m in _pattern().finditer(text):
-        if m.group("num") is None and m.group("pctnum") is None or m.start() < last_end:
+    for m in _matches(text):
+        # the groups in one call: most sentences hold a few matches, each read a dozen times
+        pre, pct, pctnum, up, num, approx1, mult, approx2, big, unit1, num2, mult2, unit2, post = m.group(*_GROUPS)
+        if num is None and pctnum is None or m.start() < last_end:
             continue
-        chinese = not re.match(r"\d", m.group("pctnum") or m.group("num"))
-        if m.group("pct"):
-            value = _to_decimal(m.group("pctnum"))
+        chinese = not (pctnum or num)[:1].isdecimal()  # re's \d is a decimal digit
+        if pct:
+            value = _to_decimal(pctnum)
             unit = "%"
         else:
-            value = _number(m, "num", "mult")
-            unit = m.group("unit1") or m.group("unit2")
+            value = _to_decimal(num)
+            if value is not None and mult:
+                value *= _MULTIPLIERS[mult]
+            unit = unit1 or unit2
             unit = _CANONICAL_UNITS.get(unit, unit)
-        if chinese and m.group("num") and not _plausible_chinese(m.group("num")):
+        if chinese and num and not _plausible_chinese(num):
             bandwidth = kinds.get(unit or "") == "bandwidth"  # '千兆', '万兆到旗县区'
-            if not (m.group("up") or m.group("pre") or bandwidth) or not _BARE_MAGNITUDE.match(m.group("num")):
+            if not (up or pre or bandwidth) or not _BARE_MAGNITUDE.match(num):
                 continue
-            value = _magnitude(m.group("num"))  # '上千万' → 10000000, '突破千亿' → 100000000000
+            value = _magnitude(num)  # '上千万' → 10000000, '突破千亿' → 100000000000
         if value is None:
             continue
         value_max = None
         comparator = "="
         start = m.start()
         end = m.end()
-        if m.group("num2") is not None:
-            second = _number(m, "num2", "mult2")
-            if m.group("mult2") and not m.group("mult") and m.group("num"):
+        if num2 is not None:
+            second = _to_decimal(num2)
+            if second is not None and mult2:
+                second *= _MULTIPLIERS[mult2]
+            if mult2 and not mult and num:
                 # '5000-6000万元': the multiplier written once applies to both ends
-                value *= _MULTIPLIERS[m.group("mult2")]
-            if second is None or second <= value or (m.group("unit1") and m.group("unit2")
-                                                     and m.group("unit1") != m.group("unit2")):
+                value *= _MULTIPLIERS[mult2]
+            if second is None or second <= value or (unit1 and unit2 and unit1 != unit2):
                 # not a range: keep the first number only
                 end = m.start("sep")
             else:
                 value_max = second
                 comparator = "range"
         # comparators
-        if m.group("pre"):
-            comparator = dict(PRE_COMPARATORS)[m.group("pre")] if comparator == "=" else comparator
-        if m.group("up"):
+        if pre:
+            comparator = _PRE[pre] if comparator == "=" else comparator
+        if up:
             comparator = ">="
-        if (m.group("approx1") or m.group("approx2")) and comparator in ("=",):
+        if (approx1 or approx2) and comparator in ("=",):
             comparator = ">"
-        if m.group("post") and end == m.end():
-            post = dict(POST_COMPARATORS)[m.group("post")]
+        if post and end == m.end():
             if comparator in ("=", "<=", ">"):  # '控制在5.5%以内' → <=, '30余家以上' → >=
-                comparator = post
-        elif m.group("post"):
-            pass
-        if m.group("big") and unit is not None and unit != "类" and value_max is None:
+                comparator = _POST[post]
+        if big and unit is not None and unit != "类" and value_max is None:
             unit, end = None, m.start("unit1")  # '十大名山公园', '五大支柱': only '三大类' is 'N大'+unit
         kind = kinds.get(unit) if unit else None
         ratio = _RATIO.match(text, end) if unit is None and not chinese and value_max is None else None
@@ -181,8 +212,8 @@ def find_quantities(text: str) -> list[Quantity]:
             start=start, end=end, raw=raw, value=_clean_float(value),
             value_max=_clean_float(value_max) if value_max is not None else None,
             unit=unit, unit_kind=kind, comparator=comparator,
-            chinese=chinese, multiplier=bool(m.group("mult") or m.group("mult2")),
-            big=bool(m.group("big")) and value_max is None,
+            chinese=chinese, multiplier=bool(mult or mult2),
+            big=bool(big) and value_max is None,
         ))
     return out
 
@@ -215,6 +246,8 @@ _FRACTION_VALUES = {"一半": 0.5, "半数": 0.5, "三分之一": 1 / 3, "三分
 
 def find_fractions(text: str) -> list[Quantity]:
     """'一半以上', '超过一半', '三分之一': shares written as words."""
+    if "半" not in text and "分之" not in text:
+        return []  # every fraction word holds one of them; most sentences hold neither
     out = []
     for m in _FRACTIONS.finditer(text):
         comparator = "="
