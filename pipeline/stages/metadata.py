@@ -231,7 +231,13 @@ def _looks_like_title_piece(line: str) -> bool:
     page number, date, document number or an organisation line of its own."""
     return (0 < len(line) <= 60 and not _SENTENCE_PUNCT.search(line)
             and not re.fullmatch(r"[—\-\s\d]+", line) and not _DATE_LINE.match(line)
-            and "〔" not in line and "[" not in line and _org_line(line) is None)
+            and "〔" not in line and "[" not in line and not _DATABASE_FIELD.match(line)
+            and _org_line(line) is None)
+
+
+# A field of a law database's record printed above the text ('【法宝引证码】CLI.1.304262',
+# '【时效性】尚未施行', '【发布部门】…'): never a piece of the title.
+_DATABASE_FIELD = re.compile(r"^【[^【】]{2,8}】")
 
 
 def _title_candidates(head: list[str]) -> list[tuple[int, int, str]]:
@@ -290,7 +296,10 @@ def find_title(doc: Document, lines: list[str]) -> Optional[str]:
     candidates = _title_candidates(head)
     if not candidates:
         first = lines[0] if lines else ""
-        return first if _looks_like_title_piece(first) and not _NUMBERED.match(first) else None
+        if _looks_like_title_piece(first) and not _NUMBERED.match(first):
+            return first
+        lead = _news_lead(lines)
+        return lead[1] if lead else None
     i, k, title = candidates[0]
     # a title printed twice (a broken one joined, then the real one): take the fuller
     nxt = next((c for c in candidates[1:] if c[0] == i + k), None)
@@ -366,6 +375,10 @@ def _signature(lines: list[str]) -> Optional[str]:
     found = single(tail)
     if found and any(n - i <= 6 and signed(i) for i in tail):  # at most 4 lines after the date
         return found
+    # a cover notice signed over its date, the title of the document it transmits right after
+    cover = [i for i in range(body, min(n - 2, body + 25)) if signed(i)]
+    if len(cover) == 1 and _TITLE_LINE.match(lines[cover[0] + 2]):
+        return signed(cover[0])
     return None
 
 
@@ -430,8 +443,8 @@ def _complete_labelled(labelled: str, doc: Document, lines: list[str],
     if not _GENERIC_GOV.match(_TERM.sub("", labelled)):
         return labelled
     for named in _named_issuers(lines, title):
-        if _same_unit(labelled, named):
-            return named
+        if not _GENERIC_GOV.match(_TERM.sub("", named)) and _same_unit(labelled, named):
+            return named  # (a title that repeats the generic name completes nothing)
     return expand_generic(labelled, doc.region)
 
 
@@ -465,12 +478,29 @@ def find_issuer(doc: Document, lines: list[str], title: Optional[str]) -> Option
     titles = [t for t in head_titles if _WRAPPER.match(t)] + ([title] if title else []) + head_titles
     for text in titles:
         org = _from_title(text)
-        if org:
-            return org
+        if org:  # ('区人民政府办公室关于印发…': completed from the signature, else the region)
+            return _complete_labelled(org, doc, lines, title)
     found = _head_issuer_line(lines) or _signature(lines) or _colophon(lines)
     if found:
         return expand_generic(found, doc.region)
-    return _cited_own_issuer(doc.text[:5000]) or _source_field(lines)
+    lead = _news_lead(lines)
+    return _cited_own_issuer(doc.text[:5000]) or _source_field(lines) or (lead[0] if lead else None)
+
+
+# A news report that reprints a document opens with who issued what: '据X网消息，近日，
+# 安徽省人民政府发布关于…的通知' / '日前，市政府办公室印发《…》'.
+_NEWS_LEAD = re.compile(
+    r"(?:近日|日前|近期|\d{1,2}月\d{1,2}日)[，,]\s*(?P<org>[\u4e00-\u9fff]{2,30}?(?:人民政府(?:办公厅|办公室)?|"
+    r"办公厅|办公室|委员会|厅|局|部))(?:正式)?(?:印发|发布|出台|下发)了?"
+    r"(?:《(?P<t1>[^》]{4,80})》|关于(?P<t2>[^，,。；;《》]{2,80}?)的(?:通知|意见|决定))")
+
+
+def _news_lead(lines: list[str]) -> Optional[tuple[str, str]]:
+    """(issuer, title) that the first paragraph of a news report names, or None."""
+    m = _NEWS_LEAD.search("".join(lines[:2]))
+    if not m or not _org_line(m.group("org")):
+        return None
+    return _org_line(m.group("org")), m.group("t1") or m.group("t2")
 
 
 def _cited_own_issuer(text: str) -> Optional[str]:
