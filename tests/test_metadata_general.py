@@ -293,3 +293,30 @@ def test_evaluate_matches_two_names_of_one_region(tmp_path):
     docs = evaluate(gold, pred)["documents"]
     # the city is not the district inside it
     assert {d: docs[d]["region"]["correct"] for d in "abcd"} == {"a": True, "b": True, "c": False, "d": True}
+
+
+def test_law_database_fields_above_the_title_are_not_part_of_it():
+    doc = meta("【法宝引证码】CLI.12.345678\n【时效性】现行有效\n"
+               "某市人民政府办公室关于印发某市养老服务体系建设实施方案的通知\n"
+               "各县(区)人民政府,市直各有关单位:\n现将《某市养老服务体系建设实施方案》印发给你们,请认真贯彻执行。\n"
+               "某市人民政府办公室\n2021年5月6日\n一、总体要求\n（一）到2025年,新建养老机构10家。\n")
+    assert doc.issuer == "某市人民政府办公室"
+    assert "法宝" not in (doc.title or "")
+
+
+def test_a_generic_issuer_in_the_title_is_completed_from_the_cover_notice_signature():
+    doc = meta("区人民政府办公室关于印发2023年重点工作责任分解方案的通知\n"
+               "各街道办事处,区人民政府各部门:\n《2023年重点工作责任分解方案》已经区人民政府同意,现印发给你们。\n"
+               "一、各责任单位要高度重视。\n二、各责任单位要按季度报送进展情况。\n"
+               "江夏区人民政府办公室\n2023年1月5日\n"
+               "2023年重点工作责任分解方案\n一、主要预期目标\n（一）地区生产总值增长7%以上\n责任单位:区发展和改革局\n")
+    assert doc.issuer == "江夏区人民政府办公室"
+    assert doc.region == "湖北省武汉市江夏区"
+
+
+def test_a_news_report_of_a_document_names_its_issuer_in_the_lead():
+    doc = meta("本报讯据省政府网消息,近日,江西省人民政府办公厅印发《江西省数字经济发展三年行动方案》。\n"
+               "方案提出,到2025年,全省数字经济增加值突破1.6万亿元。\n一、主要任务\n1.建设5G基站3万个。\n")
+    assert doc.issuer == "江西省人民政府办公厅"
+    assert doc.title == "江西省数字经济发展三年行动方案"
+    assert doc.region.startswith("江西")
