@@ -14,6 +14,7 @@ they were taken from: a retrained pickle without a fresh ``.npz`` is loaded the 
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -44,7 +45,6 @@ class LinearModel:
 
     def hash(self, rows: Iterable[Mapping[str, object]]):
         """scikit-learn's ``FeatureHasher(input_type="dict", alternate_sign=False)``."""
-        import mmh3
         import scipy.sparse as sp
 
         n = self.n_features
@@ -57,8 +57,7 @@ class LinearModel:
                     f, v = f"{f}={v}", 1
                 if v == 0:
                     continue
-                h = mmh3.hash(f.encode("utf-8"), 0, signed=True)
-                indices.append((2 ** 31 - 1 - (n - 1)) % n if h == _MIN_INT32 else abs(h) % n)
+                indices.append(_column(f, n))
                 values.append(v)
             indptr.append(len(indices))
         X = sp.csr_array((np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int32),
@@ -88,6 +87,15 @@ class LinearModel:
         with np.load(path, allow_pickle=False) as z:
             return cls(z["coef"], z["intercept"], [str(c) for c in z["classes"]], int(z["n_features"]),
                        str(z["source_sha256"]))
+
+
+@lru_cache(maxsize=1 << 18)
+def _column(feature: str, n_features: int) -> int:
+    """The hashed column of a feature name (the same names recur in every document)."""
+    import mmh3
+
+    h = mmh3.hash(feature.encode("utf-8"), 0, signed=True)
+    return (2 ** 31 - 1 - (n_features - 1)) % n_features if h == _MIN_INT32 else abs(h) % n_features
 
 
 def sha256_of(path: Path) -> str:
