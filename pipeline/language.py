@@ -2,11 +2,13 @@
 
 Built on spaCy's ``Language`` (as the mission asks): every stage after cleaning and every
 extractor is a component of a ``spacy.Language`` made by a registered factory with declared
-settings; a document is a spaCy ``Doc`` of its cleaned text, one token per character, so that
-every span (``doc.spans["targets"]``, ``["owners"]``, ``["deadlines"]``, ``["commitments"]``)
-has document-absolute character offsets and ``spacy.displacy`` can show them. The record the
-stages fill in (``pipeline.records.Document``) travels in ``doc._.record``. Measured on 60
-province reports: the Doc and its spans cost 3–5 % of the run (README, "How it works").
+settings; a document is a spaCy ``Doc`` of its cleaned text, and the record the stages fill in
+(``pipeline.records.Document``) travels in ``doc._.record``. ``Pipeline.doc`` gives the Doc
+with one token per character, so that every span (``doc.spans["targets"]``, ``["owners"]``,
+``["deadlines"]``, ``["commitments"]``) has document-absolute character offsets and
+``spacy.displacy`` can show them. Runs that only want the tables (``__call__``, ``pipe``, the
+batch) carry the text as one token: the components read the record, not the tokens, and
+the character tokens cost 6 % of a run (measured on 60 province reports; README).
 
     from pipeline.language import Pipeline
     nlp = Pipeline()                        # Settings(): the default chain
@@ -191,10 +193,10 @@ class Pipeline:
         return doc._.record
 
     def doc(self, item: Input, *, doc_id: Optional[str] = None, year: Optional[int] = None) -> Doc:
-        """The spaCy Doc of a document, with its spans (for ``spacy.displacy`` and span work)."""
-        record = _record(item, doc_id)
-        doc = self._run(record, None, None, year)
-        return with_spans(doc)
+        """The spaCy Doc of a document, one token per character, with its spans (for
+        ``spacy.displacy`` and span work)."""
+        record = self._run(_record(item, doc_id), None, None, year)._.record
+        return with_spans(make_doc(self.nlp.vocab, record))
 
     def pipe(self, items: Iterable[Input]) -> Iterator[Union[Document, PipelineError]]:
         """Documents one after another; a bad one is a ``PipelineError`` in its place."""
@@ -209,7 +211,7 @@ class Pipeline:
                 record = ingest(record, data, limits)
             stage = "clean"
             record = clean(record)
-            doc = make_doc(self.nlp.vocab, record)
+            doc = make_doc(self.nlp.vocab, record, per_character=False)
         except MemoryError as err:
             err.stage = stage
             raise
@@ -291,11 +293,12 @@ def _names_a_file(text: str) -> bool:
         return False
 
 
-def make_doc(vocab: Vocab, record: Document) -> Doc:
+def make_doc(vocab: Vocab, record: Document, per_character: bool = True) -> Doc:
     """The spaCy Doc of a cleaned record: one token per character, so that token and character
-    offsets coincide (measured: spaCy's own Chinese character tokenizer takes 4× longer)."""
-    chars = list(record.text)
-    doc = Doc(vocab, words=chars, spaces=[False] * len(chars))
+    offsets coincide (measured: spaCy's own Chinese character tokenizer takes 4× longer), or
+    the whole text as one token."""
+    words = list(record.text) if per_character else ([record.text] if record.text else [])
+    doc = Doc(vocab, words=words, spaces=[False] * len(words))
     doc._.record = record
     return doc
 
