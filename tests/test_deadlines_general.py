@@ -192,3 +192,14 @@ def test_evaluate_scores_every_deadline_of_the_table(plan_out, tmp_path):
         (old / f"{name}.parquet").write_bytes((plan_out / f"{name}.parquet").read_bytes())
     d = evaluate(gold, old)["documents"]["2023_plan"]["deadlines"]
     assert (d["tp"], d["fp"], d["fn"]) == (3, 0, 1)
+
+
+def test_yu_of_guanyu_is_no_limit_word():
+    """'关于2023年重点工作部署' names a year, sets no limit; '于2023年底前完成' does."""
+    from pipeline.config import Settings
+    from pipeline.language import Pipeline
+
+    nlp = Pipeline(Settings(chain="rules"))
+    found = lambda text: [(d.raw, d.date) for c in nlp(text, year=2023).commitments for d in c.deadlines]
+    assert found("一、总体要求\n认真贯彻国家、省、市关于2023年重点工作部署，制定分工方案如下。") == []
+    assert found("一、任务\n于2023年底前完成老旧小区改造。") == [("于2023年底前", "2023-12-31")]
