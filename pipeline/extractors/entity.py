@@ -32,7 +32,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable, Optional, Union
 
-from pipeline.stages.numbers import Quantity, units
+from pipeline.stages.numbers import Quantity, quantity_mentions, units
 from pipeline.records import Sentence
 from pipeline.stages.tokens import tag as _tag
 
@@ -1230,8 +1230,7 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: Union[Pair, Callabl
     if sent.table_row or not text:
         return fb(0), fb(1)
     if cands is None:
-        from pipeline.extractors.targets import candidates
-        cands = candidates(sent)
+        cands = list(quantity_mentions(sent.text))
     cs = _clause_start(text, q.start)
     prev_end = prev[2] if prev else -1
     qlist, idx = _quantity_list(sent, q, cands)

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable, Iterator, Optional
 
-from pipeline.stages.numbers import Quantity, find_fractions, find_quantities, units
+from pipeline.stages.numbers import Quantity, quantity_mentions, units
 from pipeline.records import Commitment, Document, Sentence, Target
 from pipeline.stages.tokens import first_action
 from pipeline.extractors import register
@@ -426,12 +426,7 @@ Decide = Callable[[Quantity, Sentence, list[tuple[int, int]]], Decision]
 
 def candidates(sent: Sentence) -> list[Quantity]:
     """Every quantity mention of a sentence, left to right: what the rules and models judge."""
-    return list(_candidates(sent.text))
-
-
-@lru_cache(maxsize=4096)  # `both` reads each sentence twice (model, then rules); Quantity is frozen
-def _candidates(text: str) -> tuple[Quantity, ...]:
-    return tuple(sorted(find_quantities(text) + find_fractions(text), key=lambda q: q.start))
+    return list(quantity_mentions(sent.text))
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:

@@ -258,3 +258,9 @@ def find_fractions(text: str) -> list[Quantity]:
         out.append(Quantity(m.start(), m.end(), m.group(0), _FRACTION_VALUES[m.group("frac")], None,
                             None, "share", comparator, True, False))
     return out
+
+
+@lru_cache(maxsize=4096)  # `both` reads each sentence twice (model, then rules); Quantity is frozen
+def quantity_mentions(text: str) -> tuple[Quantity, ...]:
+    """Every quantity mention of a text (numbers with units, shares in words), left to right."""
+    return tuple(sorted(find_quantities(text) + find_fractions(text), key=lambda q: q.start))
