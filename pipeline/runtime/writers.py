@@ -91,9 +91,10 @@ class TableWriter:
     temporary names registered on ``stack``, renamed into place when it closes without an error
     (and removed when it does not)."""
 
-    def __init__(self, out_dir: Path, stack: ExitStack, formats=(), flush_rows: int = FLUSH_ROWS):
+    def __init__(self, out_dir: Path, stack: ExitStack, formats=(), flush_rows: Optional[int] = None):
         out_dir = Path(out_dir)
-        self.out_dir, self.formats, self.flush_rows = out_dir, tuple(formats), flush_rows
+        self.out_dir, self.formats = out_dir, tuple(formats)
+        self.flush_rows = flush_rows or FLUSH_ROWS  # (read now: a test sets the module's value)
         self.parquet = {n: stack.enter_context(atomic_path(out_dir / f"{n}.parquet")) for n in TABLES}
         self.csv = {n: stack.enter_context(atomic_path(out_dir / f"{n}.csv")) for n in TABLES}
         self.db = stack.enter_context(atomic_path(out_dir / "commitments.duckdb"))
