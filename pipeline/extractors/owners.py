@@ -103,7 +103,7 @@ def _any_of(words: list[str]) -> re.Pattern:
 # the first of the units of every owner list leads.
 FIRST_IS_LEAD = re.compile(r"(?:列|排|位)?(?:在|于|列)?(?:第一位|首位|第一个|第一)(?:者|的)?(?:单位|部门)?"
                            r"(?:为|是|系)(?:牵头|主责)")
-_LEVEL = r"(?:县级市|县（市、区）|县\(市、区\)|旗县区|县市区|县区|区县|县市|乡镇|街道|省|市|县|区|旗|州|盟|乡|镇)"
+_LEVEL = r"(?:县级市|县（市、区）|县\(市、区\)|区县（市）|区县\(市\)|旗县区|县市区|区县市|县区|区县|县市|乡镇|街道|省|市|县|区|旗|州|盟|乡|镇)"
 _NAMED_LEVEL = re.compile(rf"各(?:有关)?{_LEVEL}(?:、{_LEVEL})*(?:级)?")
 _LEVEL_ALONE = re.compile(rf"{_LEVEL}")
 _GOV_LEVEL_MODS = {"各", "省级", "市级", "县级", "区级", "乡级", "中央"}
@@ -1217,8 +1217,15 @@ def _table_headers(doc: Document) -> dict[int, list[str]]:
     return headers
 
 
-def _handovers(doc: Document) -> list[tuple[int, int, list[Owner]]]:
-    """`以下任务均由X负责` / `以下均需X落实，不再列出`: (from, to, owners) for the rest of its part."""
+_NOT_LISTED = re.compile(r"[，,]?\s*(?:不再(?:单独|重复|一一|逐项|另行)?(?:列出|列明|分工|明确)|下同)")
+
+
+def _handovers(doc: Document) -> list[tuple[int, int, list[Owner], bool]]:
+    """`以下任务均由X负责` / `以下均需X落实，不再列出`: (from, to, owners, added) for the rest of its
+    part: the deepest section that goes on after the statement's line (one made in the note that
+    closes an item, `（责任单位：A。以下政策措施均需B落实，不再单独列出）`, speaks for the items after it,
+    not for its own). `added`: `不再列出` / `下同` says X is an owner of every later task besides the
+    units each names; otherwise X owns the tasks that name none."""
     out = []
     for m in _grammar()["handover_re"].finditer(doc.text):
         units = split_units(m.group("units"), m.start("units"), "list")
@@ -1226,10 +1233,12 @@ def _handovers(doc: Document) -> list[tuple[int, int, list[Owner]]]:
             continue
         role = "lead" if "牵头" in m.group("role") else "responsible"
         owners = [f.owner for f in _owners(units, role, "note")]
-        secs = [s for s in doc.sections if s.start <= m.start() < s.end]
-        end = min((s.end for s in secs), default=len(doc.text))
+        line_end = doc.text.find("\n", m.end())
+        line_end = len(doc.text) if line_end < 0 else line_end
+        secs = sorted((s for s in doc.sections if s.start <= m.start() < s.end), key=lambda s: -s.level)
+        end = next((s.end for s in secs if s.end > line_end + 1), len(doc.text))
         if owners:
-            out.append((m.end(), end, owners))
+            out.append((m.end(), end, owners, _NOT_LISTED.match(doc.text, m.end()) is not None))
     return out
 
 
@@ -1295,6 +1304,31 @@ def _closed_group(it: _Item, items: list[_Item], sections: dict[str, Section],
     return group
 
 
+def _give_below(it: _Item, below: list[_Item], sec: Optional[Section], noted: list[_Found], give,
+                own_noted: set[int]) -> None:
+    """A line of owner labels at the top of its item (`（一）扩大大宗消费。` / `牵头单位：市商务局` /
+    `1.开展…` / `2.推动…`) names the owners of the tasks below it in the item, its sub-items
+    included: up to the first task of the item itself that names owners of its own; a sub-item that
+    names its own keeps them and the next sub-items still take the item's. `own_noted`: the ids
+    of the tasks with notes or labels of their own (before any line gave them its owners)."""
+    started = False
+    for d in below:
+        if d.owner_only:
+            if started:
+                break  # the next block of labels: the owners of what follows it
+            continue  # the rest of this block ('牵头单位：A' / '责任单位：B')
+        own = id(d) in own_noted
+        if d.section_id == it.section_id:
+            if own:
+                break
+        elif sec is None or not sec.start <= d.start < sec.end:
+            break
+        elif own:
+            continue
+        started = True
+        give(d, [_Found(_copy(f.owner), f.kind) for f in noted])
+
+
 @register("owners")
 def extract_owners(doc: Document) -> Document:
     line_starts = [m.end() for m in re.finditer("\n", doc.text)]
@@ -1348,10 +1382,7 @@ def extract_owners(doc: Document) -> Document:
                 if line_of(d.start) == task_line:
                     give(d, [_Found(_copy(f.owner), f.kind) for f in noted])
         else:
-            for d in items[i + 1:]:
-                if d.section_id != it.section_id or any(f.kind in ("note", "label") for f in d.found):
-                    break
-                give(d, [_Found(_copy(f.owner), f.kind) for f in noted])
+            _give_below(it, items[i + 1:], sections.get(it.section_id or ""), noted, give, own_noted)
     # a note in a heading ('（一）加强市场体系建设（牵头单位：市发展改革委）') names the owners of the
     # tasks under it that name none of their own
     for it in items:
@@ -1391,10 +1422,10 @@ def extract_owners(doc: Document) -> Document:
                 for c in doc.commitments:
                     if c.start > it.start and all(o.name != f.owner.name for o in c.owners):
                         c.owners.append(_copy(f.owner))
-    for start, end, owners in _handovers(doc):
+    for start, end, owners, added in _handovers(doc):
         for c in doc.commitments:
-            if start <= c.start < end and not c.owners:
-                c.owners = [_copy(o) for o in owners]
+            if start <= c.start < end and (added or not c.owners):
+                c.owners += [_copy(o) for o in owners if all(o.name != x.name for x in c.owners)]
     issuer_at = doc.text.find(doc.issuer) if doc.issuer else -1
     for c in doc.commitments:
         if c.owners:
