@@ -369,7 +369,7 @@ def _last_char_re() -> re.Pattern:
     return re.compile("[" + "".join(re.escape(c) for c in sorted(_suffix_index()[1])) + "]")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # (keyed by clauses: bounded, the batch runs for hours)
 def _candidate_ends(s: str, pos: int, limit: int = 40) -> tuple[int, ...]:
     """Positions after `pos` where a unit suffix ends, longest first (brackets kept balanced).
     Cached: the running-text readers (`_by`, `_subject`, `_after_word`) try the same positions."""

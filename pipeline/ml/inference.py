@@ -89,7 +89,7 @@ class LinearModel:
                        str(z["source_sha256"]))
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 15)
 def _column(feature: str, n_features: int) -> int:
     """The hashed column of a feature name (the same names recur in every document)."""
     import mmh3
