@@ -3,24 +3,7 @@ unseen city reports and on the development gold, each on a short sentence in the
 work reports (pipeline/extractors/entity.py, resources/entity_grammar.json)."""
 import pytest
 
-from pipeline.extractors.entity import entity_and_action
-from pipeline.extractors.targets import candidates, is_target_quantity, quoted_spans
-from pipeline.records import Sentence
-from pipeline.stages.tokens import tag
-
-
-def read(text: str) -> list[tuple[str, str, str]]:
-    """(raw, entity, action) of every target quantity, each reading the previous one."""
-    words, tags = tag(text)
-    sent = Sentence(0, len(text), text, words=words, tags=tags)
-    out, prev = [], None
-    for q in candidates(sent):
-        if not is_target_quantity(q, text, quoted_spans(text)):
-            continue
-        entity, action = entity_and_action(sent, q, (None, None), prev)
-        prev = (entity, action, q.end)
-        out.append((q.raw, entity, action))
-    return out
+from test_entity_action import read  # (raw, entity, action) as the targets extractor reads them
 
 
 @pytest.mark.parametrize("text, expected", [
