@@ -331,6 +331,14 @@ def _run(inputs, out_dir: Path, formats, settings: Settings, quiet: bool, lists,
         failures[i] = (stage, message)
         logger.warning("%s: [%s] %s", plan[i].source_path, stage, message)
 
+    def read(i: int) -> Optional[bytes]:
+        """The bytes of item ``i``, or None once its failure is recorded."""
+        try:
+            return _read(plan[i].source, archives, limits)
+        except PipelineError as err:
+            fail(i, err.stage, err.message)
+            return None
+
     # 1. hash every document of this run; the unchanged ones are done already
     keys: list[Optional[str]] = [it.old.key if it.source is None and it.old.ok else None
                                  for it in plan]
@@ -340,10 +348,8 @@ def _run(inputs, out_dir: Path, formats, settings: Settings, quiet: bool, lists,
     try:
         for i in run_items:
             src, doc_id = plan[i].source, plan[i].doc_id
-            try:
-                data = _read(src, archives, limits)
-            except PipelineError as err:
-                fail(i, err.stage, err.message)
+            data = read(i)
+            if data is None:
                 continue
             keys[i] = doc_key(fp, doc_id, src.name, sha256_of(data))
             if rebuild or not cache.has(doc_id, keys[i]):
@@ -384,10 +390,8 @@ def _run(inputs, out_dir: Path, formats, settings: Settings, quiet: bool, lists,
                 try:
                     for i in todo:
                         src, doc_id = plan[i].source, plan[i].doc_id
-                        try:
-                            data = _read(src, archives, limits)
-                        except PipelineError as err:
-                            fail(i, err.stage, err.message)
+                        data = read(i)
+                        if data is None:
                             bar.update(1)
                             assembler.ready(i)
                             continue
