@@ -89,9 +89,23 @@ def test_each_district_county_and_city_is_a_named_level():
     assert owners_of(doc, "三年内认定") == [("市科委", "lead"), ("各区县市", "support")]
 
 
-def test_small_form_punctuation_reads_as_the_ordinary_marks_but_not_the_small_full_stop():
+def test_small_form_punctuation_reads_as_the_ordinary_marks_including_the_small_full_stop():
     text, _ = clean_text("1﹒推进改革﹙市发展改革委牵头﹐市财政局﹑市商务局配合﹚\n")
-    assert "（市发展改革委牵头，市财政局、市商务局配合）" in text
-    # '1﹒' items stay plain text: read as numbered sections they made unseen task lists' owners
-    # worse (see the comment at _FULLWIDTH in pipeline/stages/clean.py)
-    assert text.startswith("1﹒")
+    assert text.startswith("1.推进改革（市发展改革委牵头，市财政局、市商务局配合）")
+
+
+def test_small_form_items_are_sections_and_their_run_in_title_is_a_task():
+    """'1﹒' items are numbered sections; the title sentence of a leaf item is a task of its own
+    (GOLD.md: the first sentence of a numbered item is the task), so an owner quoted at the
+    item's title is found in a commitment of that item."""
+    doc = process_text(
+        "一、主要任务\n（一）建设平台体系\n"
+        "1﹒培育综合型平台。支持龙头企业建设平台﹐培育10个平台。﹙责任单位﹕省经济和信息化厅﹑省发展改革委﹚\n"
+        "2﹒发展专业型平台。建设20个专业型平台。﹙责任单位﹕省科技厅﹚\n", year=2021)
+    numbers = [(s.level, s.number) for s in doc.sections]
+    assert numbers == [(1, "一"), (2, "一"), (3, "1"), (3, "2")]
+    titles = [c for c in doc.commitments if c.text.startswith("1.培育综合型平台")]
+    assert titles and titles[0].section_id == doc.sections[2].section_id
+    assert owners_of(doc, "1.培育综合型平台") == [("省经济和信息化厅", "responsible"),
+                                               ("省发展改革委", "responsible")]
+    assert owners_of(doc, "2.发展专业型平台") == [("省科技厅", "responsible")]

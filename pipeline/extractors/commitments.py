@@ -72,6 +72,8 @@ def _is_bare_heading(sent: Sentence, sec: Section, body: bool, leaf: bool, own_l
     if sec.kind == "article" and _SENTENCE_END.search(text):
         return False
     if _SENTENCE_END.search(text) and not own_line and sec.kind not in _TITLE_STYLES:
+        if leaf:
+            return False
         inner = _SENTENCE_END.sub("", rest)
         return not (_CLAUSE.search(inner) or len(inner) > _TITLE_MAX)
     return True  # a heading line of its own above its paragraphs: '（四）深入推进改革开放，大力…。'

@@ -103,7 +103,7 @@ def _any_of(words: list[str]) -> re.Pattern:
 # the first of the units of every owner list leads.
 FIRST_IS_LEAD = re.compile(r"(?:列|排|位)?(?:在|于|列)?(?:第一位|首位|第一个|第一)(?:者|的)?(?:单位|部门)?"
                            r"(?:为|是|系)(?:牵头|主责)")
-_LEVEL = r"(?:县级市|县（市、区）|县\(市、区\)|区县（市）|区县\(市\)|旗县区|县市区|区县市|县区|区县|县市|乡镇|街道|省|市|县|区|旗|州|盟|乡|镇)"
+_LEVEL = r"(?:县级市|县（市、区）|县\(市、区\)|区县（市）|区县\(市\)|市（州）|市\(州\)|旗县区|县市区|区县市|县区|区县|县市|市州|乡镇|街道|省|市|县|区|旗|州|盟|乡|镇)"
 _NAMED_LEVEL = re.compile(rf"各(?:有关)?{_LEVEL}(?:、{_LEVEL})*(?:级)?")
 _LEVEL_ALONE = re.compile(rf"{_LEVEL}")
 _GOV_LEVEL_MODS = {"各", "省级", "市级", "县级", "区级", "乡级", "中央"}
@@ -198,7 +198,8 @@ def unit_kind(name: str) -> Optional[str]:
     if not name or len(name) > 40 or len(core) < 2 or not _NAME_CHARS.fullmatch(core.replace("、", "")):
         return None
     if "、" in core and not _NAMED_LEVEL.fullmatch(core):
-        return None
+        # '各市州、县市区人民政府', '各市、县政府': levels sharing the head written once
+        return "org" if _level_government(name) and _SELECTING.match(core) else None
     if _NAMED_LEVEL.fullmatch(core):
         return "place"
     group = next((w for w in g["defined_group_units"] if core.endswith(w)), "") \
@@ -598,7 +599,7 @@ def _standing_owners(segs: list[tuple[str, int, int]]) -> list[tuple[str, int, i
     out: list[tuple[str, int, int, str]] = []
     for seg, off, _s in segs:
         s = seg.strip()
-        if _STANDING.match(s) or FIRST_IS_LEAD.search(s):
+        if _STANDING.match(s) or FIRST_IS_LEAD.search(s) or _label_match(s)[0]:
             continue
         off += seg.index(s[0]) if s else 0
         units = None
@@ -607,6 +608,9 @@ def _standing_owners(segs: list[tuple[str, int, int]]) -> list[tuple[str, int, i
             if got and end == len(s):
                 units = [(n, off + a, off + b, k) for n, a, b, k in got]
                 break
+        if units is None:
+            parsed = _role_segment(s, off)  # 'C按职责分工负责，下同'
+            units = parsed[0] if parsed else None
         out.extend(units or split_units(s, off, "list") or [])
     return out
 
@@ -637,9 +641,9 @@ def _parse_groups(body: str, offset: int, in_note: bool, first_leads: bool = Fal
         if not s:
             continue
         off += seg.index(s[0])
-        if si in standing_sents:
-            continue
         lab, label = _label_match(s)
+        if si in standing_sents and not lab:
+            continue  # (a label's units own this task: '责任单位：A、B，C按职责分工负责，下同')
         if lab:
             role_seen = True
             label_role = g["labels"][label]

@@ -34,6 +34,9 @@ _ORG_END = r"(?:人民政府办公厅|人民政府办公室|人民政府|办公�
 # brackets (安徽省推进“三地一区”建设领导小组…办公室), ending in a unit word
 _ORG_NAME = re.compile(rf"^[\u4e00-\u9fff“”\"（）()]{{1,60}}{_ORG_END}$")
 _SPEAKER = re.compile(r"我代表(?P<org>[\u4e00-\u9fff]{2,20}?)(?:，|,|向)")
+# the title of a work report names whose report it is: '桂林市政府工作报告' is 桂林市人民政府's
+_REPORT_TITLE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,20}?(?:省|市|县|区|自治区|自治州|州|盟|旗|地区))"
+                           r"(?:人民)?政府工作报告")
 _MAYOR = re.compile(r"(?P<org>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|自治区|自治州|州|盟|旗))人民政府(?:代理)?(?:省长|市长|县长|区长|主席|州长|盟长|旗长)")
 # a speaker that names its government by level only: 省人民政府, 自治州人民政府, 市政府
 _GENERIC_GOV = re.compile(r"^(?P<level>省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|自治旗)"
@@ -472,6 +475,9 @@ def find_issuer(doc: Document, lines: list[str], title: Optional[str]) -> Option
     m = _SPEAKER.search(head)
     if m:
         return expand_generic(m.group("org"), doc.region)
+    m = _REPORT_TITLE.match(title or "")
+    if m:
+        return m.group("place") + "人民政府"
     # the notice that transmits the document names its issuer first, the document's own
     # title next ('团市委2023年工作要点'), then other title lines of the head
     head_titles = [c[2] for c in _title_candidates(lines[:15])]

@@ -82,12 +82,31 @@ def split_sentences(text: str, limit: int | None = None, begin: int = 0) -> list
         line = text[start:end]
         pos = 0
         for m in _END.finditer(line):
+            if _inside_brackets(line, pos, m.end()):
+                continue
             out.extend(_capped(text, start + pos, start + m.end()))
             pos = m.end()
         if pos < len(line):
             out.extend(_capped(text, start + pos, end))
         i += 1
     return _join_notes(text, out)
+
+
+_NOTE_REACH = 200  # how far on a line a bracket opened before a 。 may close
+
+
+def _inside_brackets(line: str, pos: int, end: int) -> bool:
+    """Whether line[pos:end] ends inside a bracket that closes later on the line: a note with
+    sentences of its own ('（责任单位：省公安厅，…负责，下同。以下各项任务均需…落实，不再单独列出）')
+    is one note, not the end of its task and a fragment."""
+    piece = line[pos:end]
+    opened = piece.count("（") + piece.count("(") - piece.count("）") - piece.count(")")
+    if opened <= 0:
+        return False
+    closes = line.find("）", end, end + _NOTE_REACH)
+    if closes < 0:
+        closes = line.find(")", end, end + _NOTE_REACH)
+    return closes >= 0
 
 
 def _capped(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
