@@ -1284,3 +1284,20 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: Union[Pair, Callabl
     if not r.action_decided:
         action = action or fb(1)
     return entity, action
+
+
+def part_of_action(text: str, q: Quantity, action: Optional[str],
+                   earlier: list[tuple[int, Optional[str], Optional[str]]]) -> Optional[str]:
+    """The action of a quantity in a clause opened by 其中, which counts part of an earlier
+    quantity of the same unit (``实施重点项目850项以上，完成投资790亿元以上，其中重中之重项目10项、
+    …重大项目58项``): without a verb of its own in the clause it is done by that quantity's verb,
+    not by the nearest one before it. ``earlier``: (end offset, unit, action) of the sentence's
+    earlier targets."""
+    cs = _clause_start(text, q.start)
+    clause = text[cs:q.start].lstrip()
+    if not clause.startswith("其中") or action and action in clause:
+        return action
+    for end, unit, act in reversed(earlier):
+        if end <= cs and unit == q.unit and act:
+            return act
+    return action

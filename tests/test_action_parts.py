@@ -1,0 +1,30 @@
+"""The action of a part counted after 其中, and framing verbs that are the only verb (issue 14)."""
+from __future__ import annotations
+
+from pipeline.config import Settings
+from pipeline.language import process_text
+
+RULES = Settings(chain="rules")
+
+
+def readings(sentence: str) -> list[tuple[str, str, str]]:
+    doc = process_text("2024年工作安排\n" + sentence, extractors=RULES, year=2024)
+    return [(t.raw, t.entity, t.action) for c in doc.commitments for t in c.targets]
+
+
+def test_parts_after_qizhong_take_the_verb_of_the_whole_they_divide():
+    got = readings("实施市级统筹推进重点项目850项以上，完成投资790亿元以上，"
+                   "其中重中之重项目10项、市领导跟踪服务推进的重大项目58项。")
+    assert [(r, a) for r, _e, a in got] == [("850项以上", "实施"), ("790亿元以上", "完成"),
+                                            ("10项", "实施"), ("58项", "实施")]
+
+
+def test_a_part_with_a_verb_of_its_own_keeps_it():
+    got = readings("全国农机总动力稳定在11亿千瓦左右，其中灌排机械动力达到1.3亿千瓦。")
+    assert got[1][2] == "达到"
+
+
+def test_a_framing_verb_that_is_the_only_verb_is_the_action():
+    assert readings("推进市重点项目800个左右。")[0][1:] == ("市重点项目", "推进")
+    # a content verb after it still wins
+    assert readings("推进建设保障性住房5000套。")[0][2] == "建设"
