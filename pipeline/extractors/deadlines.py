@@ -5,8 +5,9 @@ candidate spans, the most specific of overlapping candidates wins (``在2023年6
 2023-06-30, not 2023-12-31), and every survivor is a deadline of the commitment, in text order.
 
 Everything resolves against the plan year (``doc.year``, from metadata): ``年底前`` → its 12-31,
-``3年内`` → the end of plan-year + 2, ``每年6月底前`` from ``自2020年起`` → the first occurrence
-(2020-06-30). Limits relative to the issue (``自印发之日起30日内``) count from the date the
+``3年内`` / ``用三年时间`` / ``经过三年左右的努力`` → the end of plan-year + 2, ``今年，…`` and the plan
+year heading a task (``2024年，抓好…，完成…``) → its 12-31 when a clause opens with a completion verb,
+``每年6月底前`` from ``自2020年起`` → the first occurrence (2020-06-30). Limits relative to the issue (``自印发之日起30日内``) count from the date the
 document prints; with none the deadline is kept with a null date. jionlp's ``parse_time``
 resolves holidays (lunar ones too); own rules do the rest. A policy's validity period
 (``有效期至2025年12月31日``, ``自…起施行``) and a baseline (``在2020年基础上``) are not deadlines.
@@ -86,6 +87,11 @@ def _rules() -> list[_Rule]:
     after_quarter = rf"(?=[，,]|{_BEFORE}|内|底|末|{verb})"
     after_period = rf"(?=[，,]|{_BEFORE}|内|底|末|{verb}|{delivers})"
     limit_word = r"(?:(?<=[在于到至])|(?<=确保)|(?<=力争)|(?<=争取))"
+    # a count of years ('3年', '三年'; a range '经过5—10年左右时间' is too vague to be a limit) and
+    # the words that make it a period of work ahead: '内', '（的）时间', '（的）（不懈）努力'
+    # ('经过五年的艰苦奋斗，…更加坚实' looks back)
+    years = r"(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})年"
+    years_frame = r"(?:之?内|的?时间|的?(?:不懈)?努力)"
     month = ("月",)
     year = ("年",)
     quarter = ("季度",)
@@ -118,13 +124,15 @@ def _rules() -> list[_Rule]:
         rule("quarter", "by", 3, quarter, rf"{_YEAR_OPT}第?(?P<q>[一二三四1-4])季度(?:(?:末|底){_BEFORE}?|{_BEFORE})"),
         rule("quarter", "by", 3, quarter, rf"(?<![每])(?:(?P<y>{_Y})年)?第?(?P<q>[一二三四1-4])季度{after_quarter}"),
         rule("quarter", "by", 3, quarter, rf"{limit_word}(?:(?P<y>{_Y})年)?第?(?P<q>[一二三四1-4])季度"),
-        # '5年内…', '用3年时间', '2012年起5年内', '力争2年内': a period that starts with the plan;
-        # not '毕业一年内', '近三年内', '3年内不得再次申请'
+        # A period that starts with the plan: a count of years, then how it is framed, 'N年内',
+        # '用N年（左右）（的）时间', '经过/通过N年（左右）（的）（不懈）努力': '5年内…', '力争用3年左右时间',
+        # '经过三年左右的努力', '2012年起5年内'; not '毕业一年内', '近三年内',
+        # '3年内不得再次申请'
         rule("within_years", "within_years", 1, year,
              rf"(?:(?:自|从)?(?P<y>{_Y})年(?:起|开始)[，,]?(?:用|力争|争取|经过|通过)?",
              r"|(?:^|(?<=[，。；：,;:])|(?<=力争)|(?<=争取)|(?<=确保)|(?<=计划)|(?<=用)|(?<=在)|(?<=今后)",
              r"|(?<=未来)|(?<=经过)|(?<=通过)))",
-             r"(?P<n>\d{1,2}|[一二两三四五六七八九十])年(?:左右)?(?:内|之内|时间|的时间|努力)",
+             rf"{years}(?:左右)?{years_frame}",
              r"(?!(?:不得|不再|不予|未|无|均|连续|累计获得))"),
         # '年内培育50家…', '年内获批' (an adverb: a limit, but not '年内到期的', '近2年内', '三年内');
         # '今年完成…改造' needs a completion verb ('今年是…', '今年以来' are no limits)
@@ -137,6 +145,12 @@ def _rules() -> list[_Rule]:
         rule("plan_period", "plan_period", 1, ("五",), rf"{fyp}期间(?=[，,]?{completes})"),
         rule("year_goal", "by", 1, year, rf"(?:^|(?<=[，。；：,;:]))(?P<y>{_Y})年[，,]?",
              r"(?=初步|基本|全面|实现|建成|完成|达到|力争|确保|要|将|争取)"),
+        # '今年，…' or the plan year itself ('2024年，…' in a 2024 plan) heading a sentence, read like
+        # '今年完成…': a limit when one of its clauses opens with a completion verb ('2024年，抓好重大
+        # 项目120个左右，完成投资800亿元以上'); not '2024年，是…', not a target paragraph
+        # ('今年，全市地区生产总值增长6%左右'), not past a colon; another year is no plan year
+        rule("year_head", "this_year", 1, year, rf"(?:^|(?<=[，。；：,;:]))(?:今年|(?P<y>{_Y}){_SP}年)",
+             rf"(?={_SP}[，,](?!是|为)(?:[^，。；;,：:！？!?]*[，,])*?{verb})"),
     ]
 
 
@@ -239,6 +253,8 @@ def resolve(name: str, m: re.Match, plan_year: int, issued: Optional[dt.date] = 
         return f"{1955 + 5 * (10 + _cn_int(g['fyp'])):04d}-12-31"
     if name == "month":
         return _month_date(g, year)
+    if name == "year_head":
+        return f"{plan_year:04d}-12-31" if not g.get("y") or int(g["y"]) == plan_year else None
     if name in ("by_year", "year_end", "year_goal", "this_year"):
         return f"{year:04d}-12-31"
     if name == "half":
