@@ -15,6 +15,8 @@ from pipeline.records import Commitment, Document, Section, Sentence
 from pipeline.stages.structure import match_heading
 from pipeline.stages.tokens import tag
 from pipeline.extractors import register
+from pipeline.extractors.cell_owners import is_cell_line, table_start
+from pipeline.extractors.owners import split_units
 
 # Page furniture: labelled metadata lines, salutations, and addressee lines ending in a colon.
 _FURNITURE = re.compile(
@@ -87,6 +89,16 @@ def _is_attachment_title(sent: Sentence) -> bool:
             and not re.search(r"[。；！？，,;!?]", text))
 
 
+def _owner_cells(doc: Document) -> set[int]:
+    """Starts of the sentences that are owner cells of a table flattened to one cell per line
+    (units, the leader's name: `cell_owners`), neither tasks nor text of their section."""
+    start = table_start(doc)
+    if start < 0:
+        return set()
+    return {sent.start for sent in doc.sentences if sent.start > start and not sent.table_row
+            and all(is_cell_line(line, split_units) for line in sent.text.split("\n"))}
+
+
 @register("commitments")
 def find_commitments(doc: Document) -> Document:
     heading_ends = {sec.start: sec for sec in doc.sections}
@@ -94,13 +106,15 @@ def find_commitments(doc: Document) -> Document:
     parents = {sec.parent_id for sec in doc.sections}
     # sections holding text of their own besides the heading's (labels and notes are not text:
     # '责任单位：县财政局', '（牵头单位：市发展改革委）')
+    cells = _owner_cells(doc)
     with_body = {sent.section_id for sent in doc.sentences
-                 if sent.section_id and sent.start not in heading_ends
+                 if sent.section_id and sent.start not in heading_ends and sent.start not in cells
                  and not _LABEL.match(sent.text.strip()) and not _TRAILING_NOTES.fullmatch(sent.text.strip())}
     out = []
     for sent in doc.sentences:
         text = sent.text.strip()
-        if len(text) < 4 or (_FURNITURE.match(text) and not sent.table_row) or _is_attachment_title(sent):
+        if len(text) < 4 or (_FURNITURE.match(text) and not sent.table_row) or _is_attachment_title(sent) \
+                or sent.start in cells:
             continue
         sec = heading_ends.get(sent.start)
         own_line = doc.text[sent.end:sent.end + 1] in ("\n", "")
