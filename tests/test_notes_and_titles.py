@@ -49,3 +49,13 @@ def test_the_title_of_a_work_report_names_its_government():
     assert doc.issuer == "桂林市人民政府"
     doc = process_text("十堰市人民政府工作报告\n\n一、目标任务\n\n生产总值增长7%左右。\n", extractors=RULES)
     assert doc.issuer == "十堰市人民政府"
+
+
+def test_a_district_is_known_by_the_branch_of_a_city_bureau_named_after_it():
+    text = ("2023年区《政府工作报告》确定的重点工作任务责任分解方案\n一、主要预期目标\n"
+            "1.全区地区生产总值增长6.5%。(牵头单位:区发改局、市生态环境局咸安分局)\n")
+    doc = process_text(text, extractors=RULES, year=2023)
+    assert doc.region.endswith("咸安区")
+    # a branch named after no single district names no region
+    doc = process_text(text.replace("咸安分局", "城南分局"), extractors=RULES, year=2023)
+    assert doc.region is None

@@ -655,8 +655,27 @@ def find_region(doc: Document, title: Optional[str], issuer: Optional[str]) -> O
             if deeper:
                 place = max(deeper, key=lambda pk: pk[1])[0]
             return _region_name(place)
-    short = _city_by_short_name(doc.text)
+    short = _city_by_short_name(doc.text) or _county_by_branch(doc.text)
     return _region_name(short) if short else None
+
+
+# a city bureau's branch is named after the district it serves: 市生态环境局咸安分局
+_BRANCH = re.compile(r"[市州](?:[\u4e00-\u9fff]{1,10}?)(?:局|委)(?P<c>[\u4e00-\u9fff]{2,3}?)分局")
+
+
+def _county_by_branch(text: str) -> Optional[Place]:
+    """The county or district of a text that speaks of itself as one (全区, 全县) and names the
+    branch of a city bureau after it ('市公安局咸安分局' → 咸安区), when one place of the
+    gazetteer has that name."""
+    if not re.search(r"全(?:区|县)|本(?:区|县)|我(?:区|县)", text):
+        return None
+    names = Counter(m.group("c") for m in _BRANCH.finditer(text))
+    for short, _n in names.most_common():
+        counties = {(p, c, k) for p, c, k in gazetteer().values()
+                    if k and k[:-1] == short and k[-1] in "区县"}
+        if len(counties) == 1:
+            return counties.pop()
+    return None
 
 
 def region_keys(region: Optional[str], issuer: Optional[str]) -> tuple[Optional[str], Optional[str], Optional[str]]:
