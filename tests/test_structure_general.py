@@ -228,3 +228,14 @@ def test_evaluate_requires_the_section_level(tmp_path):
     pred = _write_pred(tmp_path, [{"level": 2, "number": "一", "title": "总则"}], "新建300套保障性住房。")
     s = evaluate(_write_gold(tmp_path, gold), pred)["overall"]["sections"]
     assert (s["tp"], s["fp"], s["fn"]) == (0, 1, 1)
+
+
+def test_a_part_heading_on_its_own_line_opens_where_it_stands():
+    """An excerpt or a lost line: '（二）…' with no '（一）' before it is still a heading when it
+    stands alone on its line; in running text a list that starts at （二） is not."""
+    from pipeline.stages.structure import find_sections
+    text = ("二、2017年目标任务\n\n（二）狠抓实体经济，打好产业做强升级攻坚战\n\n加快建设智能工厂。\n\n"
+            "（三）狠抓项目建设，打好基础设施攻坚战\n\n实施重点项目850项。\n")
+    assert [(s.level, s.number) for s in find_sections(text)] == [(1, "二"), (2, "二"), (2, "三")]
+    text = "二、目标任务\n（二）是加快建设智能工厂，推进技术改造。实施重点项目850项。\n"
+    assert [(s.level, s.number) for s in find_sections(text)] == [(1, "二")]

@@ -122,6 +122,14 @@ def appendix_spans(text: str) -> tuple[int, list[tuple[int, int]], list[tuple[in
     return body_end, spans["attachment"], spans["glossary"]
 
 
+_PART_STYLES = {"cn", "cn_paren"}  # 一、 （一）: the part headings of official writing
+
+
+def _heading_line(line: str, title: str) -> bool:
+    """A heading alone on its line: a short title and no sentence of text after it."""
+    return bool(title) and len(line.strip()) <= 40 and not re.search(r"[。；;！？]", line)
+
+
 def find_sections(text: str) -> list[Section]:
     """Headings as sections with parents, levels and ends. An attachment numbers its headings
     afresh (levels from 1); a glossary has none."""
@@ -165,8 +173,11 @@ def find_sections(text: str) -> list[Section]:
                 closed.end = start
             stack = stack[:depth]
         elif (value not in (None, 1) and value != last_value.get(kind, 0) + 1
-              and kind != "article" and not kind.startswith("chapter")):
-            continue  # a style opens at 1 or continues its last number (else: a list in a sentence)
+              and kind != "article" and not kind.startswith("chapter")
+              and not (kind in _PART_STYLES and _heading_line(line, title))):
+            # a style opens at 1 or continues its last number (else: a list in a sentence); a
+            # part heading on a line of its own opens where it stands (an excerpt, a lost line)
+            continue
         parent = stack[-1][1] if stack else None
         level = len(stack) + 1
         sec = Section(section_id="", parent_id=parent.section_id if parent else None,
