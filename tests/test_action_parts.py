@@ -28,3 +28,13 @@ def test_a_framing_verb_that_is_the_only_verb_is_the_action():
     assert readings("推进市重点项目800个左右。")[0][1:] == ("市重点项目", "推进")
     # a content verb after it still wins
     assert readings("推进建设保障性住房5000套。")[0][2] == "建设"
+
+
+def test_the_verb_before_the_number_beats_a_framing_word():
+    got = readings("确保脱贫人口转移就业不低于30万人、公益岗位安置不低于3万人。")
+    assert [a for _r, _e, a in got] == ["转移就业", "安置"]
+    got = readings("实现城镇失业人口再就业4.5万人以上、农村劳动力转移就业5.5万人次。")
+    assert [a for _r, _e, a in got] == ["再就业", "转移就业"]
+    # a framing word with no verb after it stays; a content or change verb was never framing
+    assert readings("力争实际利用外资2.5亿美元以上。")[0][2] == "力争"
+    assert readings("确保建成保障房1000套。")[0][2] == "建成"

@@ -1301,3 +1301,32 @@ def part_of_action(text: str, q: Quantity, action: Optional[str],
         if end <= cs and unit == q.unit and act:
             return act
     return action
+
+
+_FRAMING_ACTIONS = ("实现", "确保", "力争", "争取")
+_BEFORE_NUMBER = ("不", "低于", "少于", "高于", "超过", "达到", "达", "在", "为", "以上", "左右")
+
+
+def verb_over_framing(sent: Sentence, q: Quantity, action: Optional[str]) -> Optional[str]:
+    """A framing word is the action only when nothing else is (``确保|脱贫人口|转移就业|不低于|30万人``):
+    the verb that stands right before the number, its comparator aside, commits to it; its
+    subject before it (``脱贫人口``) makes it a verb here even where a nouny verb usually names a
+    measure. Verbs written together (``转移就业``) are one action."""
+    if action not in _FRAMING_ACTIONS:
+        return action
+    text = sent.text
+    cs = _clause_start(text, q.start)
+    a = text.rfind(action, cs, q.start)
+    L = tokens(sent).within(a + len(action) if a >= 0 else cs, q.start)
+    while L and (L[-1].word in _BEFORE_NUMBER or L[-1].tag == "d"):
+        L = L[:-1]
+    k = len(L) - 1
+    if len(L) >= 3 and L[-2].tag == "d" and len(L[-2].word) == 1 and _nounish(L[-3]):
+        k -= 1  # '失业人口|再|就业': the adverb written into the verb
+    if k < 1 or L[-1].tag not in ("v", "vn") or L[-1].word in _grammar()["framing"] \
+            or L[-1].word in _grammar()["comparator_verbs"] or not _nounish(L[k - 1]) and L[k - 1].tag not in ("v", "vn"):
+        return action
+    while k > 0 and L[k - 1].tag in ("v", "vn") and L[k - 1].word not in _grammar()["framing"] and k > 1 \
+            and _nounish(L[k - 2]):
+        k -= 1  # '转移|就业' after its subject
+    return text[L[k].start:L[-1].end]

@@ -16,7 +16,7 @@ from pipeline.stages.numbers import Quantity, quantity_mentions, units
 from pipeline.records import Commitment, Document, Sentence, Target
 from pipeline.stages.tokens import first_action
 from pipeline.extractors import register
-from pipeline.extractors.entity import entity_and_action
+from pipeline.extractors.entity import entity_and_action, part_of_action, verb_over_framing
 from pipeline.extractors.standards import char_patterns, comparator_before, is_standard, issuer_fund
 
 _CLAUSE_END = "，,；;：:。！？!?\n"
@@ -64,6 +64,34 @@ _BIG_FIXED_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}(工程|行动|战略|攻�
 _VAGUE_UNITS = {"批", "支"}  # '一批', '一支队伍': collective measures of one, no amount
 _DELIVER_BEFORE = re.compile(r"(建设|建成|新建|新增|组建|设立|引进|举办|新开工)$")
 _DELIVERED_UNITS = {"个", "所", "家", "座", "处", "场", "条", "项"}
+# Attribute thresholds of a counted class (GOLD.md "Conventions"): '年销售收入超过1亿元的龙头企业
+# 新增100户', '总投资超30亿元或3亿美元产业项目2个'. The bound sorts the class; the count delivers.
+_BOUNDS = (">", ">=", "<", "<=")
+# An alternative or a list of thresholds sharing one head: '超30亿元或3亿美元', '市本级10亿元以上、
+# 区县(市)1亿元以上'; a short label (a level, a region) may open a list item.
+_THRESHOLD_MORE = re.compile(
+    r"\s*(或|、|和|及|至|到|—|－|-|～|~)\s*(?P<label>[^\d，,。；;：:、]{0,8}?)\s*(超过|超|高于|低于|不低于|不少于|逾)?"
+    r"\s*[\d.]+\s*[十百千万亿]*\s*(美元|港元|欧元|元)\s*(及以上|以上|及以下|以下)?")
+_BOUNDED_ALTERNATIVE_BEFORE = re.compile(
+    r"((超过|超|高于|低于|不低于|不少于|逾)\s*[\d.]+\s*[十百千万亿]*\s*(美元|港元|欧元|元)|[\d.]+\s*[十百千万亿]*\s*"
+    r"(美元|港元|欧元|元)\s*(及以上|以上|及以下|以下))\s*或\s*$")
+# A magnitude alone as a tier label: '亿元项目', '百亿元企业', '千万元级'.
+_TIER_MAGNITUDE = re.compile(r"^[十百千]?[万亿]元$")
+# What may follow the head noun of the class: the end of the phrase, its count, or a verb of
+# the clause ('…的龙头企业新增100户', '…的县从10个增加到19个', '…薄弱村实现清零').
+# A class noun followed by a noun of money is a modifier of what the amount measures, delivered:
+# '超过1亿元的企业贷款', '5000万元以上项目资金'.
+# The class counted right after its head: '…企业达57家', '…产业项目2个', '…的县从10个增加到19个'.
+_COUNT_AFTER_HEAD = re.compile(r"\s*(达到|达|超过|超|突破|各|分别|增至|增加到|新增|共|累计|从|由)?\s*"
+                               r"[\d一二两三四五六七八九十百千几]")
+_MONEY_NOUN_AFTER = re.compile(r"(资金|基金|贷款|投资|投入|债|资产|融资|资本|经费|收入|税|产值|规模|总额|额|款|费|补贴|补助|奖)")
+# Money delivered as such inside the phrase: '总规模1700多亿元的产业基金…', '超1000亿元引导基金集群'.
+_MONEY_HEAD = re.compile(r"资金|基金|贷款|债券|专项债|经费|资本")
+# The amount itself as the goal: '完成新增贷款500亿元以上的目标'.
+_GOAL_NOUN_AFTER = re.compile(r"^的?(目标|任务|水平|规模|大关|台阶)")
+_CLASS_PHRASE = re.compile(r"[^，,。；;：:、\d]{0,24}")  # the span a class head is looked for in
+
+
 def _load_words(name: str) -> list[str]:
     text = resources.files("pipeline.resources").joinpath(name).read_text("utf-8")
     return [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
@@ -81,6 +109,10 @@ _ACTION_WORDS = frozenset(_load_words("action_verbs.txt"))
 # Longest first, then by the word: a frozenset's order changes with PYTHONHASHSEED, so sorting
 # by length alone gave different actions from run to run (and from worker to worker).
 _ACTION_LONGEST_FIRST = sorted(_ACTION_WORDS, key=lambda w: (-len(w), w))
+_CLASS_NOUN = re.compile("|".join(sorted(map(re.escape, _load_words("class_nouns.txt")), key=lambda w: (-len(w), w))))
+_ATTRIBUTE_BEFORE = re.compile(
+    "(" + "|".join(sorted(map(re.escape, _load_words("attribute_nouns.txt")), key=lambda w: (-len(w), w)))
+    + r")\s*(达到|达|在)?\s*$")
 
 
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -144,9 +176,13 @@ def is_target_quantity(q: Quantity, text: str, quoted: list[tuple[int, int]],
         return False
     if _THRESHOLD_AFTER.match(after) and not re.search(r"(达到|确保|力争|总规模)", before):
         return False
-    if q.raw.endswith(("以上", "以上\n")) and q.unit_kind in ("money", "area") and _MODIFIER_AFTER.match(after) \
-            and not re.match(r"^(和|及|、|，|。|；)", after):
+    if _attribute_threshold(q, text):
+        return False  # '培育年销售收入超亿元的龙头企业50家': the attribute sorting a class, the 50 delivers
+    if q.raw.endswith(("以上", "以上\n")) and q.unit_kind == "money" and _MODIFIER_AFTER.match(after) \
+            and not re.match(r"^(和|及|、|，|。|；)", after) and not _GOAL_NOUN_AFTER.match(after):
         return False  # '引进5亿元及以上制造业项目80个': a size threshold, the target is the 80
+        # (an area before its noun is delivered, '建设3万亩以上的高标准农田'; its thresholds need a
+        # class head, `_attribute_threshold`)
     clause_start = _last_of(text, "，,；;：:。", 0, q.start) + 1
     if _forecast_in(text, clause_start, q.start):
         return False  # '预计今年高校毕业生超过1170万人': a forecast, not a commitment
@@ -172,6 +208,47 @@ def _not_a_deliverable_count(q: Quantity, text: str, before: str, after: str) ->
                                                or _PROJECT_AFTER.match(after)):
         return True
     return bool(q.unit in _STAGE_UNITS and before.endswith("分"))
+
+
+def _attribute_threshold(q: Quantity, text: str) -> bool:
+    """A bounded amount of money that sorts the class of things a clause counts or names, not an
+    amount delivered: '培育年经营收入超10亿元的大型农业龙头企业', '招引总投资超30亿元或3亿美元产业项目
+    2个', '针对市本级10亿元以上、区县(市)1亿元以上重大产业项目', '月销售额15万元以下的小规模纳税人'.
+    The amount measures an attribute (revenue, investment, tax) of each member of the class named
+    right after it. An amount with no class head after it is a target ('完成投资800亿元以上',
+    '迈上5万亿元台阶'), and so is an exact amount of a set ('总投资2万亿元的389个省重点项目')."""
+    if q.unit_kind not in ("money", "area"):
+        return False
+    tier = bool(_TIER_MAGNITUDE.match(q.raw))
+    bracket = bool(_BOUNDED_ALTERNATIVE_BEFORE.search(text, max(0, q.start - 24), q.start))
+    if not tier and not bracket and (q.comparator not in _BOUNDS or re.search(r"[多余]", q.raw)):
+        return False  # an exact or approximate amount ('600多亿元'): delivered, or the total of a set
+    pos = q.end
+    while True:  # the other thresholds of the same head: '超30亿元或3亿美元', '…以上、区县1亿元以上'
+        more = _THRESHOLD_MORE.match(text, pos)
+        if more is None or _has_action_word(more.group("label")):
+            break
+        pos, tier, bracket = more.end(), False, True
+    # what makes the amount an attribute of each member: an attribute noun before it ('年销售收入'),
+    # a bracket of thresholds, a tier label, or a count of the class after its head
+    attribute = bracket or _ATTRIBUTE_BEFORE.search(text, max(0, q.start - 12), q.start) is not None
+    for head in _CLASS_NOUN.finditer(text, pos, _CLASS_PHRASE.match(text, pos).end()):
+        between = text[pos:head.start()]
+        if len(between.replace("的", "")) > 14 or _MONEY_HEAD.search(between):
+            return False  # '总规模1700多亿元的产业基金…': the amount measures a fund
+        if tier and between:
+            continue  # a tier label only right before its head: '亿元项目', '百亿元企业'
+        if _has_action_word(between):
+            return False  # '投资超100亿元建设…园区': the clause goes on with its own verb
+        if _MONEY_NOUN_AFTER.match(text, head.end()):
+            continue  # '超过1亿元的企业贷款': the head is the money the amount measures
+        return attribute or tier or _COUNT_AFTER_HEAD.match(text, head.end()) is not None
+    return False
+
+
+def _has_action_word(text: str) -> bool:
+    """Whether a short span holds a verb of delivery (action_verbs.txt)."""
+    return any(w in text for w in _ACTION_WORDS) if text else False
 
 
 def _big_count_delivered(q: Quantity, text: str) -> bool:
@@ -498,7 +575,9 @@ def sentence_targets(c: Commitment, doc_id: str, counter: list[int],
         # the clause's grammar (entity.py) decides; the character windows are its fallback
         entity, action = entity_and_action(sent, q, window,
                                            (last_entity, last_action, last_end) if found else None)
-        last_entity, last_action, last_end = entity, action, q.end
+        last_entity, last_action, last_end = entity, action, q.end  # (what a list member continues)
+        action = part_of_action(text, q, action, [(t.raw_end - c.start, t.unit, t.action) for t in found])
+        action = verb_over_framing(sent, q, action)
         counter[0] += 1
         found.append(Target(
             target_id=f"{doc_id}:t{counter[0]:04d}", raw=q.raw, value=q.value, value_max=q.value_max,
