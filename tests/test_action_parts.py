@@ -38,3 +38,14 @@ def test_the_verb_before_the_number_beats_a_framing_word():
     # a framing word with no verb after it stays; a content or change verb was never framing
     assert readings("力争实际利用外资2.5亿美元以上。")[0][2] == "力争"
     assert readings("确保建成保障房1000套。")[0][2] == "建成"
+
+
+def test_verbs_inside_the_examples_before_deng_are_not_the_action():
+    assert readings("实施利安隆自动化改造等重点技改项目15个。")[0][2] == "实施"
+    assert readings("推进清水河河道治理等6个项目。")[0][2] == "推进"
+    assert readings("建成投产闽粤联网、粤澳联网220千伏第三通道等21项重点电网工程。")[0][2] == "建成投产"
+    assert readings("新建和改造提升高速公路服务区等交通厕所103座。")[0][2] == "新建和改造提升"
+    # the verb before the examples governs them even after a manner word
+    assert readings("精心打造“神农架—武当山—三峡”等10条精品旅游线路。")[0][2] == "打造"
+    # a clause that opens with the examples takes no verb from inside them
+    assert readings("现代物流、文化旅游、健康养老等12个重点产业。")[0][2] is None

@@ -239,3 +239,15 @@ def test_a_part_heading_on_its_own_line_opens_where_it_stands():
     assert [(s.level, s.number) for s in find_sections(text)] == [(1, "二"), (2, "二"), (2, "三")]
     text = "二、目标任务\n（二）是加快建设智能工厂，推进技术改造。实施重点项目850项。\n"
     assert [(s.level, s.number) for s in find_sections(text)] == [(1, "二")]
+
+
+def test_a_bare_row_number_heads_a_part_when_numbered_items_follow_its_title():
+    from pipeline.stages.structure import find_sections
+    text = ("序号\n目标名称\n牵头单位\n1\n全区经济社会发展的主要预期目标\n(1)地区生产总值增长6%左右。\n发改局\n"
+            "(2)一般公共预算收入增长3%以上。\n财政局\n2\n聚焦产业强区不动摇\n聚力攻坚\n(3)新增入库重大项目7个以上。\n")
+    assert [(s.level, s.number, s.title) for s in find_sections(text)] == [
+        (1, "1", "全区经济社会发展的主要预期目标"), (2, "1", "地区生产总值增长6%左右"),
+        (2, "2", "一般公共预算收入增长3%以上"), (1, "2", "聚焦产业强区不动摇"), (2, "3", "新增入库重大项目7个以上")]
+    # row numbers over single rows of cells (no numbered items) are cells, not headings
+    rows = "序号\n任务\n责任单位\n1\n完成农村公路改造\n县交通局\n2\n建成美丽乡村\n县农业农村局\n"
+    assert find_sections(rows) == []

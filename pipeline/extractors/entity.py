@@ -723,6 +723,28 @@ def _np_after(R: list[Tok], text: str, q: Quantity, governed: bool = False, subj
 # verbs
 
 
+def _governing_verb(L: list[Tok], stop: int) -> Optional[tuple[int, int]]:
+    """The verb group that opens L before index ``stop`` (the examples' 等), after framing words,
+    adverbs, manner words and a preposition's object ('精心|打造', '高质量|建设', '向|社会资本|推荐'),
+    within its first three words: '建成投产', '新建和改造提升'. None when the clause opens with
+    the examples themselves ('烟草、酒业等|12个重点产业')."""
+    k = 0
+    while k < stop and k < 3 and not _verbish(L[k]) and (
+            _framing(L[k]) or L[k].tag in ("d", "ad", "a", "an", "p", "n", "vn") and L[k].word not in _LIST_SEPS
+            and L[k].word not in _CLAUSE_END):
+        k += 1  # '精心|打造', '保质|建成', '向|社会资本|推荐'
+    def verb(t: Tok) -> bool:
+        return _verbish(t) and t.word not in _grammar()["comparator_verbs"] and (len(t.word) >= 2 or _listed_verb(t)) \
+            and t.tag not in ("ns", "nr", "nz")
+
+    if k >= stop or not verb(L[k]) or "、" in [t.word for t in L[:k]]:
+        return None
+    e = k
+    while e + 1 < stop and (verb(L[e + 1]) or L[e + 1].word in ("和", "及", "并") and e + 2 < stop and verb(L[e + 2])):
+        e += 1
+    return L[k].start, L[e].end
+
+
 def _verb_group_ending(L: list[Tok], j: int) -> tuple[Optional[tuple[int, int]], int]:
     """The verbs ending at L[j] (adverbs like 分别/均/再 skipped), as a char span, and the index
     before them: '引进和培养', '分别增长', '占比达'."""
@@ -927,7 +949,16 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
             if action is None:
                 # the nearest content verb further left: '改造南河、开元等片区|443个'
                 quoted = _quoted(L)
-                for t in sorted(reversed(L), key=lambda t: not _listed_verb(t)):
+                order = sorted(reversed(L), key=lambda t: not _listed_verb(t))
+                examples = next((k for k in range(len(L) - 1, -1, -1) if L[k].word == "等"), None)
+                if examples is not None:
+                    # '实施|利安隆自动化改造等|重点技改项目15个': the examples before 等 are names of
+                    # the things counted; their verbs are not the action, the one governing them is
+                    gov = _governing_verb(L, examples)
+                    order = []
+                    if gov is not None:
+                        action = text[gov[0]:gov[1]]
+                for t in order:
                     if _verbish(t) and t.word not in g["comparator_verbs"] and t.word not in g["comparison_verbs"] \
                             and not _temporal(L, L.index(t)) and t.start not in quoted:
                         span, _ = _verb_group_ending(L, L.index(t))
@@ -1003,14 +1034,16 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
             np, k2 = np2, k3
     comparison = np is not None and k2 >= 0 and (L[k2].word in g["comparison_starts"] or L[k2].word in ("比", "较"))
     vgov, _ = _verb_group_ending(L, k2) if np is not None else (None, k2)
-    if np is not None and vgov is None and k2 >= 1 and L[k2].word == "等":
+    k_ex = k2
+    while k_ex >= 1 and _framing(L[k_ex]):
+        k_ex -= 1  # '等|重点|技改项目'
+    if np is not None and vgov is None and k_ex >= 1 and L[k_ex].word == "等":
         # '新增|工业设计中心、共享制造等|企业平台70家以上': the verb stands before the examples
-        m = k2 - 1
-        while m >= 0 and L[m].word not in _CLAUSE_END and L[m].tag != "p" \
-                and not (_listed_verb(L[m]) and L[m].word not in g["comparator_verbs"]):
-            m -= 1
-        if m >= 0 and _listed_verb(L[m]) and L[m].word not in g["comparator_verbs"]:
-            vgov, _ = _verb_group_ending(L, m)
+        # (the leftmost: a verb inside the examples, '实施|利安隆自动化改造等|重点技改项目15个', names one)
+        lo = k_ex - 1
+        while lo >= 0 and L[lo].word not in _CLAUSE_END and L[lo].tag != "p":
+            lo -= 1
+        vgov = _governing_verb(L[lo + 1:], k_ex - lo - 1)
     if np is not None and vgov is None and k2 >= 0 and not comparison:
         # the governing verb a few pieces further left: '建成|县域医疗次中心5个'
         for m in range(k2, max(-1, k2 - 5), -1):
@@ -1309,24 +1342,27 @@ _BEFORE_NUMBER = ("不", "低于", "少于", "高于", "超过", "达到", "达"
 
 def verb_over_framing(sent: Sentence, q: Quantity, action: Optional[str]) -> Optional[str]:
     """A framing word is the action only when nothing else is (``确保|脱贫人口|转移就业|不低于|30万人``):
-    the verb that stands right before the number, its comparator aside, commits to it; its
-    subject before it (``脱贫人口``) makes it a verb here even where a nouny verb usually names a
-    measure. Verbs written together (``转移就业``) are one action."""
+    a verb of the lexicon standing right before the number, its comparator aside, after its
+    subject, commits to it. A nouny verb there names the measure (``实现|旅游收入|2967亿元``,
+    ``实现|区外就业|7400人``) unless a verb or 再 is written into it (``转移就业``, ``再就业``)."""
     if action not in _FRAMING_ACTIONS:
         return action
+    g = _grammar()
     text = sent.text
     cs = _clause_start(text, q.start)
     a = text.rfind(action, cs, q.start)
     L = tokens(sent).within(a + len(action) if a >= 0 else cs, q.start)
     while L and (L[-1].word in _BEFORE_NUMBER or L[-1].tag == "d"):
         L = L[:-1]
-    k = len(L) - 1
-    if len(L) >= 3 and L[-2].tag == "d" and len(L[-2].word) == 1 and _nounish(L[-3]):
-        k -= 1  # '失业人口|再|就业': the adverb written into the verb
-    if k < 1 or L[-1].tag not in ("v", "vn") or L[-1].word in _grammar()["framing"] \
-            or L[-1].word in _grammar()["comparator_verbs"] or not _nounish(L[k - 1]) and L[k - 1].tag not in ("v", "vn"):
+    if len(L) < 2:
         return action
-    while k > 0 and L[k - 1].tag in ("v", "vn") and L[k - 1].word not in _grammar()["framing"] and k > 1 \
-            and _nounish(L[k - 2]):
-        k -= 1  # '转移|就业' after its subject
-    return text[L[k].start:L[-1].end]
+    last, before = L[-1], L[-2]
+    if last.word in g["nouny_verbs"] or last.word in g["metric_heads"]:
+        if not (_in_lexicon(before.word) and before.word not in g["nouny_verbs"] or before.word == "再") \
+                or len(L) < 3 or not _nounish(L[-3]):
+            return action
+        return text[before.start:last.end]  # '转移就业', '再就业'
+    if not _in_lexicon(last.word) or last.word in g["framing"] or last.word in g["comparator_verbs"] \
+            or not _nounish(before):
+        return action
+    return last.word

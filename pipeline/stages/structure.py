@@ -130,6 +130,37 @@ def _heading_line(line: str, title: str) -> bool:
     return bool(title) and len(line.strip()) <= 40 and not re.search(r"[。；;！？]", line)
 
 
+_ROW_NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
+_ITEM_KINDS = {"arabic", "arabic_paren", "arabic_half", "circled"}
+_ROW_REACH = 6  # lines after a part's title within which its first numbered item stands
+
+
+def _row_part_headings(lines: list[str]) -> dict[int, tuple[str, str, int, str]]:
+    """Bare row numbers of a table flattened to one cell per line that head parts: '1' alone on
+    its line, its title on the next line, numbered items ('(1)…') right under it, the numbers
+    counting 1, 2, 3 (GOLD.md: a number alone on its line is one heading). A row number over a
+    single row (no numbered items of its own) is a cell, not a heading."""
+    found: dict[int, tuple[str, str, int, str]] = {}
+    expected = 1
+    for i, line in enumerate(lines):
+        m = _ROW_NUMBER.match(line)
+        if not m or int(m.group(1)) != expected:
+            continue
+        title_at = next((j for j in range(i + 1, min(i + 3, len(lines))) if lines[j].strip()), None)
+        if title_at is None:
+            continue
+        title = lines[title_at].strip()
+        if len(title) > _MAX_TITLE or _TITLE_END.search(title) or match_heading(title) \
+                or _ROW_NUMBER.match(title):
+            continue
+        items = [match_heading(lines[j]) for j in range(title_at + 1, min(title_at + 1 + _ROW_REACH, len(lines)))]
+        if not any(h and h[0] in _ITEM_KINDS for h in items):
+            continue
+        found[i] = ("row_part", m.group(1), 0, title)
+        expected += 1
+    return found
+
+
 def find_sections(text: str) -> list[Section]:
     """Headings as sections with parents, levels and ends. An attachment numbers its headings
     afresh (levels from 1); a glossary has none."""
@@ -141,7 +172,9 @@ def find_sections(text: str) -> list[Section]:
     last_value: dict[str, int] = {}
     in_glossary = False
     offset = 0
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    row_parts = _row_part_headings(lines)
+    for i, line in enumerate(lines):
         start = offset
         offset += len(line) + 1
         if start in breaks:  # everything open ends here; numbering starts again
@@ -152,7 +185,7 @@ def find_sections(text: str) -> list[Section]:
             continue
         if in_glossary:
             continue
-        found = match_heading(line)
+        found = match_heading(line) or row_parts.get(i)
         if not found:
             continue
         kind, num, _, title = found
