@@ -59,3 +59,17 @@ def test_a_district_is_known_by_the_branch_of_a_city_bureau_named_after_it():
     # a branch named after no single district names no region
     doc = process_text(text.replace("咸安分局", "城南分局"), extractors=RULES, year=2023)
     assert doc.region is None
+
+
+def test_a_speaker_naming_its_level_only_is_completed_to_the_formal_name():
+    doc = process_text("七台河市政府工作报告（2021年1月14日 李兵）\n\n现在，我代表市政府，向大会报告政府工作。\n\n"
+                       "一、2021年主要目标\n\n地区生产总值增长6%左右。\n", extractors=RULES)
+    assert doc.issuer == "七台河市人民政府"
+
+
+def test_a_report_delivered_in_december_plans_the_next_year():
+    text = ("中卫市政府工作报告（2022年12月16日 马洪海）\n\n——2022年12月16日在中卫市第五届人民代表大会第二次会议上\n\n"
+            "一、2022年工作回顾\n\n地区生产总值增长4%。\n\n二、2023年主要目标和重点任务\n\n地区生产总值增长6.5%左右。\n")
+    assert process_text(text, extractors=RULES).year == 2023
+    # delivered in January, it is that year's report
+    assert process_text(text.replace("12月16日", "1月16日").replace("2023年", "2022年"), extractors=RULES).year == 2022

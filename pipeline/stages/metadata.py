@@ -418,7 +418,9 @@ def expand_generic(org: str, region: Optional[str]) -> str:
         return org
     prov, city, county = entry[0]
     name = {1: prov, 2: city or (prov if prov.endswith("市") else None), 3: county}[_LEVEL_OF[m.group("level")]]
-    return name + m.group("suffix") if name else org
+    # completed, the name is the formal one: '我代表市政府' speaks for 七台河市人民政府
+    suffix = m.group("suffix") if m.group("suffix").startswith("人民") else "人民" + m.group("suffix")
+    return name + suffix if name else org
 
 
 def _source_field(lines: list[str]) -> Optional[str]:
@@ -556,6 +558,21 @@ def _signed_year(lines: list[str]) -> Optional[int]:
     return None
 
 
+_LATE_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*1[12]\s*月\s*\d{1,2}\s*日")
+
+
+def _next_if_delivered_for_it(year: int, source: Optional[str], text: str) -> int:
+    """A report delivered in November or December (`中卫市政府工作报告（2022年12月16日…）`) is the
+    next year's when its body speaks of that year as the one it plans (`2023年是…`,
+    `2023年政府工作的总体要求`, `2023年…主要预期目标`)."""
+    m = next((m for m in _LATE_DATE.finditer(source or "") if int(m.group("y")) == year), None)
+    if m is None or "工作报告" not in text[:200]:
+        return year
+    nxt = year + 1
+    plan = re.search(rf"{nxt}\s*年(?:是|，|,|的?(?:政府)?工作|全?[市省区县州]?经济社会发展|主要(?:预期)?目标|重点(?:工作|任务))", text)
+    return nxt if plan else year
+
+
 def find_year(doc: Document, lines: list[str], title: Optional[str]) -> Optional[int]:
     """The plan year: named in the title ('2022年工作要点', also when issued in late 2021), else
     the date the text was signed or delivered, else the start of the plan period the title
@@ -566,10 +583,11 @@ def find_year(doc: Document, lines: list[str], title: Optional[str]) -> Optional
     for source in (title, doc.front_matter.get("title"), _labelled(lines, "date")):
         year, start = _year_in(source)
         if year and (signed is None or year <= signed + 1):
-            return year
+            return _next_if_delivered_for_it(year, source, doc.text)
         period = period or start
     if signed:
-        return signed
+        head = "\n".join(lines[:8])  # the date a work report was delivered, under its title
+        return _next_if_delivered_for_it(signed, head, doc.text)
     if period:
         return period
     m = re.search(r"(?:19|20)\d\d", doc.doc_id)
