@@ -405,10 +405,10 @@ def _head_issuer_line(lines: list[str]) -> Optional[str]:
     return None
 
 
-def expand_generic(org: str, region: Optional[str]) -> str:
+def expand_generic(org: str, region: Optional[str], formal: bool = False) -> str:
     """'省人民政府' → '云南省人民政府', '州人民政府' → '凉山彝族自治州人民政府': a speaker that
     names its government by level alone, completed from the document's region. The term
-    ('自治区第十二届人民政府') is not part of the name."""
+    ('自治区第十二届人民政府') is not part of the name. ``formal``: 政府 written as 人民政府."""
     org = _TERM.sub("", org)
     m = _GENERIC_GOV.match(org)
     if not m or not region:
@@ -418,8 +418,9 @@ def expand_generic(org: str, region: Optional[str]) -> str:
         return org
     prov, city, county = entry[0]
     name = {1: prov, 2: city or (prov if prov.endswith("市") else None), 3: county}[_LEVEL_OF[m.group("level")]]
-    # completed, the name is the formal one: '我代表市政府' speaks for 七台河市人民政府
-    suffix = m.group("suffix") if m.group("suffix").startswith("人民") else "人民" + m.group("suffix")
+    suffix = m.group("suffix")
+    if formal and not suffix.startswith("人民"):
+        suffix = "人民" + suffix  # '我代表市政府' speaks for 七台河市人民政府
     return name + suffix if name else org
 
 
@@ -475,8 +476,8 @@ def find_issuer(doc: Document, lines: list[str], title: Optional[str]) -> Option
     if m:
         return expand_generic(m.group("org") + "人民政府", doc.region)
     m = _SPEAKER.search(head)
-    if m:
-        return expand_generic(m.group("org"), doc.region)
+    if m:  # the government that delivers a work report, by its formal name
+        return expand_generic(m.group("org"), doc.region, formal=True)
     m = _REPORT_TITLE.match(title or "")
     if m:
         return m.group("place") + "人民政府"
