@@ -49,3 +49,9 @@ def test_verbs_inside_the_examples_before_deng_are_not_the_action():
     assert readings("精心打造“神农架—武当山—三峡”等10条精品旅游线路。")[0][2] == "打造"
     # a clause that opens with the examples takes no verb from inside them
     assert readings("现代物流、文化旅游、健康养老等12个重点产业。")[0][2] is None
+
+
+def test_the_governing_verb_stands_left_of_a_modifier_with_numbers():
+    got = readings("全年招引落户总投资超30亿元或3亿美元产业项目2个、数字经济项目50个。")
+    assert [(r, a) for r, _e, a in got] == [("2个", "招引落户"), ("50个", "招引落户")]
+    assert readings("突出抓好总投资3830亿元的218个市重点项目。") == [("218个", "市重点项目", "突出抓好")]

@@ -31,6 +31,8 @@ def target_raws(text: str) -> list[str]:
     # an upper bound sorts the class as well: villages, taxpayers, households
     ("基本消除集体经营性收入5万元以下的村。", [], ["5万元以下"]),
     ("认真落实月销售额15万元以下的小规模纳税人免征增值税政策。", [], ["15万元以下"]),
+    # the total investment of a set counted right after it describes the set
+    ("突出抓好总投资3830亿元的218个市重点项目。", ["218个"], ["3830亿元"]),
     # an area threshold before a counted class of bases
     ("建成5000亩以上的现代农业示范基地10个。", ["10个"], ["5000亩以上"]),
 ])
@@ -51,8 +53,8 @@ def test_a_threshold_of_a_counted_class_is_not_a_target(text, kept, dropped):
     # a count of the noun that follows, an area of the noun that follows: delivered
     ("建成100个以上的示范村，建设3万亩以上的高标准农田。", ["100个以上", "3万亩以上"]),
     ("新建3万亩以上高标准农田。", ["3万亩以上"]),
-    # an exact amount: the total of a set, or an amount of money set up
-    ("抓好总投资2万亿元的389个省重点项目。", ["2万亿元", "389个"]),
+    # an amount of money set up; the count of a set whose total is given (the total describes it)
+    ("抓好总投资2万亿元的389个省重点项目。", ["389个"]),
     ("设立200亿元中小微企业纾困专项资金。", ["200亿元"]),
     # a bound on the total of a set, with no attribute of its members and no count of them
     ("谋划超过7600亿元的电源电网项目。", ["超过7600亿元"]),

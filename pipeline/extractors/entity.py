@@ -37,6 +37,8 @@ from pipeline.records import Sentence
 from pipeline.stages.tokens import tag as _tag
 
 _CLAUSE_END = set("，,；;：:。！？!?\n")
+# how many words left of a phrase its governing verb may stand: '招引落户|总投资|超|30|亿元|或|3|亿美元|产业项目2个'
+_GOVERNOR_REACH = 10
 _CLAUSE_END_CHAR = re.compile("[" + re.escape("".join(sorted(_CLAUSE_END))) + "]")
 _LIST_SEPS = {"、", "和", "及", "与", "以及", "或"}
 _QUOTES_OPEN, _QUOTES_CLOSE = set("“‘「《\""), set("”’」》\"")
@@ -1046,7 +1048,7 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
         vgov = _governing_verb(L[lo + 1:], k_ex - lo - 1)
     if np is not None and vgov is None and k2 >= 0 and not comparison:
         # the governing verb a few pieces further left: '建成|县域医疗次中心5个'
-        for m in range(k2, max(-1, k2 - 5), -1):
+        for m in range(k2, max(-1, k2 - _GOVERNOR_REACH), -1):
             if L[m].word in _CLAUSE_END or L[m].tag == "p":
                 break
             if _framing(L[m]):

@@ -210,15 +210,21 @@ def _not_a_deliverable_count(q: Quantity, text: str, before: str, after: str) ->
     return bool(q.unit in _STAGE_UNITS and before.endswith("分"))
 
 
+_SET_COUNT_AFTER = re.compile(r"的\s*(?:\d+|[一二三四五六七八九十百]+)\s*(?:个|项|家|批|所|座|条)")
+
+
 def _attribute_threshold(q: Quantity, text: str) -> bool:
     """A bounded amount of money that sorts the class of things a clause counts or names, not an
     amount delivered: '培育年经营收入超10亿元的大型农业龙头企业', '招引总投资超30亿元或3亿美元产业项目
     2个', '针对市本级10亿元以上、区县(市)1亿元以上重大产业项目', '月销售额15万元以下的小规模纳税人'.
     The amount measures an attribute (revenue, investment, tax) of each member of the class named
     right after it. An amount with no class head after it is a target ('完成投资800亿元以上',
-    '迈上5万亿元台阶'), and so is an exact amount of a set ('总投资2万亿元的389个省重点项目')."""
+    '迈上5万亿元台阶'). The total of a set counted right after it is not ('总投资2万亿元的389个省重点
+    项目': the count is the target, the total describes the projects)."""
     if q.unit_kind not in ("money", "area"):
         return False
+    if _SET_COUNT_AFTER.match(text, q.end) and _ATTRIBUTE_BEFORE.search(text, max(0, q.start - 12), q.start):
+        return True  # '抓好总投资3830亿元的|218个|市重点项目': the total describes the set counted after it
     tier = bool(_TIER_MAGNITUDE.match(q.raw))
     bracket = bool(_BOUNDED_ALTERNATIVE_BEFORE.search(text, max(0, q.start - 24), q.start))
     if not tier and not bracket and (q.comparator not in _BOUNDS or re.search(r"[多余]", q.raw)):
