@@ -55,3 +55,8 @@ def test_the_governing_verb_stands_left_of_a_modifier_with_numbers():
     got = readings("全年招引落户总投资超30亿元或3亿美元产业项目2个、数字经济项目50个。")
     assert [(r, a) for r, _e, a in got] == [("2个", "招引落户"), ("50个", "招引落户")]
     assert readings("突出抓好总投资3830亿元的218个市重点项目。") == [("218个", "市重点项目", "突出抓好")]
+
+
+def test_a_period_word_is_not_part_of_what_is_counted():
+    got = readings("重点项目上半年时序进度达到50%以上、三季度达到85%以上、四季度达到100%。")
+    assert all(e.startswith("重点项目") and "季度" not in e and "上半年" not in e for _r, e, _a in got), got

@@ -313,9 +313,16 @@ _LEADING_NUMBER = re.compile(r"^\d+[.．、]")
 _NAMING_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
+# The period a quantity is reached in ('重点项目|上半年|时序进度达到50%', '三季度达到85%'): when,
+# not what is counted; alone it leaves the clause's subject to the previous one.
+_PERIOD_WORDS = re.compile(r"(?:第?[一二三四1-4]季度|[上下]半年|前三季度|年底|年内|全年|今年|当年)")
+
+
 @lru_cache(maxsize=8192)  # the same phrases recur in every report; a pure function of the text
 def _clean(text: str) -> Optional[str]:
-    """No punctuation, unbalanced quotes or function words at the edges."""
+    """No punctuation, unbalanced quotes, function words at the edges or period words."""
+    if _PERIOD_WORDS.search(text):
+        text = _PERIOD_WORDS.sub("", text)
     edge_words, trailing_adverbs, per_unit = _clean_words()
     prev = None
     while prev != text:
