@@ -33,6 +33,10 @@ def target_raws(text: str) -> list[str]:
     ("认真落实月销售额15万元以下的小规模纳税人免征增值税政策。", [], ["15万元以下"]),
     # the total investment of a set counted right after it describes the set
     ("突出抓好总投资3830亿元的218个市重点项目。", ["218个"], ["3830亿元"]),
+    # the investment that sizes a named project names it (GOLD.md: capacities and sizes)
+    ("实施投资10亿元的新中心医院、投资5.8亿元的丹东垃圾焚烧发电等一批项目。", [], ["10亿元", "5.8亿元"]),
+    # the measures of a package a task applies are what a text contains
+    ("落实好全省创新驱动高质量发展29条措施，建成充电桩2460枪。", ["2460枪"], ["29条"]),
     # an area threshold before a counted class of bases
     ("建成5000亩以上的现代农业示范基地10个。", ["10个"], ["5000亩以上"]),
 ])
@@ -56,6 +60,7 @@ def test_a_threshold_of_a_counted_class_is_not_a_target(text, kept, dropped):
     # an amount of money set up; the count of a set whose total is given (the total describes it)
     ("抓好总投资2万亿元的389个省重点项目。", ["389个"]),
     ("设立200亿元中小微企业纾困专项资金。", ["200亿元"]),
+    ("设立规模20亿元的科创母基金。", ["20亿元"]),
     # a bound on the total of a set, with no attribute of its members and no count of them
     ("谋划超过7600亿元的电源电网项目。", ["超过7600亿元"]),
     # an approximate amount of a fund is not a bound, and a fund is money delivered

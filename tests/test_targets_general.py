@@ -130,3 +130,11 @@ def test_work_report_targets_survive():
             "全省性会议和省级发文压减三分之一，一般性支出压减55亿元。")
     assert [t[0] for t in targets(text)] == ["6%左右", "5.5万人以上", "3%左右", "10亿元", "289所",
                                               "150万余人", "三分之一", "55亿元"]
+
+
+def test_a_rate_keeps_its_time_unit_as_written():
+    from pipeline.stages.numbers import find_quantities
+    q = find_quantities("新增污水处理能力30万吨/日")[0]
+    assert (q.raw, q.unit, q.unit_kind, q.value) == ("30万吨/日", "吨/日", "mass", 300000.0)
+    q = find_quantities("补助标准提高到1000元/头")[0]  # a price per head is no rate
+    assert (q.raw, q.unit) == ("1000元", "元")

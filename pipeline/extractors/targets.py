@@ -49,8 +49,9 @@ _LINK_BEFORE = re.compile(r"(为|达到|达|提高到|提升到|缩小到|缩小
 _PROGRAMME_AFTER = re.compile(r"[\u4e00-\u9fff]{1,10}?(计划|工程|行动|专项)")
 _VERB_IN_NAME = re.compile(r"制定|实施|开展|推进|完成|落实|编制|启动|参与|参加|纳入")  # '…人口制定…计划
 _ASPECTS_AFTER = re.compile(r"^(个|大)?(方面|维度|部分|章节)")
-_EXISTING_TEXT_AFTER = re.compile(r"^[\u4e00-\u9fff]?(措施|举措|意见|规定|要求|禁令|条例|政策)")
-_APPLY_BEFORE = re.compile(r"(落实|贯彻|执行|按照|对照|依据|根据|遵守|严格)[^，。；]{0,10}$")
+_EXISTING_TEXT_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,2}(措施|举措|意见|规定|要求|禁令|条例|政策|指标)")
+# the package a task applies ('落实好全省创新驱动高质量发展29条措施', '紧盯规划确定的24项指标')
+_APPLY_BEFORE = re.compile(r"(落实|贯彻|执行|按照|对照|依据|根据|遵守|严格|紧盯)[^，。；]{0,28}$")
 _BASELINE_BEFORE = re.compile(r"在现有[^，。；]*$")
 _BASELINE_AFTER = re.compile(r"[^，。；]{0,30}?的基础上")
 _SCOPE_BEFORE = re.compile(r"针对[^，。；]{0,40}的$")
@@ -197,7 +198,8 @@ def _not_a_deliverable_count(q: Quantity, text: str, before: str, after: str) ->
     '推进100万千瓦光伏项目建设', '年产120万吨乙烯改造' (a capacity naming a project), '分3批'."""
     if _ASPECTS_AFTER.match(after):
         return True
-    if q.unit in ("条", "项", "个") and _EXISTING_TEXT_AFTER.match(after) and _APPLY_BEFORE.search(before):
+    if q.unit in ("条", "项", "个") and _EXISTING_TEXT_AFTER.match(after) \
+            and _APPLY_BEFORE.search(text, max(0, q.start - 40), q.start):
         return True
     clause_start = max(_last_of(text, "，,；;：:。", max(0, q.start - 60), q.start) + 1, q.start - 60)
     if _SCOPE_BEFORE.search(text, clause_start, q.start):
@@ -210,6 +212,10 @@ def _not_a_deliverable_count(q: Quantity, text: str, before: str, after: str) ->
     return bool(q.unit in _STAGE_UNITS and before.endswith("分"))
 
 
+_INVESTMENT_BEFORE = re.compile(r"(?:总|计划|概算)?投资(?:额|总额)?(?:约|达|超过?|近)?\s*$")
+_FUND_IN = re.compile(r"基金|资金|贷款|债券|专项债")  # money set up is delivered: '设立规模20亿元的科创母基金'
+_PROJECT_SIZE_AFTER = re.compile(r"的(?!(?:年度|全年|年)?(?:目标|任务|水平|大关|台阶|规模|资金|基金|贷款|投资))"
+                                 r"[\u4e00-\u9fffA-Za-z“”（）()]{2,}")
 _SET_COUNT_AFTER = re.compile(r"的\s*(?:\d+|[一二三四五六七八九十百]+)\s*(?:个|项|家|批|所|座|条)")
 
 
@@ -223,8 +229,12 @@ def _attribute_threshold(q: Quantity, text: str) -> bool:
     项目': the count is the target, the total describes the projects)."""
     if q.unit_kind not in ("money", "area"):
         return False
-    if _SET_COUNT_AFTER.match(text, q.end) and _ATTRIBUTE_BEFORE.search(text, max(0, q.start - 12), q.start):
-        return True  # '抓好总投资3830亿元的|218个|市重点项目': the total describes the set counted after it
+    if _INVESTMENT_BEFORE.search(text, max(0, q.start - 8), q.start) and (
+            _SET_COUNT_AFTER.match(text, q.end) or _PROJECT_SIZE_AFTER.match(text, q.end)
+            and not _FUND_IN.search(text, q.end, _phrase_end(text, q.end))):
+        # '抓好总投资3830亿元的|218个|市重点项目': the total describes the set counted after it;
+        # '实施投资10亿元的新中心医院、…': the size names the project (GOLD.md: not a target)
+        return True
     tier = bool(_TIER_MAGNITUDE.match(q.raw))
     bracket = bool(_BOUNDED_ALTERNATIVE_BEFORE.search(text, max(0, q.start - 24), q.start))
     if not tier and not bracket and (q.comparator not in _BOUNDS or re.search(r"[多余]", q.raw)):
@@ -318,6 +328,12 @@ def _last_of(text: str, chars: str, lo: int, hi: int) -> int:
     pos = _positions(text, chars)
     k = bisect_left(pos, hi) - 1
     return pos[k] if k >= 0 and pos[k] >= lo else -1
+
+
+def _phrase_end(text: str, pos: int) -> int:
+    """Where the phrase from ``pos`` ends: the next comma, full stop or list mark (or the end)."""
+    end = _first_of(text, "，,；;。、", pos)
+    return len(text) if end < 0 else end
 
 
 def _first_of(text: str, chars: str, lo: int) -> int:

@@ -203,6 +203,10 @@ def find_quantities(text: str) -> list[Quantity]:
         if big and unit is not None and unit != "类" and value_max is None:
             unit, end = None, m.start("unit1")  # '十大名山公园', '五大支柱': only '三大类' is 'N大'+unit
         kind = kinds.get(unit) if unit else None
+        if unit and end == m.end():
+            per = _PER_TIME.match(text, end)
+            if per:  # '新增污水处理能力30万吨/日': a rate, its unit as written
+                unit, end = unit + "/" + per.group("t"), per.end()
         ratio = _RATIO.match(text, end) if unit is None and not chinese and value_max is None else None
         if ratio:  # '提高到0.8:1': the ratio's first term, unit null (GOLD.md)
             end = last_end = ratio.end()
@@ -218,6 +222,7 @@ def find_quantities(text: str) -> list[Quantity]:
     return out
 
 
+_PER_TIME = re.compile(r"\s*/\s*(?P<t>小时|日|天|年|月|周|时|秒)")
 _RATIO = re.compile(r"\s*[:：∶]\s*1(?![\d.:：∶])")  # 'N:1'; '8:30' (a time) has no second term 1
 _BARE_MAGNITUDE = re.compile(r"^[十百千万亿]{1,3}$")
 
