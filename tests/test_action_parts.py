@@ -60,3 +60,12 @@ def test_the_governing_verb_stands_left_of_a_modifier_with_numbers():
 def test_a_period_word_is_not_part_of_what_is_counted():
     got = readings("重点项目上半年时序进度达到50%以上、三季度达到85%以上、四季度达到100%。")
     assert all(e.startswith("重点项目") and "季度" not in e and "上半年" not in e for _r, e, _a in got), got
+
+
+def test_an_enumerator_is_no_verb_and_a_subject_may_carry_the_verb():
+    assert readings("三是更新市区公交车61辆。")[0][2] == "更新"
+    assert readings("一是改造提升锦山大街、山上街等39条城市街路。")[0][2] == "改造提升"
+    assert readings("脱贫劳动力转移就业15万人以上。")[0][2] == "转移就业"
+    # a measure's head after a verb is no action; a nominal predicate has none
+    assert readings("空气质量达标天数280天以上。")[0][2] is None
+    assert readings("城镇调查失业率5.5%左右。")[0][2] is None

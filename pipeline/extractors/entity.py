@@ -904,6 +904,8 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
     L = toks.within(left_start, q.start)
     R = toks.within(q.end, ce)
     # leading framing, time and numbering words are not part of anything
+    if len(L) >= 2 and L[1].word == "是" and L[0].word in _ENUMERATORS:
+        L = L[2:]  # '一是|改造提升…', '三是|更新市区公交车61辆': an enumerator, not a verb
     while L and (_framing(L[0]) and L[0].word not in g["framing_as_action"] or L[0].tag == "t"
                  or L[0].word in _CLAUSE_END or L[0].word in _LIST_SEPS or _NUMBERING.match(L[0].word)
                  or L[0].word in (".", "．", "到", "年", "年内", "内", "底前", "年底前", "前", "起", "以来", "期间")
@@ -1346,27 +1348,31 @@ def part_of_action(text: str, q: Quantity, action: Optional[str],
 
 
 _FRAMING_ACTIONS = ("实现", "确保", "力争", "争取")
+_ENUMERATORS = frozenset("一二三四五六七八九十") | {"十一", "十二", "其一", "其二"}
 _BEFORE_NUMBER = ("不", "低于", "少于", "高于", "超过", "达到", "达", "在", "为", "以上", "左右")
 
 
 def verb_over_framing(sent: Sentence, q: Quantity, action: Optional[str]) -> Optional[str]:
-    """A framing word is the action only when nothing else is (``确保|脱贫人口|转移就业|不低于|30万人``):
+    """A framing word is the action only when nothing else is (``确保|脱贫人口|转移就业|不低于|30万人``),
+    and a clause with no action found may still hold one after its subject (``脱贫劳动力|转移就业|15万人``):
     a verb of the lexicon standing right before the number, its comparator aside, after its
     subject, commits to it. A nouny verb there names the measure (``实现|旅游收入|2967亿元``,
     ``实现|区外就业|7400人``) unless a verb or 再 is written into it (``转移就业``, ``再就业``)."""
-    if action not in _FRAMING_ACTIONS:
+    if action is not None and action not in _FRAMING_ACTIONS:
         return action
     g = _grammar()
     text = sent.text
     cs = _clause_start(text, q.start)
-    a = text.rfind(action, cs, q.start)
+    a = text.rfind(action, cs, q.start) if action else -1
     L = tokens(sent).within(a + len(action) if a >= 0 else cs, q.start)
     while L and (L[-1].word in _BEFORE_NUMBER or L[-1].tag == "d"):
         L = L[:-1]
     if len(L) < 2:
         return action
     last, before = L[-1], L[-2]
-    if last.word in g["nouny_verbs"] or last.word in g["metric_heads"]:
+    if last.word in g["metric_heads"] and last.word not in g["nouny_verbs"]:
+        return action  # '空气质量|达标|天数', '兑付|资金': a measure's head, not a verb
+    if last.word in g["nouny_verbs"]:
         if not (_in_lexicon(before.word) and before.word not in g["nouny_verbs"] or before.word == "再") \
                 or len(L) < 3 or not _nounish(L[-3]):
             return action
