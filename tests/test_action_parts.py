@@ -69,3 +69,8 @@ def test_an_enumerator_is_no_verb_and_a_subject_may_carry_the_verb():
     # a measure's head after a verb is no action; a nominal predicate has none
     assert readings("空气质量达标天数280天以上。")[0][2] is None
     assert readings("城镇调查失业率5.5%左右。")[0][2] is None
+
+
+def test_a_rate_takes_in_the_verb_it_measures_and_zhi_marks_the_change():
+    got = readings("农村生活污水治理率提高至55%以上。")
+    assert got == [("55%以上", "农村生活污水治理率", "提高至")]

@@ -470,6 +470,10 @@ def _np_before(L: list[Tok], j: int, text: str) -> tuple[Optional[Phrase], int]:
                 or w in ("的", "之", "各") or (t.tag == "c" and w not in ("及",)):
             break
         if _listed_verb(t):
+            if len(got) == 1 and got[0].word in _SUFFIX_NOUNS:
+                got.append(t)  # '污水|治理|率': a suffix noun names the measure of the verb before it
+                k -= 1
+                continue
             if metric_mode and got and not any(w in g[c] for c in ("action", "change_verbs", "comparator_verbs")):
                 got.append(t)  # '高速公路通车里程', '签约项目当年开工率'
                 k -= 1
