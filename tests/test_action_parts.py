@@ -74,3 +74,14 @@ def test_an_enumerator_is_no_verb_and_a_subject_may_carry_the_verb():
 def test_a_rate_takes_in_the_verb_it_measures_and_zhi_marks_the_change():
     got = readings("农村生活污水治理率提高至55%以上。")
     assert got == [("55%以上", "农村生活污水治理率", "提高至")]
+
+
+def test_a_place_opening_a_list_member_is_its_scope_not_what_is_counted():
+    got = readings("地区生产总值增长7.6%（州直增长7.5%、塔城地区增长8.5%、阿勒泰地区增长7%）。")
+    assert [e for _r, e, _a in got] == ["地区生产总值"] * 4
+    got = readings("新建高标准农田100万亩、塔城地区32万亩、阿勒泰地区20.4万亩。")
+    assert [e for _r, e, _a in got] == ["高标准农田"] * 3
+    # a member that names a measure of its own keeps it; a place counted is counted
+    got = readings("铁岭市到位内资增长20%，朝阳市一般公共预算收入增长21.7%。")
+    assert got[1][1] == "朝阳市一般公共预算收入"
+    assert readings("建成高速公路100公里，通高速县市区达到80个。")[1][1] == "县市区"

@@ -1385,3 +1385,31 @@ def verb_over_framing(sent: Sentence, q: Quantity, action: Optional[str]) -> Opt
             or not _nounish(before):
         return action
     return last.word
+
+
+# The part of the region a list member is given for: '州直', '市本级'.
+_SCOPE_PARTS = re.compile(r"^(?:[省市州县区盟旗]直|[省市州县区]?本级)")
+
+
+def place_as_subject(entity: Optional[str], q: Quantity, prev: Optional[tuple[Optional[str], Optional[str]]],
+                     between: str, member: str) -> Optional[str]:
+    """A list member whose subject is a named place gives the same measure for that place
+    (``新建高标准农田100万亩、塔城地区32万亩、阿勒泰地区20.4万亩``, ``增长7.6%（州直增长7.5%、塔城地区增长8.5%）``):
+    what it counts is the previous member's, in the same unit; the place is its scope. Only
+    right after that member (``、``, ``，`` or an opening bracket between them) and only when the
+    member's words are the place and at most its verb (``州直增长``, ``厦门新开工``): a place counted
+    (``4个县市入选``) or a member naming a measure of its own is left alone.
+    ``prev``: (entity, unit); ``member``: the member's words before its number."""
+    if not entity or prev is None or not prev[0] or entity == prev[0] or prev[1] != q.unit \
+            or between.strip() not in ("、", "（", "(", "，", ","):
+        return entity
+    from pipeline.stages.metadata import gazetteer  # (loaded once by the metadata stage)
+
+    places = gazetteer()
+    m = _SCOPE_PARTS.match(member)
+    n = m.end() if m else next((n for n in range(min(len(member), 10), 1, -1) if member[:n] in places), 0)
+    if not n:
+        return entity
+    if not member[:n].startswith(entity):
+        return entity  # '朝阳市一般公共预算收入增长21.7%': the member names a measure of its own
+    return prev[0]

@@ -16,7 +16,7 @@ from pipeline.stages.numbers import Quantity, quantity_mentions, units
 from pipeline.records import Commitment, Document, Sentence, Target
 from pipeline.stages.tokens import first_action
 from pipeline.extractors import register
-from pipeline.extractors.entity import entity_and_action, part_of_action, verb_over_framing
+from pipeline.extractors.entity import entity_and_action, part_of_action, place_as_subject, verb_over_framing
 from pipeline.extractors.standards import char_patterns, comparator_before, is_standard, issuer_fund
 
 _CLAUSE_END = "，,；;：:。！？!?\n"
@@ -572,6 +572,14 @@ def _window_reading(sent: Sentence, q: Quantity, spans: list[tuple[int, int]], l
     return entity or last_entity, action or last_action
 
 
+def _member_start(text: str, pos: int) -> int:
+    """Where the list member holding ``pos`` starts: after the last 、，（；。 before it."""
+    k = pos
+    while k > 0 and text[k - 1] not in "、，,（(；;。":
+        k -= 1
+    return k
+
+
 def sentence_targets(c: Commitment, doc_id: str, counter: list[int],
                      decide: Decide = rule_decision) -> list[Target]:
     """The targets of one sentence, each with entity and action; ``decide`` keeps or drops."""
@@ -597,6 +605,10 @@ def sentence_targets(c: Commitment, doc_id: str, counter: list[int],
         # the clause's grammar (entity.py) decides; the character windows are its fallback
         entity, action = entity_and_action(sent, q, window,
                                            (last_entity, last_action, last_end) if found else None)
+        if found:
+            k = _member_start(text, q.start)
+            entity = place_as_subject(entity, q, (last_entity, found[-1].unit),
+                                      text[found[-1].raw_end - c.start:k], text[k:q.start])
         last_entity, last_action, last_end = entity, action, q.end  # (what a list member continues)
         action = part_of_action(text, q, action, [(t.raw_end - c.start, t.unit, t.action) for t in found])
         action = verb_over_framing(sent, q, action)
