@@ -78,13 +78,11 @@ _BOUNDED_ALTERNATIVE_BEFORE = re.compile(
     r"(美元|港元|欧元|元)\s*(及以上|以上|及以下|以下))\s*或\s*$")
 # A magnitude alone as a tier label: '亿元项目', '百亿元企业', '千万元级'.
 _TIER_MAGNITUDE = re.compile(r"^[十百千]?[万亿]元$")
-# What may follow the head noun of the class: the end of the phrase, its count, or a verb of
-# the clause ('…的龙头企业新增100户', '…的县从10个增加到19个', '…薄弱村实现清零').
-# A class noun followed by a noun of money is a modifier of what the amount measures, delivered:
-# '超过1亿元的企业贷款', '5000万元以上项目资金'.
 # The class counted right after its head: '…企业达57家', '…产业项目2个', '…的县从10个增加到19个'.
 _COUNT_AFTER_HEAD = re.compile(r"\s*(达到|达|超过|超|突破|各|分别|增至|增加到|新增|共|累计|从|由)?\s*"
                                r"[\d一二两三四五六七八九十百千几]")
+# A class noun followed by a noun of money is a modifier of what the amount measures, delivered:
+# '超过1亿元的企业贷款', '5000万元以上项目资金'.
 _MONEY_NOUN_AFTER = re.compile(r"(资金|基金|贷款|投资|投入|债|资产|融资|资本|经费|收入|税|产值|规模|总额|额|款|费|补贴|补助|奖)")
 # Money delivered as such inside the phrase: '总规模1700多亿元的产业基金…', '超1000亿元引导基金集群'.
 _MONEY_HEAD = re.compile(r"资金|基金|贷款|债券|专项债|经费|资本")
