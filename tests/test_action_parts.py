@@ -85,3 +85,9 @@ def test_a_place_opening_a_list_member_is_its_scope_not_what_is_counted():
     got = readings("铁岭市到位内资增长20%，朝阳市一般公共预算收入增长21.7%。")
     assert got[1][1] == "朝阳市一般公共预算收入"
     assert readings("建成高速公路100公里，通高速县市区达到80个。")[1][1] == "县市区"
+
+
+def test_verbs_jieba_tags_as_names_or_nouns_still_govern():
+    assert readings("续建东二环、北三环等12条道路。")[0][2] == "续建"
+    assert readings("绿化村屯240个、公路216公里。") == [("240个", "村屯", "绿化"), ("216公里", "公路", "绿化")]
+    assert readings("铺设天然气管线15公里。")[0][1:] == ("天然气管线", "铺设")

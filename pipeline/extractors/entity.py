@@ -748,7 +748,7 @@ def _governing_verb(L: list[Tok], stop: int) -> Optional[tuple[int, int]]:
         k += 1  # '精心|打造', '保质|建成', '向|社会资本|推荐'
     def verb(t: Tok) -> bool:
         return _verbish(t) and t.word not in _grammar()["comparator_verbs"] and (len(t.word) >= 2 or _listed_verb(t)) \
-            and t.tag not in ("ns", "nr", "nz")
+            and (t.tag not in ("ns", "nr", "nz") or _in_lexicon(t.word))
 
     if k >= stop or not verb(L[k]) or "、" in [t.word for t in L[:k]]:
         return None
@@ -838,10 +838,10 @@ def _verb_after(R: list[Tok], after: int) -> Optional[str]:
             break
         if not out and t.word in _grammar()["predicate_verbs"] and _framing(t):
             return t.word  # '100个高频事项|实现|“最多跑一次”'
-        if _framing(t) or t.tag in ("d", "ad") or t.word in ("被",):
+        if _framing(t) or t.tag in ("d", "ad") or t.word in ("被",) or not out and t.tag == "a" and len(t.word) == 2:
             if out:
                 break
-            continue
+            continue  # ('5家企业|成功|上市': a manner word before the verb)
         if _verbish(t) and t.word not in _grammar()["comparator_verbs"]:
             out.append(t)
             continue
