@@ -35,6 +35,8 @@ def target_raws(text: str) -> list[str]:
     ("突出抓好总投资3830亿元的218个市重点项目。", ["218个"], ["3830亿元"]),
     # the investment that sizes a named project names it (GOLD.md: capacities and sizes)
     ("实施投资10亿元的新中心医院、投资5.8亿元的丹东垃圾焚烧发电等一批项目。", [], ["10亿元", "5.8亿元"]),
+    # a capacity between a name and a product, in a list of named projects, names a project
+    ("开工建设宝武碳业10万吨负极材料、海亮集团15万吨高性能铜箔材料等重大产业项目。", [], ["10万吨", "15万吨"]),
     # the measures of a package a task applies are what a text contains
     ("落实好全省创新驱动高质量发展29条措施，建成充电桩2460枪。", ["2460枪"], ["29条"]),
     # an area threshold before a counted class of bases
@@ -61,6 +63,9 @@ def test_a_threshold_of_a_counted_class_is_not_a_target(text, kept, dropped):
     ("抓好总投资2万亿元的389个省重点项目。", ["389个"]),
     ("设立200亿元中小微企业纾困专项资金。", ["200亿元"]),
     ("设立规模20亿元的科创母基金。", ["20亿元"]),
+    # a capacity delivered: a measure before it, a verb before it, or no product list after it
+    ("新增光伏装机100万千瓦，形成100万吨产能，落实415万吨粮食储备。", ["100万千瓦", "100万吨", "415万吨"]),
+    ("完成燃煤电厂1290万千瓦机组超低排放改造。", ["1290万千瓦"]),
     # a bound on the total of a set, with no attribute of its members and no count of them
     ("谋划超过7600亿元的电源电网项目。", ["超过7600亿元"]),
     # an approximate amount of a fund is not a bound, and a fund is money delivered

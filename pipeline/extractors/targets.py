@@ -14,7 +14,7 @@ from typing import Callable, Iterator, Optional
 
 from pipeline.stages.numbers import Quantity, quantity_mentions, units
 from pipeline.records import Commitment, Document, Sentence, Target
-from pipeline.stages.tokens import first_action
+from pipeline.stages.tokens import first_action, tag
 from pipeline.extractors import register
 from pipeline.extractors.entity import entity_and_action, part_of_action, place_as_subject, verb_over_framing
 from pipeline.extractors.standards import char_patterns, comparator_before, is_standard, issuer_fund
@@ -207,6 +207,8 @@ def _not_a_deliverable_count(q: Quantity, text: str, before: str, after: str) ->
     if q.unit_kind in ("energy", "mass") and (_CAPACITY_BEFORE.search(before) and _MODIFIER_AFTER.match(after)
                                                or _PROJECT_AFTER.match(after)):
         return True
+    if _named_capacity(q, text, after):
+        return True
     return bool(q.unit in _STAGE_UNITS and before.endswith("分"))
 
 
@@ -214,6 +216,45 @@ _INVESTMENT_BEFORE = re.compile(r"(?:总|计划|概算)?投资(?:额|总额)?(?:
 _FUND_IN = re.compile(r"基金|资金|贷款|债券|专项债")  # money set up is delivered: '设立规模20亿元的科创母基金'
 _PROJECT_SIZE_AFTER = re.compile(r"的(?!(?:年度|全年|年)?(?:目标|任务|水平|大关|台阶|规模|资金|基金|贷款|投资))"
                                  r"[\u4e00-\u9fffA-Za-z“”（）()]{2,}")
+_CAPACITY_UNITS = {"吨", "千瓦", "平方米", "立方米", "吨/年", "吨/日"}
+_PROJECT_WORD = re.compile(r"项目|工程|基地|码头|电站|装置|生产线|产业园")
+
+
+def _named_capacity(q: Quantity, text: str, after: str) -> bool:
+    """A capacity between a name and a product names a project (GOLD.md: capacities that name a
+    project): '推进晋能|300万千瓦|太阳能高效组件', '同步推进吉化|60万吨|ABS', '推动七家子|5万吨|污水处理厂'.
+    Between the clause's last verb and the amount stands a name (no verb, no measure word), and a
+    product follows it; '新增光伏装机100万千瓦。' (a measure, then the end) and '形成100万吨产能'
+    (the verb right before, a measure after) are delivered."""
+    if q.unit not in _CAPACITY_UNITS or not after or _MEASURE_AFTER.match(after) or not (
+            "\u4e00" <= after[0] <= "\u9fff" or after[0].isascii() and after[0].isalpha()):
+        return False
+    end = _phrase_end(text, q.end)
+    phrase = text[q.end:end]
+    if not (text[end:end + 1] == "、" or "等" in phrase or _PROJECT_WORD.search(phrase)):
+        return False  # a list of named projects ('…太阳能高效组件、…', '…等一批项目'), not one amount
+    a = max(_last_of(text, "，,；;：:。、（(", max(0, q.start - 24), q.start) + 1, q.start - 24)
+    words, tags = tag(text[a:q.start])
+    k = len(words)
+    while k > 0 and not (_is_verb_word(words[k - 1], tags[k - 1])):
+        k -= 1
+    name = "".join(words[k:])
+    return 2 <= len(name) <= 8 and not re.search(r"[\d%]", name) and not _MEASURE_BEFORE.search(name) \
+        and not any(t in ("p", "m", "a", "d") for t in tags[k:])
+
+
+_MEASURE_AFTER = re.compile(r"^(?:产能|能力|规模|以上|左右|的|、|和|及|标准|目标|任务|水平|大关|/)")
+_MEASURE_BEFORE = re.compile(r"(产能|能力|装机|产量|规模|总量|面积|投资|容量|吞吐量|销量|处理量|年产|年处理|日处理|达|到|至|为|约|近)$")
+
+
+def _is_verb_word(word: str, tag_: str) -> bool:
+    return tag_.startswith("v") and len(word) >= 2 or word in _CAPACITY_VERBS
+
+
+_CAPACITY_VERBS = frozenset({"推进", "推动", "加快", "建设", "建成", "实施", "启动", "上马", "开工", "投产", "引进",
+                             "落地", "支持", "保障", "新建", "续建", "谋划", "培育", "打造"})
+
+
 _SET_COUNT_AFTER = re.compile(r"的\s*(?:\d+|[一二三四五六七八九十百]+)\s*(?:个|项|家|批|所|座|条)")
 
 
