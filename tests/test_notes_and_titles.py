@@ -73,3 +73,10 @@ def test_a_report_delivered_in_december_plans_the_next_year():
     assert process_text(text, extractors=RULES).year == 2023
     # delivered in January, it is that year's report
     assert process_text(text.replace("12月16日", "1月16日").replace("2023年", "2022年"), extractors=RULES).year == 2022
+
+
+def test_parks_named_in_an_owner_note_are_owners():
+    from pipeline.extractors.owners import note_owners
+    got = note_owners("修编规划。(牵头单位:县政府园区发展服务中心;责任单位:新材料产业园、高端装备产业园、商贸物流园等)")
+    assert [(o.name, o.role) for o in got] == [("县政府园区发展服务中心", "lead"), ("新材料产业园", "responsible"),
+                                             ("高端装备产业园", "responsible"), ("商贸物流园", "responsible")]

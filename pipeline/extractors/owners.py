@@ -51,7 +51,7 @@ def _grammar() -> dict:
     g = json.loads(path.read_text(encoding="utf-8"))
     g["org_suffixes"] = sorted(g["org_suffixes"], key=len, reverse=True)
     g["place_suffixes"] = sorted(g["place_suffixes"], key=len, reverse=True)
-    g["suffix_set"] = set(g["org_suffixes"]) | set(g["place_suffixes"])
+    g["suffix_set"] = set(g["org_suffixes"]) | set(g["place_suffixes"]) | set(g["zone_heads"])  # a zone ends a list too
     # '协同责任单位：', '主要责任单位：': a qualified label of a unit group is a label (without it
     # the search finds '责任单位：' inside and leaves '协同' behind as task text). The pattern keeps
     # the plain labels (a qualifier group in it would be tried at every position of every
