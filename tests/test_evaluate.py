@@ -17,8 +17,10 @@ PRF_FIELDS = ("targets_lenient", "targets_strict", "achievements", "deadlines", 
 
 
 def _fake_section(doc_id: str, quote: str, n_sections: int) -> str:
-    """A deterministic, arbitrary section for a quote (the scorer must not care which)."""
-    return f"{doc_id}-s{zlib.crc32(quote.encode()) % max(n_sections, 3)}"
+    """A deterministic, arbitrary section for a quote (the scorer must not care which); a
+    document without sections has all its text in one (a quote inside another one's sentence
+    is then in the same section, as it would be)."""
+    return f"{doc_id}-s{zlib.crc32(quote.encode()) % max(n_sections, 3) if n_sections else 0}"
 
 
 def build_predictions() -> dict[str, pd.DataFrame]:
@@ -43,8 +45,8 @@ def build_predictions() -> dict[str, pd.DataFrame]:
         for j, t in enumerate(g["targets"]):
             cid = commitment(t["quote"])
             targets.append({"doc_id": doc_id, "target_id": f"{cid}-t{j}", "commitment_id": cid,
-                            **{k: t[k] for k in ("raw", "value", "value_max", "unit", "comparator",
-                                                 "entity", "action", "status")},
+                            **{k: t.get(k) for k in ("raw", "value", "value_max", "unit", "comparator",
+                                                     "entity", "action", "status")},
                             "text": t["quote"], "start": 0, "end": len(t["quote"])})
         for d in g["deadlines"]:
             commitment(d["quote"], deadline_raw=d["raw"], deadline_date=d["date"])
