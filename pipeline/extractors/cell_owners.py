@@ -9,18 +9,14 @@ owner column on a line of its own, so a unit named alone on a line elsewhere is 
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Optional
+
 from pipeline.records import Commitment, Document, Owner
 
 _OWNER_COLUMN = re.compile(r"^\s*(牵头|责任|配合|协办|主办|参与)\s*(?:单位|部门)\s*$", re.M)
 _PERSON = re.compile(r"^[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,3}$")  # '王旭锋', '吴 伟'
 _CONTINUED = re.compile(r"^[（(][^（）()]{1,12}[）)]$")  # '高新园' / '(邹区镇)': one cell over two lines
 _MAX_CELLS = 12
-
-
-def owner_columns(text: str) -> list[str]:
-    """The owner columns the header of a cell-per-line table names, in order ('牵头', '配合')."""
-    return [m.group(1) for m in _OWNER_COLUMN.finditer(text)]
 
 
 # In an owner column every name is a unit, one the name grammar leaves to context included: the
@@ -58,15 +54,23 @@ def _lines_after(text: str, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def cell_owners(doc: Document, c: Commitment, split_units: Callable) -> list[Owner]:
+def owner_table(doc: Document) -> Optional[tuple[int, list[str]]]:
+    """(where the header's first owner column stands, the owner columns in order: '牵头', '配合')
+    of a cell-per-line table, or None when the text has no such header."""
+    if "单位" not in doc.text and "部门" not in doc.text:
+        return None
+    cols = list(_OWNER_COLUMN.finditer(doc.text))
+    return (cols[0].start(), [m.group(1) for m in cols]) if cols else None
+
+
+def cell_owners(doc: Document, c: Commitment, split_units: Callable, table: tuple[int, list[str]]) -> list[Owner]:
     """The unit cells under task `c` (up to the next line that is neither a unit, a person's
     name, nor the second line of a cell); the first unit leads where the header has a 牵头 column,
-    the others support where it has a 配合 one."""
+    the others support where it has a 配合 one. ``table``: `owner_table(doc)`, read once."""
     text = doc.text
-    header = _OWNER_COLUMN.search(text)
-    if header is None or c.start < header.start() or text[c.end:c.end + 1] not in ("\n", ""):
+    header_start, columns = table
+    if c.start < header_start or text[c.end:c.end + 1] not in ("\n", ""):
         return []  # before the table (a notice, its signature) or not ending its line: not a cell
-    columns = owner_columns(text)
     units: list[Owner] = []
     for a, b in _lines_after(text, c.end):
         line = text[a:b].strip()
@@ -89,15 +93,3 @@ def cell_owners(doc: Document, c: Commitment, split_units: Callable) -> list[Own
             for o in units[1:]:
                 o.role = "support"
     return units
-
-
-def has_owner_columns(doc: Document) -> bool:
-    return table_start(doc) >= 0
-
-
-def table_start(doc: Document) -> int:
-    """Where the first owner column header of a cell-per-line table is, else -1."""
-    if "单位" not in doc.text and "部门" not in doc.text:
-        return -1
-    m = _OWNER_COLUMN.search(doc.text)
-    return m.start() if m else -1

@@ -15,7 +15,7 @@ from pipeline.records import Commitment, Document, Section, Sentence
 from pipeline.stages.structure import match_heading
 from pipeline.stages.tokens import tag
 from pipeline.extractors import register
-from pipeline.extractors.cell_owners import is_cell_line, table_start
+from pipeline.extractors.cell_owners import is_cell_line, owner_table
 from pipeline.extractors.owners import split_units
 
 # Page furniture: labelled metadata lines, salutations, and addressee lines ending in a colon.
@@ -92,9 +92,10 @@ def _is_attachment_title(sent: Sentence) -> bool:
 def _owner_cells(doc: Document) -> set[int]:
     """Starts of the sentences that are owner cells of a table flattened to one cell per line
     (units, the leader's name: `cell_owners`), neither tasks nor text of their section."""
-    start = table_start(doc)
-    if start < 0:
+    table = owner_table(doc)
+    if table is None:
         return set()
+    start = table[0]
     return {sent.start for sent in doc.sentences if sent.start > start and not sent.table_row
             and all(is_cell_line(line, split_units) for line in sent.text.split("\n"))}
 

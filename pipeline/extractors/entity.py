@@ -32,6 +32,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable, Optional, Union
 
+from pipeline.stages.metadata import gazetteer
 from pipeline.stages.numbers import Quantity, quantity_mentions, units
 from pipeline.records import Sentence
 from pipeline.stages.tokens import tag as _tag
@@ -1403,9 +1404,7 @@ def place_as_subject(entity: Optional[str], q: Quantity, prev: Optional[tuple[Op
     if not entity or prev is None or not prev[0] or entity == prev[0] or prev[1] != q.unit \
             or between.strip() not in ("、", "（", "(", "，", ","):
         return entity
-    from pipeline.stages.metadata import gazetteer  # (loaded once by the metadata stage)
-
-    places = gazetteer()
+    places = gazetteer()  # (loaded once by the metadata stage)
     m = _SCOPE_PARTS.match(member)
     n = m.end() if m else next((n for n in range(min(len(member), 10), 1, -1) if member[:n] in places), 0)
     if not n:

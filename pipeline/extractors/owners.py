@@ -41,7 +41,7 @@ from typing import Optional
 from pipeline.records import Commitment, Document, Owner, Section
 from pipeline.stages.tokens import tag
 from pipeline.extractors import register
-from pipeline.extractors.cell_owners import cell_owners, has_owner_columns
+from pipeline.extractors.cell_owners import cell_owners, owner_table
 
 
 @lru_cache(maxsize=1)
@@ -1431,9 +1431,10 @@ def extract_owners(doc: Document) -> Document:
         for c in doc.commitments:
             if start <= c.start < end and (added or not c.owners):
                 c.owners += [_copy(o) for o in owners if all(o.name != x.name for x in c.owners)]
-    if has_owner_columns(doc):  # a table flattened to one cell per line: the unit cells of each task
+    table = owner_table(doc)
+    if table is not None:  # a table flattened to one cell per line: the unit cells of each task
         for c in doc.commitments:
-            c.owners += [o for o in cell_owners(doc, c, split_units) if all(o.name != x.name for x in c.owners)]
+            c.owners += [o for o in cell_owners(doc, c, split_units, table) if all(o.name != x.name for x in c.owners)]
     issuer_at = doc.text.find(doc.issuer) if doc.issuer else -1
     for c in doc.commitments:
         if c.owners:
