@@ -248,3 +248,29 @@ def test_a_sentence_of_role_groups_owns_the_tasks_above_it():
 def test_a_unit_listed_with_a_verb_names_a_project():
     assert running_owners("重点实施自治区疾控中心迁建、基础教育质量提升等163个社会事业项目。") == []
     assert running_owners("自治区疾控中心迁建、基础教育质量提升等163个社会事业项目加快推进。") == []
+
+
+# ---- a part heading naming who leads its tasks (data/raw's 沁县 task list) -----------------------
+
+OWNED_PARTS = """2025年县政府工作报告任务清单
+一、县示范区管委会牵头工作(8项)
+1.建设3个劳动密集型产业园。
+2.打造食用菌酵素生产基地。
+二、县农业农村局、县水利局负责的重点任务
+1.新建高标准农田2万亩。
+三、加快建设现代化产业体系
+1.培育规上工业企业10家。
+"""
+
+
+def test_a_heading_naming_the_lead_gives_its_tasks_their_owner():
+    doc = process_text(OWNED_PARTS, year=2025)
+    got = {c.text: pairs(o for o in c.owners if o.source != "issuer") for c in doc.commitments}
+    assert got["1.建设3个劳动密集型产业园。"] == [("县示范区管委会", "lead")]
+    assert got["2.打造食用菌酵素生产基地。"] == [("县示范区管委会", "lead")]
+    assert got["1.新建高标准农田2万亩。"] == [("县农业农村局", "responsible"), ("县水利局", "responsible")]
+    assert got["1.培育规上工业企业10家。"] == []  # a heading that names no unit gives none
+
+
+def test_a_supervision_office_as_subject():
+    assert pairs(running_owners("县政府督查室将常年跟踪，适时开展督查。")) == [("县政府督查室", "responsible")]

@@ -90,12 +90,19 @@ def test_what_stays_a_target(text, expected):
     "集中力量突破一批关键核心技术。",
     "在现有新生入学、教师招聘等62项便民服务的基础上，继续扩大范围。",  # the stock a task starts from
     "三次产业比重调整为4.1∶40.1∶55.8。",                 # a structure, not one quantity
+    # a plan counting its own contents (data/raw's 沁县 notice; the province reports' 《纲要》)
+    "《2025年县<政府工作报告>任务分解》明确133项具体任务,涉及34个牵头单位;",
+    "《纲要》贯彻落实自治区党委《建议》明确的主要目标，细化提出25项主要指标。",
+    "本方案共梳理12项重点任务。",
 ])
 def test_counts_that_deliver_nothing(text):
     assert targets(text) == []
 
 
 @pytest.mark.parametrize("text,expected", [
+    # what a plan states is its target, though the plan is the sentence's subject
+    ("《纲要》提出，“十四五”时期地区生产总值年均增长6.5%以上。", [("6.5%以上", 6.5, "%", ">=")]),
+    ("《方案》明确，到2025年新建5G基站1万个。", [("1万个", 10_000, "个", "=")]),
     ("新增光伏装机100万千瓦。", [("100万千瓦", 1_000_000, "千瓦", "=")]),
     ("新增城市生活污水日处理能力30万吨。", [("30万吨", 300_000, "吨", "=")]),
     ("建设两个产业园。", [("两个", 2, "个", "=")]),

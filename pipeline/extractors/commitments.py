@@ -15,7 +15,7 @@ from pipeline.records import Commitment, Document, Section, Sentence
 from pipeline.stages.structure import match_heading
 from pipeline.stages.tokens import tag
 from pipeline.extractors import register
-from pipeline.extractors.cell_owners import is_cell_line, owner_table
+from pipeline.extractors.table_cells import is_cell_line, owner_table
 from pipeline.extractors.owners import split_units
 
 # Page furniture: labelled metadata lines, salutations, and addressee lines ending in a colon.

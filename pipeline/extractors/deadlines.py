@@ -29,6 +29,7 @@ import cn2an
 
 from pipeline.records import Deadline, Document
 from pipeline.extractors import register
+from pipeline.extractors.table_cells import cell_deadlines, deadline_table
 
 _Y = r"(?:19|20)\d\d"
 _SP = r"[ \u3000]?"  # PDF text has spaces inside dates: '2021 年 3 月'
@@ -366,6 +367,8 @@ def extract_deadlines(doc: Document) -> Document:
     issued: Optional[dt.date] = None
     issued_known = False
     heading_starts = {s.start for s in doc.sections}
+    table = deadline_table(doc)
+    starts = frozenset(c.start for c in doc.commitments) if table is not None else frozenset()
     for c in doc.commitments:
         if c.status != "planned":
             continue
@@ -376,5 +379,7 @@ def extract_deadlines(doc: Document) -> Document:
         for d in found:
             d.start += c.start
             d.end += c.start
+        if not found and table is not None:
+            found = cell_deadlines(doc, c, table, starts, lambda t: find_deadlines(t, doc.year, issued))
         c.deadlines = found
     return doc

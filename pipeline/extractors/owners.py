@@ -41,7 +41,7 @@ from typing import Optional
 from pipeline.records import Commitment, Document, Owner, Section
 from pipeline.stages.tokens import tag
 from pipeline.extractors import register
-from pipeline.extractors.cell_owners import cell_owners, owner_table
+from pipeline.extractors.table_cells import cell_owners, owner_table
 
 
 @lru_cache(maxsize=1)
@@ -1278,7 +1278,35 @@ def _items(doc: Document, notes: list[_Note], headers: dict[int, list[str]], fir
         if found:
             items.append(_Item(sent.start, sent.end, sent.text, sent.section_id, found, None, only,
                                headings.get(sent.start)))
+    heading_of = {it.start: it for it in items}
+    for sec in doc.sections:  # '一、县示范区管委会牵头工作（8项）': the heading names who leads its part
+        found = _owned_heading(doc.text, sec)
+        if not found:
+            continue
+        it = heading_of.get(sec.start)
+        if it is None:
+            items.append(_Item(sec.start, sec.start + 1, sec.title, sec.section_id, found, None, False, sec))
+        elif it.heads is None and not any(f.kind in ("note", "label") for f in it.found):
+            it.found, it.heads = found, sec
     return sorted(items, key=lambda it: it.start)
+
+
+_OWNED_HEADING = re.compile(r"^(?P<units>[^，。；：:,;（(]{2,60}?)(?P<role>牵头|负责|主责|承办)(?:的)?(?:重点|主要)?"
+                            r"(?:工作|任务|事项)(?:任务|事项)?\s*(?:[（(]\s*\d+\s*项\s*[）)])?\s*$")
+
+
+def _owned_heading(text: str, sec: Section) -> list[_Found]:
+    """The units a part heading names as owners of its tasks (`A牵头工作`, `B负责的重点任务（5项）`)."""
+    title = sec.title.strip()
+    m = _OWNED_HEADING.match(title)
+    if m is None:
+        return []
+    at = text.find(title, sec.start)
+    units = split_units(m.group("units"), at if at >= 0 else sec.start, "list")
+    if not units or any(k not in ("org", "place") for *_x, k in units):
+        return []
+    role = "lead" if m.group("role") == "牵头" else "responsible"
+    return [_Found(Owner(n, role, "explicit", a, b), "note") for n, a, b, k in units]
 
 
 def _closed_group(it: _Item, items: list[_Item], sections: dict[str, Section],

@@ -55,6 +55,14 @@ _APPLY_BEFORE = re.compile(r"(落实|贯彻|执行|按照|对照|依据|根据|�
 _BASELINE_BEFORE = re.compile(r"在现有[^，。；]*$")
 _BASELINE_AFTER = re.compile(r"[^，。；]{0,30}?的基础上")
 _SCOPE_BEFORE = re.compile(r"针对[^，。；]{0,40}的$")
+# a document as the subject of its sentence counting its own contents: '《…任务分解》明确133项具体
+# 任务，涉及34个牵头单位', '《纲要》…细化提出25项主要指标' (not the targets it states: '《纲要》提出，
+# 地区生产总值年均增长6%')
+_TEXT_SUBJECT = re.compile(r"》|本(?:方案|清单|计划|意见|通知|文件|规划|办法)|该(?:方案|清单|文件|计划)")
+_CONTENTS_VERB_BEFORE = re.compile(r"(?:明确|细化|列出|梳理|提出|确定|分解|设置|涉及|包括|包含|涵盖|共有|共计|分为)"
+                                   r"(?:了|出|为)?(?:共)?\s*$")
+_CONTENTS_AFTER = re.compile(r"^(?:具体|主要|重点|重大|专项|约束性|预期性)?[\u4e00-\u9fff]{0,6}?"
+                             r"(?:任务|指标|措施|举措|行动|工程|目标|政策|事项|单位|部门|条款|内容|方面)")
 _CAPACITY_BEFORE = re.compile(r"(年产|年处理|年加工|年吞吐|日处理|日产)(能力)?$")
 _PROJECT_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,8}(项目|工程|生产线|装置|电站|基地)")
 _STAGE_UNITS = {"批", "期", "步", "档", "级", "类", "轮", "个阶段"}
@@ -202,6 +210,10 @@ def _not_a_deliverable_count(q: Quantity, text: str, before: str, after: str) ->
     clause_start = max(_last_of(text, "，,；;：:。", max(0, q.start - 60), q.start) + 1, q.start - 60)
     if _SCOPE_BEFORE.search(text, clause_start, q.start):
         return True
+    if q.unit in ("项", "条", "个", "类", "大") and _CONTENTS_VERB_BEFORE.search(before) and \
+            _CONTENTS_AFTER.match(after) and _TEXT_SUBJECT.search(
+                text, max(_last_of(text, "；;。", max(0, q.start - 80), q.start) + 1, q.start - 80), q.start):
+        return True  # the counts a plan gives of its own contents
     if _BASELINE_BEFORE.search(text, clause_start, q.start) and _BASELINE_AFTER.match(text, q.end):
         return True  # '在现有…等62项便民服务的基础上': the stock a task starts from
     if q.unit_kind in ("energy", "mass") and (_CAPACITY_BEFORE.search(before) and _MODIFIER_AFTER.match(after)

@@ -1,17 +1,21 @@
-"""Owners in a table flattened to one cell per line, with tasks too long for a cell-run table.
+"""Owners and deadlines in a table flattened to one cell per line (tasks too long for a
+cell-run table).
 
 A 责任分解表 copied from a web page or a PDF often comes out as one cell per line: the header
 (`序号` / `目标名称` / `工作标准` / `分管领导` / `牵头单位` / `配合单位`), then per row the task, the
 leader's name and the units, a merged cell written only once. The task lines are sentences of
 their own; the unit lines under them are its owner cells. Read only where the header names an
 owner column on a line of its own, so a unit named alone on a line elsewhere is never an owner.
+Likewise a `完成时限` column: the time cell under a task (`12月底前`, `9月投入使用`, `2016年12月`)
+is its deadline, though alone it would be no sentence of any commitment.
 """
 from __future__ import annotations
 
+import calendar
 import re
 from typing import Callable, Optional
 
-from pipeline.records import Commitment, Document, Owner
+from pipeline.records import Commitment, Deadline, Document, Owner
 
 _OWNER_COLUMN = re.compile(r"^\s*(牵头|责任|配合|协办|主办|参与)\s*(?:单位|部门)\s*$", re.M)
 _PERSON = re.compile(r"^[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,3}$")  # '王旭锋', '吴 伟'
@@ -93,3 +97,61 @@ def cell_owners(doc: Document, c: Commitment, split_units: Callable, table: tupl
             for o in units[1:]:
                 o.role = "support"
     return units
+
+
+_DEADLINE_COLUMN = re.compile(r"^\s*(?:完成|办结)?(?:时限|时间|期限)(?:要求|节点)?\s*$|^\s*时间节点\s*$", re.M)
+# a time cell alone: in a 完成时限 column a bare month, a month range, a half or quarter of the year,
+# or the year's end is the limit ('2016年12月', '6月份', '3—10月', '下半年', '第三季度', '全年')
+_BARE_TIME = re.compile(r"^(?:(?P<y>(?:19|20)\d\d)\s*年\s*)?(?:(?:\d{1,2}\s*月?\s*[-—–~～至到]\s*)?"
+                        r"(?P<m>1[0-2]|0?[1-9])\s*月(?:份)?(?:底|末|下旬)?"
+                        r"|(?P<half>上半年|下半年)|(?:第)?(?P<q>[一二三四1-4])季度(?:末)?|(?P<ye>年底|年末|年内|全年|底))"
+                        r"\s*(?:前|之前|以前)?$")
+_QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
+_ROW_NUMBER = re.compile(r"^\d{1,3}$")
+
+
+def deadline_table(doc: Document) -> Optional[int]:
+    """Where the header's deadline column stands in a cell-per-line table, else None. Only a
+    table that has an owner or task column too: a line `完成时间` alone elsewhere is no header."""
+    if "时" not in doc.text and "期限" not in doc.text:
+        return None
+    m = _DEADLINE_COLUMN.search(doc.text)
+    if m is None or owner_table(doc) is None and "序号" not in doc.text[max(0, m.start() - 200):m.start()]:
+        return None
+    return m.start()
+
+
+def _bare_time(line: str, plan_year: int) -> Optional[str]:
+    m = _BARE_TIME.match(line)
+    if m is None:
+        return None
+    year = int(m.group("y") or plan_year)
+    month = int(m.group("m")) if m.group("m") else _QUARTER[m.group("q")] if m.group("q") \
+        else 6 if m.group("half") == "上半年" else 12
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+def cell_deadlines(doc: Document, c: Commitment, header_start: int, starts: frozenset[int],
+                   find: Callable) -> list[Deadline]:
+    """The time cell under task `c`: the first line after it that reads as a limit, passing over
+    its unit and person cells; none past the next task (a commitment's line, a row number, a
+    line ending a sentence). ``find``: deadlines.find_deadlines bound to the plan year."""
+    text = doc.text
+    if c.start < header_start or text[c.end:c.end + 1] not in ("\n", "") or doc.year is None:
+        return []
+    for a, b in _lines_after(text, c.end):
+        line = text[a:b].strip()
+        if not line:
+            continue
+        at = a + text[a:b].index(line[:1])
+        found = find(line)
+        if found:
+            for d in found:
+                d.start, d.end = d.start + at, d.end + at
+            return found
+        date = _bare_time(line, doc.year)
+        if date:
+            return [Deadline(raw=line, date=date, start=at, end=at + len(line), kind="by")]
+        if at in starts or _ROW_NUMBER.match(line) or line[-1] in "。；;" or len(line) > 40:
+            return []
+    return []

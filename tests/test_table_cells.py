@@ -1,0 +1,147 @@
+"""Owners and deadlines in a table flattened to one cell per line (a 责任分解表 copied from a page or a PDF)."""
+from __future__ import annotations
+
+from pipeline.config import Settings
+from pipeline.language import process_text
+
+TABLE = """2024年主要目标任务责任分解表
+序号
+目标名称
+工作标准
+分管领导
+牵头单位
+配合单位
+1
+全区经济社会发展的主要预期目标
+(1)地区生产总值增长6%左右。
+王旭锋
+发改局
+经开区
+高新园
+(邹区镇)
+统计局
+(2)一般公共预算收入增长3%以上。
+财政局
+(3)主要污染物减排、单位GDP能耗下降,完成市下达任务。
+谢志诚
+工信局
+生态环境局
+"""
+
+
+def owners(doc, start):
+    c = next(c for c in doc.commitments if c.text.startswith(start))
+    return [(o.name, o.role) for o in c.owners if o.source != "issuer"]
+
+
+def test_unit_cells_under_a_task_are_its_owners_and_people_are_not():
+    doc = process_text(TABLE, extractors=Settings(chain="rules"), year=2024)
+    assert owners(doc, "(1)") == [("发改局", "lead"), ("经开区", "support"), ("高新园(邹区镇)", "support"),
+                                  ("统计局", "support")]
+    assert owners(doc, "(2)") == [("财政局", "lead")]
+    assert owners(doc, "(3)") == [("工信局", "lead"), ("生态环境局", "support")]
+    assert not any(c.text.strip() in ("发改局", "王旭锋", "生态环境局") for c in doc.commitments)
+
+
+def test_a_unit_alone_on_a_line_without_an_owner_column_is_no_owner():
+    text = TABLE.replace("牵头单位\n", "").replace("配合单位\n", "")
+    doc = process_text(text, extractors=Settings(chain="rules"), year=2024)
+    assert owners(doc, "(2)") == []
+
+
+# ---- deadline cells: the 完成时限 column of a flattened table (the layout of data/raw's 大竹县 table)
+
+DEADLINE_TABLE = """2016年民生实事目标任务分解表
+
+序号
+
+民生实事
+
+责任单位
+
+完成时限
+
+1
+
+启动建设东柳河城区段综合治理工程和东湖湿地公园。
+
+县水务局
+
+县住建局
+
+12月底前
+
+2
+
+新建2座人行天桥。
+
+县住建局
+
+9月投入使用
+
+3
+
+开工建设县老年养护楼。
+
+县民政局
+
+5月底前动工
+
+开工建设老年大学。
+
+12月底前
+
+4
+
+建成县残疾人综合服务中心。
+
+县残联
+
+第三季度
+"""
+
+
+def deadlines(doc, start):
+    c = next(c for c in doc.commitments if c.text.startswith(start))
+    return [d.date for d in c.deadlines]
+
+
+def test_the_time_cell_under_a_task_is_its_deadline():
+    doc = process_text(DEADLINE_TABLE, extractors=Settings(chain="rules"), year=2016)
+    assert deadlines(doc, "启动建设东柳河") == ["2016-12-31"]
+    assert deadlines(doc, "新建2座") == ["2016-09-30"]
+    # two tasks in one row: each takes the cell under it, not the other's
+    assert deadlines(doc, "开工建设县老年养护楼") == ["2016-05-31"]
+    assert deadlines(doc, "开工建设老年大学") == ["2016-12-31"]
+    assert deadlines(doc, "建成县残疾人") == ["2016-09-30"]  # a quarter alone in the column
+    assert owners(doc, "开工建设县老年养护楼") == [("县民政局", "responsible")]
+
+
+def test_no_deadline_column_no_deadline_cells():
+    text = DEADLINE_TABLE.replace("完成时限", "备注")
+    doc = process_text(text, extractors=Settings(chain="rules"), year=2016)
+    assert deadlines(doc, "启动建设东柳河") == []
+    assert deadlines(doc, "建成县残疾人") == []
+
+
+def test_the_dazhu_table_of_the_development_data():
+    from pathlib import Path
+
+    from pipeline.language import Pipeline
+
+    doc = Pipeline(Settings(chain="rules"))(Path(__file__).parents[1] / "data/raw/2016_dazhuxian_minshengshishi_renwufenjie_excerpt.txt")
+    got = {c.text.rstrip("。"): [d.date for d in c.deadlines] for c in doc.commitments if c.deadlines}
+    assert got["完成棚户区改造2836户"] == ["2016-12-31"]
+    assert got["迁建县政务服务中心"] == ["2016-12-31"]
+    assert len(got) == 11  # every task of the table, nothing of the notice above it
+
+
+def test_bare_time_cells():
+    from pipeline.extractors.table_cells import _bare_time
+
+    assert _bare_time("3—10月", 2019) == "2019-10-31"
+    assert _bare_time("上半年", 2019) == "2019-06-30"
+    assert _bare_time("四季度末", 2019) == "2019-12-31"
+    assert _bare_time("2020年6月", 2019) == "2020-06-30"
+    assert _bare_time("长期坚持", 2019) is None
+    assert _bare_time("2018年", 2019) is None
