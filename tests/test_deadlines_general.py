@@ -203,3 +203,14 @@ def test_yu_of_guanyu_is_no_limit_word():
     found = lambda text: [(d.raw, d.date) for c in nlp(text, year=2023).commitments for d in c.deadlines]
     assert found("一、总体要求\n认真贯彻国家、省、市关于2023年重点工作部署，制定分工方案如下。") == []
     assert found("一、任务\n于2023年底前完成老旧小区改造。") == [("于2023年底前", "2023-12-31")]
+
+
+def test_every_date_of_a_list_closed_by_one_before():
+    found = find_deadlines("并于2023年3月25日、6月25日、9月25日前向省政府报告各项重点工作的进展情况", 2023)
+    assert [d.date for d in found] == ["2023-03-25", "2023-06-25", "2023-09-25"]
+    assert find_deadlines("3月25日召开全省推进会议", 2023) == []  # a day alone is an event, no limit
+
+
+def test_the_plan_year_of_a_plan_with_a_completion_verb():
+    assert [d.date for d in find_deadlines("任务目标：2024年计划改造完成莲塘镇莲水巷等住宅小区", 2024)] == ["2024-12-31"]
+    assert find_deadlines("2024年计划投资100亿元", 2024) == []  # no completion verb: an amount of the year

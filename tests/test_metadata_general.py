@@ -320,3 +320,11 @@ def test_a_news_report_of_a_document_names_its_issuer_in_the_lead():
     assert doc.issuer == "江西省人民政府办公厅"
     assert doc.title == "江西省数字经济发展三年行动方案"
     assert doc.region.startswith("江西")
+
+
+def test_a_page_header_with_several_fields_on_a_line():
+    # data/raw's 南昌县 page: 发布机构 and 生成日期 share a line (cleaning joins the space between them)
+    d = meta("索引号: l379250--2024-0213 主题分类: 综合政务\n发布机构: 南昌县人民政府 生成日期: 2024-03-16\n"
+             "文件编号: 有效性: 有效\n关于下达2024年南昌县政府民生实事人大代表票决项目任务的通知\n"
+             "各乡镇人民政府，县政府各部门：\n现将项目任务下达给你们，请认真组织实施。\n")
+    assert d.issuer == "南昌县人民政府"

@@ -274,3 +274,28 @@ def test_a_heading_naming_the_lead_gives_its_tasks_their_owner():
 
 def test_a_supervision_office_as_subject():
     assert pairs(running_owners("县政府督查室将常年跟踪，适时开展督查。")) == [("县政府督查室", "responsible")]
+
+
+@pytest.mark.parametrize("note,expected", [
+    # the unit's other name or kind in a bracket after it (data/raw's 许昌市 and 嘉鱼县 lists)
+    ("(市发展和改革委员会、市农业农村局等相关部门,各县〔市、区〕政府〔管委会〕按职责分工负责)",
+     {"市发展和改革委员会", "市农业农村局", "各县〔市、区〕政府〔管委会〕"}),
+    ("(市商务局,各县(市、区)政府(管委会)按职责分工负责)", {"市商务局", "各县(市、区)政府(管委会)"}),
+    ("[县发改局(粮食局)牵头]", {"县发改局(粮食局)"}),
+])
+def test_bracketed_other_names_stay_with_their_unit(note, expected):
+    assert {o.name for o in note_owners("推进重点项目建设。" + note)} == expected
+    assert split_units("县发改局(牵头)") is None  # a role mark is no other name of the unit
+
+
+def test_subject_lists_broken_by_a_comma_and_zones_listed_with_organisations():
+    got = running_owners("各省辖市政府,济源示范区、航空港区管委会要切实扛牢属地责任,加强工作谋划。")
+    assert [o.name for o in got] == ["各省辖市政府", "济源示范区", "航空港区管委会"]
+    assert running_owners("高新区、经开区要加快发展。") == []  # zones alone: places, not owners in running text
+    assert [o.name for o in running_owners("加强保障,市财政局要加强保障。")] == ["市财政局"]
+
+
+def test_a_label_glued_to_the_next_field_and_local_classes():
+    assert pairs(labelled_owners("责任单位:莲塘镇任务目标:2024年计划改造完成莲塘镇莲水巷")) == [("莲塘镇", "responsible")]
+    assert pairs(labelled_owners("责任单位:江西洪城水业环保公司、属地乡镇")) == [("江西洪城水业环保公司", "responsible")]
+    assert unit_kind("属地乡镇") == "generic" and unit_kind("各乡镇") == "place"

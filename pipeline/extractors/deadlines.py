@@ -103,6 +103,9 @@ def _rules() -> list[_Rule]:
     return [
         # '6月底前', '2023年6月30日前', '6月中旬前', '6月份前'
         rule("month", "by", 4, month, rf"{_YEAR_OPT}{_MONTH}{_SP}月(?:{day}|份)?(?:底|末|{xun})?{_BEFORE}"),
+        # '于2023年3月25日、6月25日、9月25日前报告': every date of a list closed by one 前
+        rule("month", "by", 4, month, rf"{_YEAR_OPT}{_MONTH}{_SP}月{_SP}(?P<d>[1-3]?\d){_SP}日",
+             rf"(?=(?:、(?:{_Y}年)?\d{{1,2}}月\d{{1,2}}日)+{_BEFORE})"),
         # '6月底完成', '到6月底，', '（10月底完善平台…）': the end of a month is a limit
         rule("month", "by", 4, month, rf"(?<!截至)(?<!截止){_YEAR_OPT}{_MONTH}{_SP}月(?:底|末)",
              r"(?![的以止后起开至到—\-])"),
@@ -146,6 +149,8 @@ def _rules() -> list[_Rule]:
         rule("plan_period", "plan_period", 1, ("五",), rf"{fyp}期间(?=[，,]?{completes})"),
         rule("year_goal", "by", 1, year, rf"(?:^|(?<=[，。；：,;:]))(?P<y>{_Y})年[，,]?",
              r"(?=初步|基本|全面|实现|建成|完成|达到|力争|确保|要|将|争取)"),
+        # '任务目标：2024年计划改造完成…': the year of a plan with a completion verb in its clause
+        rule("year_goal", "by", 1, year, rf"(?:^|(?<=[，。；：,;:]))(?P<y>{_Y})年(?:度)?计划(?={completes})"),
         # '今年，…' or the plan year itself ('2024年，…' in a 2024 plan) heading a sentence, read like
         # '今年完成…': a limit when one of its clauses opens with a completion verb ('2024年，抓好重大
         # 项目120个左右，完成投资800亿元以上'); not '2024年，是…', not a target paragraph

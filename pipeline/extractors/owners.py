@@ -116,7 +116,7 @@ _SELECTING = re.compile("|".join(sorted(_SELECTING_MODS, key=len, reverse=True))
 _LEVEL_LIST = re.compile(rf"{_LEVEL}(?:、{_LEVEL})+")
 _ADMIN_STEM = re.compile(r"(?:中央|省|市|县|区|州|旗|盟|乡|镇|自治区|自治州|[\u4e00-\u9fff]{1,8}(?:省|市|县|区|州|旗))(?:级)?")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”\"·]+")
-_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+_BRACKETED = re.compile(r"[（(〔][^（）()〔〕]*[）)〕]")
 _SEPARATOR = re.compile(r"\s*、|以及|和|及|与")  # spaces: a note blanked inside a list
 _CONJ = re.compile(r"以及|和|及|与")
 _LEADING_FILLER = re.compile(
@@ -164,6 +164,8 @@ def _is_generic(name: str) -> bool:
                 n = n[len(m):]
                 changed = True
                 break
+    if "属地" in stripped and (_LEVEL_ALONE.fullmatch(n) or n in ("乡镇", "街道", "乡镇街道")):
+        return True  # '属地乡镇', '属地街道': whichever the task's place falls in, a class
     if _LEVEL_ALONE.fullmatch(n) or _LEVEL_LIST.fullmatch(n):
         return False  # '各有关区、县级市': a named level
     if n in g["generic_heads_set"]:
@@ -361,7 +363,7 @@ def _suffix_index() -> tuple[frozenset[str], frozenset[str]]:
     return short, frozenset(x[-1] for x in short)
 
 
-_BRACKET_CHARS = re.compile(r"[（()）]")
+_BRACKET_CHARS = re.compile(r"[（()）〔〕]")
 _STOP_CHARS = re.compile(r"[，,；;。：:\n ]")
 
 
@@ -391,15 +393,20 @@ def _candidate_ends(s: str, pos: int, limit: int = 40) -> tuple[int, ...]:
                     ends.append(e)
                     break
         return tuple(ends[::-1])
-    ends, depth = [], 0
+    ends, depth, opened = [], 0, pos
     for e in range(pos + 1, stop + 1):
         ch = s[e - 1]
-        if ch in "（(":
+        if ch in "（(〔":
             depth += 1
-        elif ch in "）)":
+            if depth == 1:
+                opened = e
+        elif ch in "）)〕":
             depth -= 1
             if depth < 0:
                 break
+            if depth == 0 and e - 1 - opened >= 2 and _bracketed_unit(s[opened:e - 1]) and ends \
+                    and ends[-1] == opened - 1:
+                ends.append(e)  # '各县（市、区）政府（管委会）', '县发改局（粮食局）': the unit's other name
         elif depth == 0 and ch in "，,；;。：:\n ":
             break
         if depth == 0 and ch in last_chars:  # a suffix of 1..5 characters starting at or after `pos`
@@ -432,7 +439,7 @@ def _units_at(s: str, pos: int, mode: str) -> tuple[list[tuple[str, int, int, st
             if not _accept(s[pos:e], mode):
                 continue
             # tagged only when a unit name would end before text (most clauses hold no unit)
-            if e < len(s) and s[e] not in "、，,；;。：:）)（( " and e not in _word_ends(s):
+            if e < len(s) and s[e] not in "、，,；;。：:）)（(〔〕 " and e not in _word_ends(s):
                 continue  # the name would end inside a word: '…有限公司办|理'
             chosen = e
             break
@@ -462,10 +469,20 @@ def _merge_levels(units: list[tuple[str, int, int, str]]) -> list[tuple[str, int
     return out
 
 
+def _bracketed_unit(inner: str) -> bool:
+    """A bracket right after a unit that names the unit's other kind or name (`管委会`, `粮食局`)."""
+    return inner in _suffix_index()[0] or unit_kind(inner) == "org"
+
+
 def _ends_like_unit(t: str) -> bool:
     """Whether a unit suffix (of at most five characters) ends `t`: `_units_at` can reach the end
-    of `t` only at an end `_candidate_ends` offers, and every such end closes a suffix."""
+    of `t` only at an end `_candidate_ends` offers, and every such end closes a suffix (or a
+    bracket naming the unit's other name after one)."""
     suffixes, last_chars = _suffix_index()
+    if t[-1:] in "）)〕":
+        m = re.search(r"[（(〔]([^（）()〔〕]{2,12})[）)〕]$", t)
+        if m and _bracketed_unit(m.group(1)):
+            t = t[:m.start()]
     return t[-1] in last_chars and any(t[-k:] in suffixes for k in range(1, min(5, len(t)) + 1))
 
 
@@ -577,6 +594,9 @@ _STANDING = re.compile(r"^(?:下同|以下同|后同)$")
 _INVOLVES = re.compile(r"涉及|均由|交由|由|均需|需|请")
 
 
+_FIELD_LABEL = re.compile(r"[\u4e00-\u9fff]{2,6}[:：]")  # the next field of a flattened row: '任务目标：'
+
+
 def _label_units(rest: str, offset: int) -> tuple[Optional[tuple[list[tuple[str, int, int, str]], Optional[str]]], bool]:
     """The units after a label: ((units, role from the text or None), whether the list ended the
     group). A label's list ends where its units end: on a line flattened from a table or a page
@@ -586,7 +606,7 @@ def _label_units(rest: str, offset: int) -> tuple[Optional[tuple[list[tuple[str,
         return (units, None), True
     lead = len(rest) - len(rest.lstrip())
     found, end = _units_at(rest, lead, "list")
-    if found and (_NUMBERED.match(rest, end) or re.match(r"\s", rest[end:end + 1])):
+    if found and (_NUMBERED.match(rest, end) or re.match(r"\s", rest[end:end + 1]) or _FIELD_LABEL.match(rest, end)):
         return ([(n, offset + a, offset + b, k) for n, a, b, k in found], None), False
     parsed = _role_segment(rest, offset)  # '省发展改革委、商务厅按职责分工负责'
     if parsed:
@@ -912,6 +932,12 @@ def _subject(clause: str, offset: int, known: frozenset[str] = frozenset()) -> l
         units, end = [(body, p, p + len(body), "org")], p + len(body)
     else:
         units, end = _units_at(clause, p, "strict")
+        if not units:  # '济源示范区、航空港区管委会要…': zones listed with an organisation
+            units, end = _units_at(clause, p, "list")
+            if not (len(units) >= 2 and any(k == "org" for *_x, k in units)
+                    and all(k == "org" or k == "place" and _named_zone(_core(n)) for n, _a, _b, k in units)):
+                units, end = [], p
+    zoned = bool(units) and units[0][3] == "place" and not body
     typed = False
     if not units and "等" in clause:  # a typed list ends '等部门', '等有关单位'
         m = _TYPED_LIST.match(clause, p)
@@ -926,7 +952,8 @@ def _subject(clause: str, offset: int, known: frozenset[str] = frozenset()) -> l
                 end, typed = m.end(), True
     if not units:
         return []
-    if not typed and (not (opens_like_unit(units[0][0]) or units[0][0] in known) or len(units[0][0]) > 22):
+    if not typed and not zoned and (not (opens_like_unit(units[0][0]) or units[0][0] in known)
+                                    or len(units[0][0]) > 22):
         return []
     if not typed and (end - p) not in _word_ends(clause[p:end + 6]):
         return []  # the name ends inside a word: '市政府门户网站'
@@ -1005,14 +1032,22 @@ def defined_bodies(text: str) -> frozenset[str]:
 
 def running_owners_found(text: str, offset: int = 0, known: frozenset[str] = frozenset()) -> list[_Found]:
     out: list[_Found] = []
+    listed: list[tuple[str, int, int, str]] = []  # a clause that is only a list of organisations
     for cm in _CLAUSE.finditer(text):
         clause, off = cm.group(0), offset + cm.start()
         if len(clause.strip()) < 4:
+            listed = []
             continue
         # each reader starts at its word (由, 会同, 配合/协助): a clause without it is skipped
         if "由" in clause:
             out.extend(_by(clause, off))
-        out.extend(_subject(clause, off, known))
+        subject = _subject(clause, off, known)
+        if subject and listed and text[cm.start() - 1:cm.start()] in ",，":
+            # '各省辖市政府，济源示范区、航空港区管委会要…': a subject list broken by a comma
+            out.extend(_owners(listed, subject[0].owner.role, "running"))
+        out.extend(subject)
+        listed = [] if subject else [u for u in (split_units(clause, off, "strict") or []) if u[3] == "org"] \
+            if _ends_like_unit(clause.strip()) else []
         if "会同" in clause:
             out.extend(_after_word(clause, off, "会同", "support"))
         if "配合" in clause or "协助" in clause:

@@ -220,11 +220,17 @@ def _labelled(lines: list[str], label: str) -> Optional[str]:
             continue  # a table row: read cell by cell above
         m = pat.match(line)
         if m:
-            value = m.group(1).strip()
+            # '发布机构: 南昌县人民政府 生成日期: 2024-03-16': fields of a page's header on one line
+            value = _NEXT_FIELD.split(m.group(1).strip(), 1)[0].strip()
             if not value and i + 1 < len(lines) and not re.search(r"[:：]\s*$", lines[i + 1]):
                 value = lines[i + 1].strip()  # the value on the next line; not another label
             return value or None
     return None
+
+
+# (cleaning joins the spaces between Chinese characters: the field names a page header uses)
+_NEXT_FIELD = re.compile(r"\s*(?=(?:生成日期|发布日期|成文日期|印发日期|发文日期|文件编号|发文字号|文号|有效性|主题分类"
+                         r"|索引号|公开范围|公开方式|公开形式|时效|体裁分类|组配分类)\s*[:：])")
 
 
 # ---------------------------------------------------------------- title
