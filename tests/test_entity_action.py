@@ -4,6 +4,8 @@ import pytest
 
 from pipeline.extractors.entity import entity_and_action
 from pipeline.extractors.targets import candidates, is_target_quantity, quoted_spans
+from pipeline.extractors import CHAINS
+from pipeline.language import process_text
 from pipeline.records import Sentence
 from pipeline.stages.tokens import tag
 
@@ -100,3 +102,24 @@ def test_no_stray_quotes_or_function_words_at_the_edges():
 ])
 def test_verbs_inside_noun_compounds(text, expected):
     assert read(text) == expected
+
+
+@pytest.mark.parametrize("text,raw,entity,action", [
+    # one verb written with its variants in a bracket (the province reports' 新（改）建)
+    ("新（续）建中小学校47所，进一步解决入学难问题。", "47所", "中小学校", "新（续）建"),
+    ("新（改、扩）建农村公路300公里。", "300公里", "农村公路", "新（改、扩）建"),
+    # verbs that deliver an amount by drawing it in
+    ("开展系列促消费活动，拉动消费75亿元。", "75亿元", "消费", "拉动"),
+    ("撬动社会资本投入50亿元。", "50亿元", "社会资本投入", "撬动"),
+    # a second measure right after the first one's object keeps its verb
+    ("改造桃东小区、新富小区等4个片区112栋住宅楼。", "112栋", "住宅楼", "改造"),
+])
+def test_round6_entity_and_action(text, raw, entity, action):
+    got = {t.raw: (t.entity, t.action) for t in process_text(text, year=2024, extractors=CHAINS["rules"]).targets}
+    assert got[raw] == (entity, action)
+
+
+def test_a_measure_after_a_modifier_count_takes_no_verb_of_the_list():
+    got = {t.raw: t.action for t in process_text("新增医疗床位800多张，600多种药品集采价格平均降幅50%以上。",
+                                                 year=2024, extractors=CHAINS["rules"]).targets}
+    assert got["50%以上"] is None

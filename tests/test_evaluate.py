@@ -48,9 +48,9 @@ def build_predictions() -> dict[str, pd.DataFrame]:
                             **{k: t.get(k) for k in ("raw", "value", "value_max", "unit", "comparator",
                                                      "entity", "action", "status")},
                             "text": t["quote"], "start": 0, "end": len(t["quote"])})
-        for d in g["deadlines"]:
+        for d in g.get("deadlines") or []:  # (a key may be absent: not annotated, GOLD.md)
             commitment(d["quote"], deadline_raw=d["raw"], deadline_date=d["date"])
-        for o in g["owners"]:
+        for o in g.get("owners") or []:
             cid = commitment(o["quote"], owner_source="explicit")
             owners.append({"doc_id": doc_id, "commitment_id": cid, "name": o["name"],
                            "role": o["role"], "source": "explicit"})
@@ -111,7 +111,9 @@ def test_perfect_predictions_score_one(base, tmp_path):
     assert set(o["region_not_knowable"]) == {d for d, g in GOLDS.items() if g["region"] is None}
     assert report["warnings"] == []
     for doc_id, d in report["documents"].items():
-        assert d["targets_lenient"]["f1"] == d["owners"]["f1"] == d["deadlines"]["f1"] == 1.0, doc_id
+        for field in ("targets_lenient", "owners", "deadlines"):  # (None: not annotated in that file)
+            assert d[field]["f1"] in (1.0, None), (doc_id, field)
+        assert d["targets_lenient"]["f1"] == 1.0, doc_id
     json.dumps(report, ensure_ascii=False)  # JSON-serialisable
     text = format_report(report)
     assert "targets (lenient)" in text and all(d in text for d in GOLDS)

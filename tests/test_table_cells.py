@@ -145,3 +145,37 @@ def test_bare_time_cells():
     assert _bare_time("2020年6月", 2019) == "2020-06-30"
     assert _bare_time("长期坚持", 2019) is None
     assert _bare_time("2018年", 2019) is None
+
+
+# ---- a table written a row a line with `|` (data/raw's 吉水县 list): owners and progress cells
+
+PIPE_TABLE = """一、10件民生实事任务分解表
+序号 | 具体工作任务和要求 | 责任领导 | 责任单位 | 落实情况 |
+1 | 完成吉水二中迁建项目，增加义务教育学位5000个。 | 毛晓青 | 县教体局 各相关乡镇政府 | 吉水二中完成项目建设，新增义务教育学位5500个。 |
+2 | 实现县域内就诊率91%以上。 | 毛晓青 | 县卫健委县住建局 | 4所卫生院改扩建项目已基本完工。 |
+"""
+
+
+def test_a_pipe_table_row_keeps_its_cells_and_its_owners():
+    doc = process_text(PIPE_TABLE, extractors=Settings(chain="rules"), year=2021)
+    assert owners(doc, "1 | 完成") == [("县教体局", "responsible"), ("各相关乡镇政府", "responsible")]
+    # two names written one after the other in a cell (or joined by cleaning) are two units
+    assert owners(doc, "2 | 实现") == [("县卫健委", "responsible"), ("县住建局", "responsible")]
+
+
+def test_quantities_of_a_progress_column_are_results():
+    doc = process_text(PIPE_TABLE, extractors=Settings(chain="rules"), year=2021)
+    status = {t.raw: t.status for t in doc.targets}
+    assert status["5000个"] == "target" and status["91%以上"] == "target"
+    assert status["5500个"] == "achievement" and status["4所"] == "achievement"
+
+
+def test_glued_unit_names_in_cells():
+    from pipeline.extractors.owners import cell_unit_list
+
+    names = lambda cell: [u[0] for u in cell_unit_list(cell, 0) or []]
+    assert names("区发改局区统计局") == ["区发改局", "区统计局"]
+    assert names("县委县政府") == ["县委", "县政府"]
+    assert names("市发展和改革委员会") == ["市发展和改革委员会"]  # one name, though 委 ends a unit too
+    assert names("市政府办公室") == ["市政府办公室"]
+    assert names("中国银行股份有限公司") == ["中国银行股份有限公司"]

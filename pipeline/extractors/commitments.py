@@ -16,7 +16,7 @@ from pipeline.stages.structure import match_heading
 from pipeline.stages.tokens import tag
 from pipeline.extractors import register
 from pipeline.extractors.table_cells import is_cell_line, owner_table
-from pipeline.extractors.owners import split_units
+from pipeline.extractors.owners import cell_split
 
 # Page furniture: labelled metadata lines, salutations, and addressee lines ending in a colon.
 _FURNITURE = re.compile(
@@ -97,7 +97,7 @@ def _owner_cells(doc: Document) -> set[int]:
         return set()
     start = table[0]
     return {sent.start for sent in doc.sentences if sent.start > start and not sent.table_row
-            and all(is_cell_line(line, split_units) for line in sent.text.split("\n"))}
+            and all(is_cell_line(line, cell_split) for line in sent.text.split("\n"))}
 
 
 def _row_part_titles(doc: Document) -> set[int]:

@@ -737,6 +737,9 @@ def _np_after(R: list[Tok], text: str, q: Quantity, governed: bool = False, subj
 # verbs
 
 
+_BRACKETED_BUILD = re.compile(r"[新改扩续迁重][（(][新改扩续迁重、]{1,5}[）)][建造修]")
+
+
 def _governing_verb(L: list[Tok], stop: int) -> Optional[tuple[int, int]]:
     """The verb group that opens L before index ``stop`` (the examples' 等), after framing words,
     adverbs, manner words and a preposition's object ('精心|打造', '高质量|建设', '向|社会资本|推荐'),
@@ -1071,6 +1074,14 @@ def _read(sent: Sentence, q: Quantity, left_start: int, governed: bool = False) 
                 vgov, _ = _verb_group_ending(L, m)
                 np = Phrase(L[m + 1].start, np.end, L[m + 1:k + 1], np.items)
                 break
+    if np is not None and vgov is None:
+        m = _BRACKETED_BUILD.match(text, np.start)
+        if m and m.end() < np.end:
+            # '新（续）建|中小学校47所', '新（改、扩）建|道路': one verb written with its variants
+            rest = [t for t in np.toks if t.start >= m.end()]
+            if rest:
+                vgov = (np.start, m.end())
+                np = Phrase(rest[0].start, np.end, rest, [it for it in np.items if it[0] >= rest[0].start])
     if np is not None and vgov is None and len(np.toks) > 1 and np.toks[0].tag in ("v", "vd") \
             and np.toks[0].word not in g["nouny_verbs"] and len(np.toks[0].word) >= 2 and not metric_np(np):
         # '进入|省制造业100强企业': a verb jieba does not know governs the phrase after it
@@ -1322,6 +1333,11 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: Union[Pair, Callabl
             and _verb_leads(text, prev):
         # '选拔资助A不少于100名，B不少于500名': a clause of a subject and a number alone goes on
         # with the previous clause's verb, which stood before its object
+        action = prev[1]
+    elif prev and prev[0] and prev[1] and action is None and 0 <= prev_end < q.start \
+            and text[prev_end:q.start] == prev[0] and _thing(prev[0]) and _thing(r.entity) \
+            and q.unit not in ("%", "‰", "个百分点", "倍"):
+        # '改造…等4个片区|112栋住宅楼': a second measure right after the first one's object
         action = prev[1]
     if r.distribute and len(r.items) == len(qlist) and len(qlist) > 1:
         entity = _clean(_share_head(r.items)[0])

@@ -1124,12 +1124,46 @@ def _delimited_rows(text: str) -> list[tuple[int, int, list[_Found]]]:
         found: list[_Found] = []
         for (cell, off), role in zip(cells, header):
             lead = len(cell) - len(cell.lstrip())
-            units = split_units(cell.strip(), start + off + lead, "list") if role and cell.strip() else None
+            units = cell_unit_list(cell, start + off) if role and cell.strip() else None
             if units:
                 found.extend(_owners(units, role, "table"))
         if found:
             out.append((start, start + len(line), found))
     return out
+
+
+def cell_unit_list(cell: str, offset: int) -> Optional[list[tuple[str, int, int, str]]]:
+    """The units of an owner cell: a list (`A、B`), units separated by spaces (`县教体局 各相关乡镇政府`)
+    or written one after the other (`区发改局区统计局`: a table cell, or cleaning joined the space
+    between two names); None unless every piece is a unit."""
+    out = []
+    for m in re.finditer(r"\S+", cell):
+        piece = m.group(0)
+        glued = _glued(piece, offset + m.start()) if "、" not in piece else None
+        units = glued if glued and len(glued) > 1 else split_units(piece, offset + m.start(), "list")
+        if not units:
+            return split_units(cell.strip(), offset + len(cell) - len(cell.lstrip()), "list")
+        out.extend(units)
+    return out or None
+
+
+def cell_split(text: str, offset: int = 0, mode: str = "list") -> Optional[list[tuple[str, int, int, str]]]:
+    """`split_units` for a table cell (`cell_unit_list`): the reader of cell-per-line tables."""
+    return cell_unit_list(text, offset)
+
+
+def _glued(s: str, offset: int, pos: int = 0) -> Optional[list[tuple[str, int, int, str]]]:
+    """Units written one after the other with no separator: at every end of a unit name, the
+    rest must be units again (shortest first, so '区发改局|区统计局', not one long name)."""
+    if pos == len(s):
+        return []
+    for e in sorted(_candidate_ends(s, pos)):
+        kind = _accept(s[pos:e], "list")
+        if kind in ("org", "place") and (e == len(s) or s[e] in "县市区省州旗镇乡各"):
+            rest = _glued(s, offset, e)
+            if rest is not None:
+                return [(s[pos:e], offset + pos, offset + e, kind)] + rest
+    return None
 
 
 def _table_owners(c: Commitment, header: list[str]) -> list[_Found]:
@@ -1497,7 +1531,7 @@ def extract_owners(doc: Document) -> Document:
     table = owner_table(doc)
     if table is not None:  # a table flattened to one cell per line: the unit cells of each task
         for c in doc.commitments:
-            c.owners += [o for o in cell_owners(doc, c, split_units, table) if all(o.name != x.name for x in c.owners)]
+            c.owners += [o for o in cell_owners(doc, c, cell_split, table) if all(o.name != x.name for x in c.owners)]
     issuer_at = doc.text.find(doc.issuer) if doc.issuer else -1
     for c in doc.commitments:
         if c.owners:

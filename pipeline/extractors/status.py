@@ -155,15 +155,46 @@ def _block_kinds(doc: Document, year: Optional[int]) -> list[Optional[str]]:
     return out
 
 
+_PROGRESS_COLUMN = re.compile(r"^(?:落实|完成|进展|推进|进度|工作进展|目前进展|执行)(?:情况|进度|进展)$|^工作进展$|^进展$")
+
+
+def progress_cells(text: str) -> list[tuple[int, int]]:
+    """The cells of a progress column (`落实情况`, `完成情况`) of a table written a row a line with
+    `|` between cells: what has been done, so every quantity there is a result, not a target."""
+    if "情况" not in text and "进展" not in text:
+        return []
+    spans: list[tuple[int, int]] = []
+    column, width, pos = None, 0, 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        sep = "|" if line.count("|") >= 2 else "｜" if line.count("｜") >= 2 else None
+        if sep is None:
+            column = None
+            continue
+        cells, off = [], 0
+        for part in line.split(sep):
+            cells.append((part, start + off))
+            off += len(part) + 1
+        heads = [i for i, (c, _o) in enumerate(cells) if _PROGRESS_COLUMN.match(c.strip())]
+        if heads:
+            column, width = heads[0], len(cells)
+        elif column is not None and len(cells) == width:
+            cell, at = cells[column]
+            spans.append((at, at + len(cell)))
+    return spans
+
+
 @register("status")
 def mark_review(doc: Document) -> Document:
     doc.parts = find_parts(doc)
     year = plan_year(doc)
     blocks = _block_kinds(doc, year)
+    progress = progress_cells(doc.text)
     for sent, block in zip(doc.sentences, blocks):
         part = part_at(doc.parts, sent.start)
         sent.part = part.kind if part else ""
         in_part = part is not None and part.kind in (REVIEW, PLAN, OUTLOOK)
-        sent.review = sentence_is_review(sent.text, part.kind if in_part else block, year, in_part)
+        sent.review = sentence_is_review(sent.text, part.kind if in_part else block, year, in_part) \
+            or any(2 * (min(b, sent.end) - max(a, sent.start)) > sent.end - sent.start for a, b in progress)
         sent.estimate_from = estimate_start(sent.text, sent.review)
     return doc

@@ -16,6 +16,7 @@ from pipeline.stages.numbers import Quantity, quantity_mentions, units
 from pipeline.records import Commitment, Document, Sentence, Target
 from pipeline.stages.tokens import first_action, tag
 from pipeline.extractors import register
+from pipeline.extractors.status import progress_cells
 from pipeline.extractors.entity import entity_and_action, part_of_action, place_as_subject, verb_over_framing
 from pipeline.extractors.standards import char_patterns, comparator_before, is_standard, issuer_fund
 
@@ -722,6 +723,7 @@ def assign_targets(doc: Document, decide=None) -> Document:
     """Every commitment's targets, ids in document order; ``decide`` (see ``sentence_targets``)
     replaces the rules' decision on sentence mentions (table cells always stay with the rules)."""
     counter = [0]
+    progress = progress_cells(doc.text)
     for c in doc.commitments:
         if c.sentence is None:
             continue
@@ -729,6 +731,9 @@ def assign_targets(doc: Document, decide=None) -> Document:
             c.targets = _table_targets(c, doc.doc_id, counter)
         else:
             c.targets = sentence_targets(c, doc.doc_id, counter, decide or rule_decision)
+        for t in c.targets if progress else ():
+            if t.status == "target" and any(a <= t.raw_start < b for a, b in progress):
+                t.status = "achievement"  # a progress column's figures are what was done
         if c.targets and c.action is None:
             c.action = c.targets[0].action
         if c.action is None:

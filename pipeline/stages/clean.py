@@ -151,6 +151,8 @@ def split_flattened(line: str) -> list[str]:
     """The paragraphs of a line that web extraction flattened, split where a space ends one or
     where a numbered item runs in after a sentence (`split_run_in_items`)."""
     parts = [line]
+    if line.count("|") >= 2 or line.count("｜") >= 2 or line.count("\t") >= 2:
+        return parts  # a table row written on one line ('1 | 任务。 | 毛晓青 | 县教体局 |'): its cells stay a row
     if " " in line or "\t" in line:
         line = _SPACE_AFTER_SENTENCE.sub("\n", line)
         line = _SPACE_BEFORE_HEADING.sub("\n", line)

@@ -2,7 +2,8 @@
 
 issuer: exact; gold null = the text names none, right only when none is predicted. region: one
 contains the other, or both resolve to one place of the gazetteer (湘西自治州 =
-湖南省湘西土家族苗族自治州); gold null = not knowable, not scored. year: equal.
+湖南省湘西土家族苗族自治州); gold null = not knowable, not scored. year: equal; gold null = the
+text states none, right only when none is predicted (as issuer).
 """
 from __future__ import annotations
 
@@ -53,6 +54,6 @@ def score_metadata(documents: pd.DataFrame, gold: dict, tx: Text) -> dict:
         "region": {"predicted": p_region, "gold": g_region,
                    "correct": None if missing(g_region) else same_region(tx, p_region, g_region)},
         "year": {"predicted": p_year, "gold": g_year,
-                 "correct": p_year is not None and p_year == as_int(g_year)},
+                 "correct": p_year is None if missing(g_year) else p_year == as_int(g_year)},
         "title": {"predicted": as_str(drow.get("title")), "gold": gold.get("title")},
     }
