@@ -123,3 +123,15 @@ def test_a_measure_after_a_modifier_count_takes_no_verb_of_the_list():
     got = {t.raw: t.action for t in process_text("新增医疗床位800多张，600多种药品集采价格平均降幅50%以上。",
                                                  year=2024, extractors=CHAINS["rules"]).targets}
     assert got["50%以上"] is None
+
+
+def test_what_changes_is_named_before_the_level_it_starts_from():
+    got = {t.raw: t.entity for t in process_text("粮食产量由500万吨提高到520万吨，城镇职工由13万元提高至60万元。",
+                                                 year=2024, extractors=CHAINS["rules"]).targets}
+    assert got == {"520万吨": "粮食产量", "60万元": "城镇职工"}
+
+
+def test_in_a_review_both_levels_of_a_change_are_results():
+    doc = process_text("2023年工作回顾\n过去一年，全市居民人均可支配收入从25056元增加到33720元。\n", year=2024,
+                       extractors=CHAINS["rules"])
+    assert sorted(t.raw for t in doc.targets if t.status == "achievement") == ["25056元", "33720元"]

@@ -94,6 +94,13 @@ def test_what_stays_a_target(text, expected):
     "《2025年县<政府工作报告>任务分解》明确133项具体任务,涉及34个牵头单位;",
     "《纲要》贯彻落实自治区党委《建议》明确的主要目标，细化提出25项主要指标。",
     "本方案共梳理12项重点任务。",
+    "紧盯“十三五”规划确定的24项经济社会发展指标，加强监测预判。",
+    # a bound on households or people sorting settlements (the province reports' 自然村)
+    "启动实施深度贫困地区30户以上自然村道路及主巷道硬化工程。",
+    "支持三县建设50万以上人口规模中等城市。",
+    # ordinals, not numbers: side-by-side digits and a session's number
+    "抓好隆基一二期项目生产，加快推动一二三产业融合发展。",
+    "全面贯彻省委十一届十次全会精神。",
 ])
 def test_counts_that_deliver_nothing(text):
     assert targets(text) == []
@@ -103,6 +110,9 @@ def test_counts_that_deliver_nothing(text):
     # what a plan states is its target, though the plan is the sentence's subject
     ("《纲要》提出，“十四五”时期地区生产总值年均增长6.5%以上。", [("6.5%以上", 6.5, "%", ">=")]),
     ("《方案》明确，到2025年新建5G基站1万个。", [("1万个", 10_000, "个", "=")]),
+    # households as the count of enterprises delivered, and the level a change goes to (not from)
+    ("支持1000户以上企业开展技术改造。", [("1000户以上", 1000, "户", ">=")]),
+    ("城镇职工大病保险年度限额由13万元提高至60万元。", [("60万元", 600_000, "元", "=")]),
     ("新增光伏装机100万千瓦。", [("100万千瓦", 1_000_000, "千瓦", "=")]),
     ("新增城市生活污水日处理能力30万吨。", [("30万吨", 300_000, "吨", "=")]),
     ("建设两个产业园。", [("两个", 2, "个", "=")]),

@@ -737,6 +737,15 @@ def _np_after(R: list[Tok], text: str, q: Quantity, governed: bool = False, subj
 # verbs
 
 
+def _without_from_level(entity: Optional[str]) -> Optional[str]:
+    """'粮食产量由500万吨|提高到520万吨': the level a change starts from is no part of the measure."""
+    m = _FROM_LEVEL.search(entity) if entity else None
+    return _clean(entity[:m.start()]) or None if m else entity
+
+
+_CHANGE_FROM = re.compile(r"(?:由|从)[^，。；,;由从]{1,14}?(?:提高|提升|增加|增长|扩大|上调|降低|下降|减少|压缩|缩短|下调|调整)"
+                          r"(?:至|到|为)\s*$")
+_FROM_LEVEL = re.compile(r"(?:由|从)(?:原来的|现在的|目前的)?[\d.０-９一二三四五六七八九十百千万亿]+[^，。；]{0,6}$")
 _BRACKETED_BUILD = re.compile(r"[新改扩续迁重][（(][新改扩续迁重、]{1,5}[）)][建造修]")
 
 
@@ -1302,7 +1311,7 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: Union[Pair, Callabl
         own = _np_after(R_own, text, q, governed=bool(base.action) and _content_verb(base.action))
         if own is not None:
             return _clean(text[own.start:own.end]) or fb(0), base.action or fb(1)
-        entity = base.entity
+        entity = _without_from_level(base.entity)
         if base.distribute and len(base.items) == len(qlist):
             entity = _clean(_share_head(base.items)[idx])
         entity = entity or (prev[0] if prev else None) or fb(0)
@@ -1344,8 +1353,13 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: Union[Pair, Callabl
     if r.entity in _grammar()["measure_verbs"] and (prev is not None and action == prev[1] or action is None
                                                     or action in _grammar()["framing"]):
         action = entity  # '实现|增贷200亿元': the word names the measure and its verb  # '、增贷200亿元': the member names its own measure and verb (增贷), as written
+    change = _CHANGE_FROM.search(text, cs, q.start)
+    if change and (entity is None or entity[:1].isdigit() or _FROM_LEVEL.search(entity)):
+        # '城镇职工由13万元|提高至60万元': what changes is named before the level it starts from
+        entity = _clean(text[cs:change.start()]) or entity
     if entity is None:
         entity = (prev[0] if prev else None) or _fallback_entity(fb(0))
+    entity = _without_from_level(entity)
     if not r.action_decided:
         action = action or fb(1)
     return entity, action

@@ -62,6 +62,7 @@ _SCOPE_BEFORE = re.compile(r"针对[^，。；]{0,40}的$")
 _TEXT_SUBJECT = re.compile(r"》|本(?:方案|清单|计划|意见|通知|文件|规划|办法)|该(?:方案|清单|文件|计划)")
 _CONTENTS_VERB_BEFORE = re.compile(r"(?:明确|细化|列出|梳理|提出|确定|分解|设置|涉及|包括|包含|涵盖|共有|共计|分为)"
                                    r"(?:了|出|为)?(?:共)?\s*$")
+_PLAN_SET_BEFORE = re.compile(r"(?:规划|纲要|方案|计划|清单|意见|》)(?:中)?(?:明确|确定|提出|列出|部署)的\s*$")
 _CONTENTS_AFTER = re.compile(r"^(?:具体|主要|重点|重大|专项|约束性|预期性)?[\u4e00-\u9fff]{0,6}?"
                              r"(?:任务|指标|措施|举措|行动|工程|目标|政策|事项|单位|部门|条款|内容|方面)")
 _CAPACITY_BEFORE = re.compile(r"(年产|年处理|年加工|年吞吐|日处理|日产)(能力)?$")
@@ -186,6 +187,10 @@ def is_target_quantity(q: Quantity, text: str, quoted: list[tuple[int, int]],
         return False
     if _attribute_threshold(q, text):
         return False  # '培育年销售收入超亿元的龙头企业50家': the attribute sorting a class, the 50 delivers
+    if q.unit == "次" and _SESSION_AFTER.match(after) and (before.endswith("届") or q.chinese):
+        return False  # '省委十一届十次全会': the session's ordinal
+    if _size_class(q, after):
+        return False  # '30户以上自然村通硬化路', '支持三县建设50万以上人口规模中等城市'
     if q.raw.endswith(("以上", "以上\n")) and q.unit_kind == "money" and _MODIFIER_AFTER.match(after) \
             and not re.match(r"^(和|及|、|，|。|；)", after) and not _GOAL_NOUN_AFTER.match(after):
         return False  # '引进5亿元及以上制造业项目80个': a size threshold, the target is the 80
@@ -211,6 +216,8 @@ def _not_a_deliverable_count(q: Quantity, text: str, before: str, after: str) ->
     clause_start = max(_last_of(text, "，,；;：:。", max(0, q.start - 60), q.start) + 1, q.start - 60)
     if _SCOPE_BEFORE.search(text, clause_start, q.start):
         return True
+    if q.unit in ("项", "条", "个", "类", "大") and _CONTENTS_AFTER.match(after) and _PLAN_SET_BEFORE.search(before):
+        return True  # '紧盯“十三五”规划确定的24项经济社会发展指标': the items a plan set
     if q.unit in ("项", "条", "个", "类", "大") and _CONTENTS_VERB_BEFORE.search(before) and \
             _CONTENTS_AFTER.match(after) and _TEXT_SUBJECT.search(
                 text, max(_last_of(text, "；;。", max(0, q.start - 80), q.start) + 1, q.start - 80), q.start):
@@ -269,6 +276,25 @@ _CAPACITY_VERBS = frozenset({"推进", "推动", "加快", "建设", "建成", "
 
 
 _SET_COUNT_AFTER = re.compile(r"的\s*(?:\d+|[一二三四五六七八九十百]+)\s*(?:个|项|家|批|所|座|条)")
+
+
+# the settlements and bodies a population or household count sorts: '30户以上自然村', '50万以上人口规模'
+_SIZED_CLASS_AFTER = re.compile(r"^(?:的)?(?:常住)?(?:人口规模|人口)?(?:的)?(?:大|中|小|中等|特大)?(?:型)?"
+                                r"(?:自然村|行政村|村庄|村寨|村|社区|城市|城镇|县城|乡镇|集镇|街道|旗县|区县|县市|县)")
+_FROM_BASELINE_BEFORE = re.compile(r"(?:由|从)\s*$")
+_CHANGED_TO_AFTER = re.compile(r"^\s*(?:逐步|分别)?(?:提高|提升|增加|增长|扩大|上调|降低|下降|减少|压缩|缩短|下调|调整)"
+                               r"(?:至|到|为)")
+
+
+_SESSION_AFTER = re.compile(r"^(?:全会|全体会议|会议|党代会|代表大会|常委会)")
+
+
+def _size_class(q: Quantity, after: str) -> bool:
+    """A bound on households or people that sorts the settlements (or bodies) named right after it,
+    not an amount delivered: '30户以上自然村', '常住户100户以上自然村公厕普及率', '50万以上人口规模'."""
+    if q.comparator not in _BOUNDS or not (q.unit in ("户", "人") or q.unit is None and q.raw.rstrip("以上下").endswith("万")):
+        return False
+    return _SIZED_CLASS_AFTER.match(after) is not None
 
 
 def _attribute_threshold(q: Quantity, text: str) -> bool:
@@ -601,7 +627,16 @@ def mentions(doc: Document) -> Iterator[tuple[Sentence, Quantity, list[tuple[int
 def rule_decision(q: Quantity, sent: Sentence, quoted: list[tuple[int, int]]) -> Decision:
     if not is_target_quantity(q, sent.text, quoted, sent.table_row):
         return None
+    if not sent.review and is_baseline(q, sent.text):
+        return None  # '城镇职工由13万元提高至60万元': the level a plan starts from; the 60 is the target
     return ("achievement" if sent.review else "target", "rule", 1.0)
+
+
+def is_baseline(q: Quantity, text: str) -> bool:
+    """The level a change starts from ('由13万元提高至…', '从3.67人提高到4.3人'): in a plan the
+    current level, no target (in a review both levels are results)."""
+    return bool(_FROM_BASELINE_BEFORE.search(text, max(0, q.start - 3), q.start)
+                and _CHANGED_TO_AFTER.match(text[q.end:q.end + 12]))
 
 
 def _window_reading(sent: Sentence, q: Quantity, spans: list[tuple[int, int]], last_entity: Optional[str],

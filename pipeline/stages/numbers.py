@@ -241,7 +241,8 @@ def _plausible_chinese(num: str) -> bool:
     """Chinese numerals that read as a number (not '万' alone or '亿万')."""
     if not _CN_WORD.match(num) or num in ("万", "亿", "千", "百", "亿万", "千万", "百万"):
         return False
-    return True
+    # digits side by side with no 十/百/千 are a list of ordinals, no number: '一二期', '三四线城市'
+    return not (len(num) >= 2 and all(ch in "一二三四五六七八九两" for ch in num))
 
 
 _FRACTIONS = re.compile(r"(?P<pre>超过|不少于|不低于|至少|近|约)?(?P<frac>一半|半数|三分之一|三分之二|四分之一|四分之三|五分之一)(?P<post>以上|左右)?")
