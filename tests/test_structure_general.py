@@ -251,3 +251,29 @@ def test_a_bare_row_number_heads_a_part_when_numbered_items_follow_its_title():
     # row numbers over single rows of cells (no numbered items) are cells, not headings
     rows = "序号\n任务\n责任单位\n1\n完成农村公路改造\n县交通局\n2\n建成美丽乡村\n县农业农村局\n"
     assert find_sections(rows) == []
+
+
+# ---- a page flattened to one line (web copies: data/raw's 河南省 notice; the synthetic flattening
+# of every development plan measured in the sixth round's note)
+
+FLAT_PAGE = ("索引号: | 000014349/2023-91150 | 信息分类: | | 文号: | 六盘水府办发〔2022〕10号 | "
+             "各市、特区、区人民政府,市人民政府各部门: 经市人民政府同意,现将《六盘水市新型基础设施建设三年行动方案》"
+             "印发给你们,请认真抓好贯彻落实。 (此件公开发布) 为加快构建高层次高水平新型基础设施体系,结合实际,制定本行动方案。"
+             " 一、主要目标 2022年,全市新建5G基站2600个以上,新建市级及以上创新平台15个以上。 二、重点任务"
+             " (一)推进大数据基础设施建设。 深入开展新型数字基础设施建设攻坚行动,推广升级千兆光纤网络。"
+             " 1.加强算力基础设施建设。依托全国一体化算力网络国家枢纽节点,建设数据中心集群。"
+             " 三、2024年保障措施 加强组织领导。\n")
+
+
+def test_a_page_flattened_to_one_line_gets_its_headings_back():
+    doc = run(FLAT_PAGE)
+    got = [(s.level, s.number, s.title) for s in doc.sections]
+    assert got == [(1, "一", "主要目标"), (1, "二", "重点任务"), (2, "一", "推进大数据基础设施建设"),
+                   (3, "1", "加强算力基础设施建设"), (1, "三", "2024年保障措施")]
+    assert [t.raw for t in doc.targets] == ["2600个以上", "15个以上"]
+
+
+def test_a_table_row_on_one_line_stays_one_row_and_pdf_spaced_headings_stay_whole():
+    row = "1 | 推动义务教育优质均衡发展,增加义务教育学位5000个。 | 毛晓青 | 县教体局 各相关乡镇政府 | 已完成。 |"
+    assert clean_text(row + "\n")[0].count("\n") == 1
+    assert clean_text("一、2021 年工作回顾\n")[0].strip() == "一、2021年工作回顾"

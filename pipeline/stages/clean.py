@@ -78,6 +78,9 @@ _HEADING_START = re.compile(rf"^(?:{_HEADING_NUMBER}|附件|附表)")
 _SPACE_AFTER_SENTENCE = re.compile(r"(?:(?<=[。！？；])|(?<=[。！？；][”’」』）)]))[ \t]+(?=\S)")
 _SPACE_BEFORE_HEADING = re.compile(
     rf"(?<=[\u4e00-\u9fff”’」』）)])(?<![第按和及与至到、])[ \t]+(?=(?:{_HEADING_NUMBER})[\u4e00-\u9fff“《（(])")
+# '…分解方案 一、2023年全区…': a Chinese-numbered heading opening with a year or a figure
+_SPACE_BEFORE_CN_HEADING = re.compile(
+    rf"(?<=[\u4e00-\u9fff”’」』）)])(?<![第按和及与至到、])[ \t]+(?=(?:[{_CN_NUM}]{{1,3}}、|[（(][{_CN_NUM}]{{1,3}}[）)])\d)")
 _BARE_NUMBER = re.compile(rf"^{_HEADING_NUMBER}$")
 # A line ends a sentence or introduces a list: it is not the first half of a broken line.
 _LINE_END = re.compile(r"[。！？；：!?;:]['\"”’）)]*$")
@@ -147,15 +150,43 @@ def split_run_in_items(line: str) -> list[str]:
     return [line[a:b] for a, b in zip([0] + cuts, cuts + [len(line)])]
 
 
+# A page flattened to one line ('一、主要目标 2022年，全市新建…'): on such a line (not on a short
+# line of PDF text, where spaces fall anywhere: '一、2021 年工作回顾') a numbered heading's title
+# ends at the first space, if that comes before any punctuation
+_FLATTENED_PAGE = 300
+_SPACE_AFTER_TITLE = re.compile(rf"((?:^|(?<=\n))(?:{_HEADING_NUMBER})[^，。；：,;:！？!?\s]{{2,30}}?)[ \t]+(?=\S)")
+_MAX_CELL = 300  # longer than any cell: a flattened page holding a few '|' of its header is no row
+
+
+def _is_table_row(line: str) -> bool:
+    """A row of a table written on one line: two or more '|' (or tabs) up to its end (a short last
+    cell at most) and no cell longer than a cell can be. A page flattened to one line holds its
+    header's '|' near the start only."""
+    for sep in ("|", "｜", "\t"):
+        if line.count(sep) >= 2:
+            cells = line.split(sep)
+            ends_as_row = len(cells[-1].strip()) <= _LAST_CELL or _ROW_NUMBER_CELL.match(cells[0]) is not None
+            return ends_as_row and max(len(cell) for cell in cells) <= _MAX_CELL
+    return False
+
+
+_LAST_CELL = 60
+_ROW_NUMBER_CELL = re.compile(r"^\s*\d{1,3}\s*$")  # a row cut off at its end still opens with its number
+
+
 def split_flattened(line: str) -> list[str]:
     """The paragraphs of a line that web extraction flattened, split where a space ends one or
     where a numbered item runs in after a sentence (`split_run_in_items`)."""
     parts = [line]
-    if line.count("|") >= 2 or line.count("｜") >= 2 or line.count("\t") >= 2:
+    if _is_table_row(line):
         return parts  # a table row written on one line ('1 | 任务。 | 毛晓青 | 县教体局 |'): its cells stay a row
     if " " in line or "\t" in line:
+        flattened = len(line) > _FLATTENED_PAGE
         line = _SPACE_AFTER_SENTENCE.sub("\n", line)
         line = _SPACE_BEFORE_HEADING.sub("\n", line)
+        line = _SPACE_BEFORE_CN_HEADING.sub("\n", line)
+        if flattened:  # a whole page on one line: a heading's title ends at the space after it
+            line = _SPACE_AFTER_TITLE.sub(lambda m: m.group(1) + "\n", line)
         parts = line.split("\n")
     if not _RUN_IN_ITEM.search(line):  # (most lines: no number after a sentence end)
         return parts
