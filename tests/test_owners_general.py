@@ -299,3 +299,10 @@ def test_a_label_glued_to_the_next_field_and_local_classes():
     assert pairs(labelled_owners("责任单位:莲塘镇任务目标:2024年计划改造完成莲塘镇莲水巷")) == [("莲塘镇", "responsible")]
     assert pairs(labelled_owners("责任单位:江西洪城水业环保公司、属地乡镇")) == [("江西洪城水业环保公司", "responsible")]
     assert unit_kind("属地乡镇") == "generic" and unit_kind("各乡镇") == "place"
+
+
+def test_a_departments_divisions_take_the_labels_of_units():
+    # a bureau's 工作要点: owners are its own divisions (科, 股, 处, 室)
+    assert pairs(labelled_owners("责任科室：规划科、财务股")) == [("规划科", "responsible"), ("财务股", "responsible")]
+    assert pairs(labelled_owners("牵头处室：综合处；配合处室：法规处")) == [("综合处", "lead"), ("法规处", "support")]
+    assert unit_kind("本科") is None and unit_kind("学科") is None  # one character before the head: no division

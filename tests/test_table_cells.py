@@ -179,3 +179,9 @@ def test_glued_unit_names_in_cells():
     assert names("市发展和改革委员会") == ["市发展和改革委员会"]  # one name, though 委 ends a unit too
     assert names("市政府办公室") == ["市政府办公室"]
     assert names("中国银行股份有限公司") == ["中国银行股份有限公司"]
+
+
+def test_a_division_column_of_a_flattened_table():
+    table = TABLE.replace("牵头单位\n配合单位\n", "责任股室（单位）\n").replace("发改局\n经开区", "规划股\n经开区")
+    doc = process_text(table, extractors=Settings(chain="rules"), year=2024)
+    assert owners(doc, "(1)")[:2] == [("规划股", "responsible"), ("经开区", "responsible")]

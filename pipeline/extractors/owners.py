@@ -56,6 +56,11 @@ def _grammar() -> dict:
     # the search finds '责任单位：' inside and leaves '协同' behind as task text). The pattern keeps
     # the plain labels (a qualifier group in it would be tried at every position of every
     # sentence); `_qualifier_before` and `_label_match` read the qualifier in front of a match.
+    # a department's own divisions take the same labels: '牵头科室：', '责任处室：', '责任股室（单位）'
+    for label, role in list(g["labels"].items()):
+        if role and label.endswith(("单位", "部门")):
+            for noun in g["division_nouns"]:
+                g["labels"].setdefault(label[:-2] + noun, role)
     labels = "|".join(sorted(g["labels"], key=len, reverse=True))
     grouped = [label for label, role in g["labels"].items() if role and label.endswith(("单位", "部门"))]
     g["grouped_labels"] = frozenset(grouped)
@@ -227,8 +232,8 @@ def unit_kind(name: str) -> Optional[str]:
             return None  # '配合单位' alone is a label word; '各配合单位' names the group
         if suffix == "财政" and not _ADMIN_STEM.fullmatch(stem):
             return None
-        if suffix in ("公司", "集团", "中心", "机关", "银行") and len(stem) < 2:
-            return None
+        if suffix in ("公司", "集团", "中心", "机关", "银行", "科", "股", "处") and len(stem) < 2:
+            return None  # ('科', '股', '处': a department's divisions, '规划科', '财务股', '综合处')
         if not stem and len(suffix) < 3:
             return None
         return "org"
@@ -1064,10 +1069,11 @@ def running_owners(text: str, offset: int = 0) -> list[Owner]:
 # tables
 
 
-_SCORING_COLUMN = re.compile(r"(评分|考核|督查|督办|监测)(部门|单位)$")
-_COLUMN_ROLES = ((re.compile(r"(牵头)(部门|单位)$"), "lead"),
-                 (re.compile(r"(配合|协办|参与|协同|支持)(部门|单位)$"), "support"),
-                 (re.compile(r"(责任|主责|负责|实施|承办)(部门|单位)$|^责任主体$"), "responsible"))
+_GROUP = r"(?:部门|单位|处室|科室|股室)(?:[（(](?:单位|部门)[）)])?"  # '责任股室（单位）'
+_SCORING_COLUMN = re.compile(rf"(评分|考核|督查|督办|监测){_GROUP}$")
+_COLUMN_ROLES = ((re.compile(rf"(牵头){_GROUP}$"), "lead"),
+                 (re.compile(rf"(配合|协办|参与|协同|支持){_GROUP}$"), "support"),
+                 (re.compile(rf"(责任|主责|负责|实施|承办){_GROUP}$|^责任主体$"), "responsible"))
 
 
 def _column_role(header: str) -> Optional[str]:

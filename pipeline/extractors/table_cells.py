@@ -17,7 +17,8 @@ from typing import Callable, Optional
 
 from pipeline.records import Commitment, Deadline, Document, Owner
 
-_OWNER_COLUMN = re.compile(r"^\s*(牵头|责任|配合|协办|主办|参与)\s*(?:单位|部门)\s*$", re.M)
+_OWNER_COLUMN = re.compile(r"^\s*(牵头|责任|配合|协办|主办|参与)\s*(?:单位|部门|处室|科室|股室)(?:[（(](?:单位|部门)[）)])?\s*$",
+                           re.M)
 _PERSON = re.compile(r"^[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,3}$")  # '王旭锋', '吴 伟'
 _CONTINUED = re.compile(r"^[（(][^（）()]{1,12}[）)]$")  # '高新园' / '(邹区镇)': one cell over two lines
 _MAX_CELLS = 12
@@ -61,7 +62,7 @@ def _lines_after(text: str, end: int) -> list[tuple[int, int]]:
 def owner_table(doc: Document) -> Optional[tuple[int, list[str]]]:
     """(where the header's first owner column stands, the owner columns in order: '牵头', '配合')
     of a cell-per-line table, or None when the text has no such header."""
-    if "单位" not in doc.text and "部门" not in doc.text:
+    if "单位" not in doc.text and "部门" not in doc.text and "室" not in doc.text:
         return None
     cols = list(_OWNER_COLUMN.finditer(doc.text))
     return (cols[0].start(), [m.group(1) for m in cols]) if cols else None
