@@ -135,3 +135,19 @@ def test_in_a_review_both_levels_of_a_change_are_results():
     doc = process_text("2023年工作回顾\n过去一年，全市居民人均可支配收入从25056元增加到33720元。\n", year=2024,
                        extractors=CHAINS["rules"])
     assert sorted(t.raw for t in doc.targets if t.status == "achievement") == ["25056元", "33720元"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a predicate after the noun commits to the count (上市, which jieba tags a place, included)
+    ("力争年内5家企业上市。", [("5家", "企业", "上市")]),
+    ("力争2家企业成功上市。", [("2家", "企业", "上市")]),
+    # each member of a list with its own predicate after its noun keeps it
+    ("预计9个贫困县摘帽、64个贫困村出列、40万贫困人口脱贫。",
+     [("9个", "贫困县", "摘帽"), ("64个", "贫困村", "出列"), ("40万", "贫困人口", "脱贫")]),
+    # members without a verb of their own go on with the list's verb
+    ("新建学校5所、幼儿园10所。", [("5所", "学校", "新建"), ("10所", "幼儿园", "新建")]),
+    ("选拔100名正职后备人才、200名副职后备人才。", [("100名", "正职后备人才", "选拔"), ("200名", "副职后备人才", "选拔")]),
+])
+def test_predicates_after_the_noun(text, expected):
+    doc = process_text(text, year=2024, extractors=CHAINS["rules"])
+    assert [(t.raw, t.entity, t.action) for t in doc.targets] == expected

@@ -715,6 +715,11 @@ def _np_after(R: list[Tok], text: str, q: Quantity, governed: bool = False, subj
                 break
             got.append(t)  # a verb modifying the head: '惠民回收服务点'
             continue
+        if seen_noun and w in g["predicate_verbs"] and nxt is None or seen_noun and w in g["predicate_verbs"] \
+                and (nxt.word in _CLAUSE_END or nxt.word in _LIST_SEPS):
+            while got and got[-1].tag in ("a", "ad", "d") and len(got) > 1:
+                got.pop()  # '2家企业|成功|上市': the manner word goes with the verb
+            break  # '5家企业|上市' (jieba tags 上市 a place): a predicate after the head ends it
         if _nounish(t) or t.tag in ("a", "ad"):
             got.append(t)
             seen_noun = seen_noun or t.tag not in ("a", "ad")
@@ -855,8 +860,8 @@ def _verb_after(R: list[Tok], after: int) -> Optional[str]:
             if out:
                 break
             continue  # ('5家企业|成功|上市': a manner word before the verb)
-        if _verbish(t) and t.word not in _grammar()["comparator_verbs"]:
-            out.append(t)
+        if (_verbish(t) or t.word in _grammar()["predicate_verbs"]) and t.word not in _grammar()["comparator_verbs"]:
+            out.append(t)  # ('上市', which jieba tags a place, is a predicate all the same)
             continue
         if out:
             break
@@ -1319,6 +1324,9 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: Union[Pair, Callabl
     left_start = cs
     if prev and cs < prev_end <= q.start:
         left_start = prev_end
+        sep = text.rfind("、", left_start, q.start)
+        if sep >= 0:
+            left_start = sep + 1  # '64个贫困村出列、|40万贫困人口脱贫': the previous member's verb is its own
     listed = prev is not None and prev[1] is not None and _content_verb(prev[1]) \
         and (_continues(text, q, prev_end, cs) or cs < prev_end <= q.start and text[prev_end:prev_end + 1] in "、和及与")
     r = _read(sent, q, left_start, governed=listed)
@@ -1327,8 +1335,14 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: Union[Pair, Callabl
     segment = prev is not None and cs < prev_end <= q.start and text[prev_end:prev_end + 1] in ("、", "和", "及", "与")
     if (_continues(text, q, prev_end, cs) or segment) and prev and prev[1]:
         # the list goes on: its verb is the first member's unless this member has its own before it
-        own_verb = r.action if r.action and text.find(r.action, left_start, q.end) != -1 \
-            and _in_lexicon(r.action) else None
+        member_end = min([i for i in (text.find(c, q.end) for c in "、，,；;。") if i >= 0] or [len(text)])
+        head_at = text.find(r.entity, q.end, member_end) if r.entity else -1
+        own_verb = r.action if r.action and (text.find(r.action, left_start, q.end) != -1 and _in_lexicon(r.action)
+                                             or head_at >= 0 and text.find(r.action, head_at + len(r.entity),
+                                                                           member_end) != -1
+                                             and (_in_lexicon(r.action) or r.action in _grammar()["predicate_verbs"])) \
+            else None
+        # ('9个贫困县摘帽、64个贫困村|出列': a member's own verb after its noun is its own too)
         if own_verb in _grammar()["comparator_verbs"] and _content_verb(prev[1]) and _thing(r.entity):
             # '新引进A超过120家、B超过150个': a comparator of a later object does not replace the
             # list's verb (a measure or '总数' of its own does: '新增…12家、总数达到35家')
