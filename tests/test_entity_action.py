@@ -141,6 +141,7 @@ def test_in_a_review_both_levels_of_a_change_are_results():
     # a predicate after the noun commits to the count (上市, which jieba tags a place, included)
     ("力争年内5家企业上市。", [("5家", "企业", "上市")]),
     ("力争2家企业成功上市。", [("2家", "企业", "上市")]),
+    ("确保15个国考断面全部稳定达到优良以上。", [("15个", "国考断面", "达到")]),  # reaching a standard
     # each member of a list with its own predicate after its noun keeps it
     ("预计9个贫困县摘帽、64个贫困村出列、40万贫困人口脱贫。",
      [("9个", "贫困县", "摘帽"), ("64个", "贫困村", "出列"), ("40万", "贫困人口", "脱贫")]),

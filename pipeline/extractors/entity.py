@@ -849,11 +849,14 @@ def _core_verb(text: str, span: tuple[int, int]) -> str:
 def _verb_after(R: list[Tok], after: int) -> Optional[str]:
     """The first content verb after a number-first phrase: '3家企业|入选', '文化馆|具备'."""
     out = []
-    for t in R:
+    for i, t in enumerate(R):
         if t.start < after:
             continue
         if t.word in _CLAUSE_END:
             break
+        if not out and t.word in ("达到", "达") and i + 1 < len(R) and not _is_num(R[i + 1]) \
+                and R[i + 1].word not in _CLAUSE_END:
+            return t.word  # '15个国考断面|全部稳定|达到|优良以上': reaching a standard, not an amount
         if not out and t.word in _grammar()["predicate_verbs"] and _framing(t):
             return t.word  # '100个高频事项|实现|“最多跑一次”'
         if _framing(t) or t.tag in ("d", "ad") or t.word in ("被",) or not out and t.tag == "a" and len(t.word) == 2:
