@@ -214,3 +214,14 @@ def test_every_date_of_a_list_closed_by_one_before():
 def test_the_plan_year_of_a_plan_with_a_completion_verb():
     assert [d.date for d in find_deadlines("任务目标：2024年计划改造完成莲塘镇莲水巷等住宅小区", 2024)] == ["2024-12-31"]
     assert find_deadlines("2024年计划投资100亿元", 2024) == []  # no completion verb: an amount of the year
+
+
+def test_quarterly_limits_and_the_next_years():
+    # data/raw's 大竹县 and 蔡甸区 notices: reported every quarter, first in the plan year's first
+    assert [d.date for d in find_deadlines("请各责任单位于每季度末月20日前将完成情况书面报县政府督查室", 2016)] == ["2016-03-20"]
+    assert [d.date for d in find_deadlines("各责任单位要在每季度最后一个月的30日前报送进展情况", 2023)] == ["2023-03-30"]
+    assert [d.date for d in find_deadlines("未来5年全市投入不少于50亿元", 2022)] == ["2026-12-31"]
+    # the next years as the frame of a plan or a speech are no limit
+    assert find_deadlines("未来五年，是全面建设社会主义现代化开局起步的关键时期", 2022) == []
+    assert find_deadlines("未来五年经济社会发展的主要目标任务是：", 2022) == []
+    assert [d.date for d in find_deadlines("力争今年一举创成国家森林城市", 2021)] == ["2021-12-31"]

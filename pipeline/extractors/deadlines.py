@@ -138,6 +138,14 @@ def _rules() -> list[_Rule]:
              r"|(?<=未来)|(?<=经过)|(?<=通过)))",
              rf"{years}(?:左右)?{years_frame}",
              r"(?!(?:不得|不再|不予|未|无|均|连续|累计获得))"),
+        # '未来5年全市投入不少于50亿元': the next N years, with no frame word
+        rule("within_years", "within_years", 1, year,
+             rf"(?:^|(?<=[，。；：,;:]))未来{years}(?:内|间)?(?={delivers})(?=[^，。；;,：:]{{0,30}}?\d)",
+             r"(?!(?:的|来|以来|前|后|工作|发展|是))"),
+        # '每季度末月20日前报送', '每季度最后一个月的30日前': a quarterly limit, first met in the plan
+        # year's first quarter
+        rule("quarterly", "recurring", 3, ("每季度",),
+             rf"每季度(?:末月|最后一个?月的?|末)(?:{_SP}(?P<d>[1-3]?\d){_SP}日)?{_BEFORE}"),
         # '年内培育50家…', '年内获批' (an adverb: a limit, but not '年内到期的', '近2年内', '三年内');
         # '今年完成…改造' needs a completion verb ('今年是…', '今年以来' are no limits)
         rule("this_year", "this_year", 1, ("年内",), r"(?<![\d一二两三四五六七八九十百几数多近当每 \u3000])年内",
@@ -268,6 +276,9 @@ def resolve(name: str, m: re.Match, plan_year: int, issued: Optional[dt.date] = 
     if name == "quarter":
         q = _cn_int(g["q"])
         return _end_of_month(year, 3 * q) if q and 1 <= q <= 4 else None
+    if name == "quarterly":
+        day = int(g["d"]) if g.get("d") else 31
+        return f"{year:04d}-03-{min(day, 31):02d}"
     if name == "within_years":
         n = _cn_int(g["n"])
         return f"{year + n - 1:04d}-12-31" if n and n <= 30 else None
