@@ -34,14 +34,15 @@ def assert_same_tables(out: Path, reference: Path) -> None:
     assert not list(out.glob(".*.tmp")), "no temporary file may be left behind"
 
 
-N_RAW = len(list(RAW.glob("*.txt")))
+RAW_TEXTS = sorted(p for p in RAW.iterdir() if p.suffix in (".txt", ".md"))  # the development texts
+N_RAW = len(RAW_TEXTS)
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     """3 × N_RAW documents: those of data/raw, three times under distinct names."""
     folder = tmp_path_factory.mktemp("corpus")
-    for src in sorted(RAW.glob("*.txt")):
+    for src in RAW_TEXTS:
         for k in range(3):
             name = src.name if k == 0 else f"{src.stem}__copy{k}{src.suffix}"
             shutil.copyfile(src, folder / name)

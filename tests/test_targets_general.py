@@ -110,6 +110,10 @@ def test_counts_that_deliver_nothing(text):
     # what a plan states is its target, though the plan is the sentence's subject
     ("《纲要》提出，“十四五”时期地区生产总值年均增长6.5%以上。", [("6.5%以上", 6.5, "%", ">=")]),
     ("《方案》明确，到2025年新建5G基站1万个。", [("1万个", 10_000, "个", "=")]),
+    # a level measured in years; units of tobacco and poultry; a unit's alternative in brackets
+    ("人均预期寿命达75岁以上，平均受教育年限达8.5年。", [("75岁以上", 75, "岁", ">="), ("8.5年", 8.5, "年", "=")]),
+    ("完成烟叶生产收购65.91万担，家禽出栏1340万羽。", [("65.91万担", 659100, "担", "="), ("1340万羽", 13_400_000, "羽", "=")]),
+    ("完成存量棚改5000户（套）。", [("5000户（套）", 5000, "户", "=")]),
     # households as the count of enterprises delivered, and the level a change goes to (not from)
     ("支持1000户以上企业开展技术改造。", [("1000户以上", 1000, "户", ">=")]),
     ("城镇职工大病保险年度限额由13万元提高至60万元。", [("60万元", 600_000, "元", "=")]),

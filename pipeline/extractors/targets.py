@@ -25,6 +25,7 @@ _LIST_SEP = "、"
 # Quoted names and titles: a number inside “…” or 《…》 belongs to a name or a slogan.
 _QUOTED = re.compile(r"“[^“”]{0,20}”|《[^《》]{0,60}》|「[^」]{0,20}」|‘[^’]{0,12}’")
 _YEAR_UNITS = {"年", "届", "岁"}
+_YEARS_MEASURE_BEFORE = re.compile(r"(?:寿命|年限)(?:达到?|提高到|提高至|延长到|延长至|超过|保持在|为)?\s*$")
 _DURATION_AFTER = re.compile(r"^(内|之内|以内|时间|后|来|以来|期间|左右时间|的时间|一周期)")
 _DURATION_BEFORE = re.compile(r"(用|经过|利用|花|历时|每|近|连续|前|后|第)$")
 _DATE_AFTER = re.compile(r"^(年|月|日|号|时|点|周年|世纪|届|大|中全会|号文|〔|次会议|次全会)")
@@ -135,8 +136,8 @@ def is_target_quantity(q: Quantity, text: str, quoted: list[tuple[int, int]],
     after = text[q.end:q.end + 12]
     if q.value == 0 or _in_spans(q.start, quoted):
         return False
-    if q.unit in _YEAR_UNITS or q.unit == "千伏":
-        return False
+    if (q.unit in _YEAR_UNITS or q.unit == "千伏") and not (q.unit in ("年", "岁") and _YEARS_MEASURE_BEFORE.search(before)):
+        return False  # (a level measured in years is a target: '人均预期寿命达75岁以上', '平均受教育年限达8.5年')
     if _ORDINAL_BEFORE.search(before) or _SIZE_CLASS_AFTER.match(after):
         return False
     if _CROSS_REF_BEFORE.search(before):
@@ -164,7 +165,7 @@ def is_target_quantity(q: Quantity, text: str, quoted: list[tuple[int, int]],
     if q.unit_kind == "duration":
         if _DURATION_AFTER.match(after) or _DURATION_BEFORE.search(before):
             return False
-        if q.comparator == "=" and not re.search(r"(为|达到)$", before):
+        if q.comparator == "=" and not re.search(r"(为|达到|达|提高到|提高至|延长到|延长至)$", before):
             return False
         if after.startswith("的"):
             return False  # '参加3—6个月的见习': a duration describing an activity

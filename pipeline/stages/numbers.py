@@ -207,6 +207,9 @@ def find_quantities(text: str) -> list[Quantity]:
             per = _PER_TIME.match(text, end)
             if per:  # '新增污水处理能力30万吨/日': a rate, its unit as written
                 unit, end = unit + "/" + per.group("t"), per.end()
+            alt = _ALT_UNIT.match(text, end)
+            if alt and alt.group("u") in kinds and kinds.get(alt.group("u")) == kind:
+                end = alt.end()  # '5000户（套）': the unit's alternative belongs to the quantity
         ratio = _RATIO.match(text, end) if unit is None and not chinese and value_max is None else None
         if ratio:  # '提高到0.8:1': the ratio's first term, unit null (GOLD.md)
             end = last_end = ratio.end()
@@ -222,6 +225,7 @@ def find_quantities(text: str) -> list[Quantity]:
     return out
 
 
+_ALT_UNIT = re.compile(r"[（(](?P<u>[^（）()\d]{1,2})[）)]")
 _PER_TIME = re.compile(r"\s*/\s*(?P<t>小时|日|天|年|月|周|时|秒)")
 _RATIO = re.compile(r"\s*[:：∶]\s*1(?![\d.:：∶])")  # 'N:1'; '8:30' (a time) has no second term 1
 _BARE_MAGNITUDE = re.compile(r"^[十百千万亿]{1,3}$")
