@@ -48,8 +48,7 @@ from pipeline.stages.tables import SCHEMAS, TABLES
 from pipeline.runtime.writers import TableWriter
 from pipeline.runtime.publish import current_generation, new_generation, publish_generation, remove_unpublished
 from pipeline.runtime.engines import DEFAULT_DOC_MEMORY, DEFAULT_DOC_TIMEOUT, Job, Supervisor, run_dask, run_serial
-from pipeline.runtime.worker import Outcome, process_document
-from pipeline.language import PIPELINE_VERSION
+from pipeline.runtime.worker import PIPELINE_VERSION, Outcome, process_document
 
 logger = logging.getLogger("pipeline.runtime.batch")
 
@@ -312,8 +311,6 @@ def _run(inputs, out_dir: Path, formats, settings: Settings, quiet: bool, lists,
          workers: int, engine: str, scheduler: Optional[str], progress: Optional[bool],
          rebuild: bool, replace: bool, doc_timeout: float, doc_memory: int,
          limits: Limits) -> Summary:
-    from tqdm import tqdm
-
     cache = Cache(out_dir)
     try:
         dataset, tables_dir = _previous(out_dir, cache, replace)
@@ -324,6 +321,37 @@ def _run(inputs, out_dir: Path, formats, settings: Settings, quiet: bool, lists,
         logger.warning("%s: [input] %s", item, message)
     known = {e.identity: e.doc_id for e in dataset.entries if e.ok and e.doc_id}
     plan = _plan(dataset, assign_ids(sources, known, dataset.ids))
+    run_items = [i for i, it in enumerate(plan) if it.source is not None]
+    # the workers load the pipeline (~1.5 s) while this process hashes the inputs; those the
+    # documents to process do not need are stopped then (no thread is running yet: fork)
+    early = _start_workers(len(run_items), workers, engine, settings, doc_timeout, doc_memory)
+    try:
+        return _run_planned(out_dir, formats, settings, quiet, workers, engine, scheduler, progress,
+                            rebuild, doc_timeout, doc_memory, limits, cache, tables_dir, problems,
+                            plan, run_items, early)
+    finally:
+        if early is not None:
+            early.discard()  # (workers the batch took are its own to stop; these are the rest)
+
+
+def _start_workers(n_inputs: int, workers: int, engine: str, settings: Settings,
+                   doc_timeout: float, doc_memory: int) -> Optional[Supervisor]:
+    """Supervised workers for up to ``n_inputs`` documents, started before the inputs are
+    hashed, or None where the batch may not use them (another engine, or one document in this
+    process)."""
+    n = min(workers, n_inputs)
+    if engine != "local" or not n or not (n > 1 or doc_timeout or doc_memory):
+        return None
+    return Supervisor(n, settings, doc_timeout, doc_memory)
+
+
+def _run_planned(out_dir: Path, formats, settings: Settings, quiet: bool, workers: int,
+                 engine: str, scheduler: Optional[str], progress: Optional[bool], rebuild: bool,
+                 doc_timeout: float, doc_memory: int, limits: Limits, cache: Cache,
+                 tables_dir: Optional[Path], problems: list, plan: list[_Item],
+                 run_items: list[int], early: Optional[Supervisor]) -> Summary:
+    from tqdm import tqdm
+
     fp = fingerprint(settings)
     failures: dict[int, tuple[str, str]] = {}
 
@@ -342,7 +370,6 @@ def _run(inputs, out_dir: Path, formats, settings: Settings, quiet: bool, lists,
     # 1. hash every document of this run; the unchanged ones are done already
     keys: list[Optional[str]] = [it.old.key if it.source is None and it.old.ok else None
                                  for it in plan]
-    run_items = [i for i, it in enumerate(plan) if it.source is not None]
     todo: list[int] = []
     archives: dict = {}
     try:
@@ -365,8 +392,12 @@ def _run(inputs, out_dir: Path, formats, settings: Settings, quiet: bool, lists,
                 len(run_items), len(todo), summary.skipped, len(plan) - len(run_items),
                 f" ({engine}, {n_workers} workers)" if todo else "")
 
-    supervisor = Supervisor(n_workers, settings, doc_timeout, doc_memory) \
-        if todo and supervised else None  # before the progress bar starts a thread
+    supervisor = None
+    if todo and supervised:  # (before the progress bar starts a thread)
+        supervisor = early.take(n_workers) if early is not None \
+            else Supervisor(n_workers, settings, doc_timeout, doc_memory)
+    elif early is not None:
+        early.discard()  # (nothing to process, or all of it in this process)
     show = not quiet and (sys.stderr.isatty() if progress is None else progress)
 
     class Bar(tqdm):

@@ -42,7 +42,6 @@ _TRAILER = len(_CHECKSUM_MAGIC) + 32
 logger = logging.getLogger("pipeline.runtime.batch")
 _PACKAGE = Path(__file__).resolve().parents[1]
 from pipeline.config import Settings  # noqa: E402
-from pipeline.ml.models import MODELS_DIR as _MODELS  # noqa: E402  (the repository's, or the installed copy)
 
 
 def fingerprint(settings: Settings) -> str:
@@ -59,6 +58,9 @@ def fingerprint(settings: Settings) -> str:
 
 @lru_cache(maxsize=8)
 def _fingerprint(extractors: tuple[str, ...], backend: str) -> str:
+    from pipeline.ml.models import MODELS_DIR as _MODELS  # (the repository's, or the installed copy;
+    # imported here: it brings joblib and numpy, which the batch process needs for nothing else)
+
     h = hashlib.sha256()
     h.update(f"{__version__}\0{','.join(extractors)}\0".encode())
     if backend:

@@ -53,9 +53,9 @@ def run_serial(jobs: Iterable[Job], settings: Settings, handle: Handle) -> None:
 
 
 def _mp_context():
-    """fork while this process has no other thread: workers start at once with everything this
-    process has loaded (shared copy-on-write). Else a fork server (a clean single-threaded
-    process to fork from), else spawn."""
+    """fork while this process has no other thread (a worker starts at once, from this
+    process's imports, and loads the pipeline itself). Else a fork server (a clean
+    single-threaded process to fork from, with the pipeline's modules imported), else spawn."""
     import threading
 
     methods = multiprocessing.get_all_start_methods()
@@ -65,7 +65,7 @@ def _mp_context():
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.runtime.batch"])
+        ctx.set_forkserver_preload(["pipeline.runtime.batch", "pipeline.language"])
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -176,13 +176,11 @@ class Supervisor:
         self.settings = settings
         self.timeout, self.memory_mb = timeout, memory_mb
         self.failed_starts = 0
-        self.frozen = False
-        if _mp_context().get_start_method() == "fork":
-            # load the models here once: every worker, and every worker that replaces a stopped
-            # one, is then forked ready (pages shared copy-on-write) instead of loading them
-            warm_up(self.settings)
-            _freeze_loaded()
-            self.frozen = True
+        # Each worker loads the pipeline itself (``_worker_init``); this process never does.
+        # Loading it here once to fork workers ready cost this process ~280 MB for its whole
+        # run (the batch process was the largest of all; bench: peak memory per process) and
+        # saved no start-up (the first worker waited for it all the same); a worker that
+        # replaces a stopped one now loads for ~1 s, which only stopped documents cost.
         self.workers = [self._start() for _ in range(workers)]
 
     def _start(self) -> _Worker:
@@ -192,12 +190,25 @@ class Supervisor:
         w.stop(kill=kill)
         self.workers[self.workers.index(w)] = self._start()
 
+    def take(self, n: int) -> "Supervisor":
+        """This supervisor with ``n`` of its workers, for the batch to run and close; the
+        others (started ahead of knowing how many documents need processing) are killed, and
+        ``discard`` then stops nothing."""
+        taken = Supervisor.__new__(Supervisor)
+        taken.__dict__.update(self.__dict__)
+        taken.workers, self.workers = self.workers[:n], self.workers[n:]
+        self.discard()
+        return taken
+
+    def discard(self) -> None:
+        """Kills the workers at once (none has a job: they were started ahead of the batch)."""
+        for w in self.workers:
+            w.stop(kill=True)
+        self.workers = []
+
     def close(self) -> None:
         for w in self.workers:
             w.stop(kill=w.job is not None)
-        if self.frozen:
-            gc.unfreeze()  # this process goes on (a library caller's): collect as usual again
-            self.frozen = False
 
     def run(self, jobs: Iterable[Job], handle: Handle) -> None:
         source = iter(jobs)

@@ -1,6 +1,10 @@
 """One document in a worker: the pipeline object's result as the bytes of its cache file, and
 what a worker process does before its first document (warm up, freeze what is loaded, watch
-its parent)."""
+its parent).
+
+The pipeline object (spaCy, dictionaries, models) is imported when the first document is
+processed, not with this module: the batch process imports this module but never runs the
+pipeline itself (its workers do), and so stays a few hundred MB smaller."""
 from __future__ import annotations
 
 import contextlib
@@ -12,8 +16,8 @@ import time
 from dataclasses import dataclass
 from typing import Optional
 
+from pipeline import __version__ as PIPELINE_VERSION  # (pipeline.language.PIPELINE_VERSION)
 from pipeline.config import Settings
-from pipeline.language import PIPELINE_VERSION, pipeline_for
 from pipeline.records import Document, PipelineError
 from pipeline.runtime.cache import encode
 from pipeline.stages.ingest import Limits, limit_error
@@ -39,6 +43,8 @@ def process_document(index: int, doc_id: str, source_path: str, data: Optional[b
     """One document through the pipeline object into the bytes of its cache file. The same
     function runs in this process, in workers and on Dask workers; it never raises for bad
     input. ``limits``: caps on size and text length (a cap hit is an Outcome of stage 'limit')."""
+    from pipeline.language import pipeline_for
+
     doc = Document(doc_id=doc_id, source_path=source_path)
     stage = "pipeline"
     try:
@@ -79,11 +85,12 @@ def warm_up(settings: Settings = Settings()) -> None:
 
 def _freeze_loaded() -> None:
     """What is loaded now lives as long as the process: keep the cyclic garbage collector from
-    walking it again at every full collection (measured: 5–10 % of a batch), and keep forked
-    workers from touching (and so copying) its pages. A document makes hundreds of thousands
-    of short-lived objects (words, spans, rows) and few cycles: the youngest generation is
-    collected every 50,000 allocations instead of 700 (measured: −17 % of a batch's time)."""
-    gc.collect()
+    walking it again at every full collection (measured: 5–10 % of a batch). No collection
+    first: loading leaves no cyclic garbage to free (measured: a full collection after warm-up
+    frees 0 objects) and walking the loaded dictionaries took 0.05 s of every start. A document
+    makes hundreds of thousands of short-lived objects (words, spans, rows) and few cycles:
+    the youngest generation is collected every 50,000 allocations instead of 700 (measured:
+    −17 % of a batch's time)."""
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
 
@@ -112,10 +119,79 @@ def _exit_with(parent: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
+def _no_implicit_pandas() -> None:
+    """pyarrow asks of every Python value it converts whether it is a pandas object, importing
+    pandas to find out (0.15 s of a worker's start, for nothing: a worker converts only the
+    lists of dicts of its own rows, in ``encode``, which take the same path either way). In a
+    worker process, pyarrow is told once that pandas is absent; whatever asks pyarrow for
+    pandas explicitly (``to_pandas``, ``from_pandas``) still imports it then as usual."""
+    if "pandas" in sys.modules:
+        return
+    import pyarrow as pa
+
+    class NoPandas:
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            if name == "pandas":
+                raise ModuleNotFoundError("No module named 'pandas'", name=name)
+            return None
+
+    finder = NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        pa.array([], pa.null())  # (pyarrow's pandas shim: tried once, absent)
+    finally:
+        sys.meta_path.remove(finder)
+
+
+def _import_pipeline_without_spacy_cli() -> None:
+    """Imports the pipeline object, keeping spaCy from importing its command line: ``import
+    spacy`` imports ``spacy.cli`` (typer, weasel, httpx, every CLI command; 0.15–0.2 s of a
+    worker's start) for its ``spacy.info`` alone, which a worker never calls. Only while the
+    pipeline is imported do stand-ins answer for ``spacy.cli`` and ``spacy.cli.info``; the
+    real ones load as usual for whoever imports them afterwards (the stand-in ``spacy.info``
+    forwards to the real one). If spaCy would not import that way, it is imported as usual."""
+    import types
+
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        import pipeline.language  # noqa: F401
+        return
+
+    def info(*args, **kwargs):
+        from spacy.cli.info import info as real
+
+        return real(*args, **kwargs)
+
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = []  # (a package: ``spacy.cli.info`` below is its submodule)
+    cli_info = types.ModuleType("spacy.cli.info")
+    cli_info.info = info
+    stand_ins = {"spacy.cli": cli, "spacy.cli.info": cli_info}
+    sys.modules.update(stand_ins)
+    try:
+        import pipeline.language  # noqa: F401
+    except Exception:
+        for name in [m for m in sys.modules if m == "spacy" or m.startswith("spacy.")]:
+            del sys.modules[name]
+        for name in [m for m in sys.modules if m == "pipeline.language"]:
+            del sys.modules[name]
+        stand_ins = {}
+        import pipeline.language  # noqa: F401, F811
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+        spacy = sys.modules.get("spacy")
+        if spacy is not None and getattr(spacy, "cli", None) is cli:
+            del spacy.cli  # (``spacy.cli`` is imported for real when it is next asked for)
+
+
 def _worker_init(settings: Settings, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (a forked worker inherits the parent's)
     _exit_with(parent)
+    _no_implicit_pandas()
+    _import_pipeline_without_spacy_cli()
     with contextlib.redirect_stdout(sys.stderr):
         warm_up(settings)
     _freeze_loaded()

@@ -614,6 +614,7 @@ class ClusterModel:
         self.members_, self.ids_ = list(members), list(ids)
         self.labels_ = dict(labels or {})
         self.exact_ = dict(zip(self.members_, self.ids_))
+        self.by_term_ = None  # (``_by_term``: built from matrix_ at the first prediction)
 
     def save_fitted(self, path) -> None:
         """The fitted state as arrays (``.npz``): runs load it without scikit-learn."""
@@ -630,7 +631,8 @@ class ClusterModel:
                     labels: Optional[dict[str, str]] = None) -> "ClusterModel":
         """``fit`` from the arrays ``save_fitted`` wrote for these members (ValueError if for others)."""
         import numpy as np
-        import scipy.sparse as sp
+
+        from pipeline.ml.inference import SparseRows
 
         with np.load(path, allow_pickle=False) as z:
             if [str(m) for m in z["members"]] != list(members):
@@ -638,16 +640,18 @@ class ClusterModel:
             self._members(members, ids, labels)
             self.vocabulary_ = {str(term): i for i, term in enumerate(z["terms"])}
             self.idf_ = z["idf"]
-            self.matrix_ = sp.csr_array((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
+            self.matrix_ = SparseRows(z["data"], z["indices"], z["indptr"], tuple(z["shape"]))
         return self
 
     def transform(self, entities: Sequence[str]):
         """scikit-learn's ``TfidfVectorizer(analyzer="char", ngram_range=(1, 3),
         sublinear_tf=True).transform`` with the fitted vocabulary and idf, step by step in its
         order (sorted columns; log + 1; × idf; each row divided by its l2 norm, summed in column
-        order), so the vectors are equal to the bit (tests/test_metrics.py)."""
+        order), so the vectors are equal to the bit (tests/test_metrics.py). A ``SparseRows``
+        (CSR arrays: scipy.sparse's layout, without importing scipy)."""
         import numpy as np
-        import scipy.sparse as sp
+
+        from pipeline.ml.inference import SparseRows
 
         vocabulary = self.vocabulary_
         indices: list[int] = []
@@ -674,24 +678,74 @@ class ClusterModel:
                 total += data[k] * data[k]
             if total:
                 data[lo:hi] /= math.sqrt(total)
-        return sp.csr_array((data, cols, np.asarray(indptr, dtype=np.int32)),
-                            shape=(len(entities), len(vocabulary)))
+        return SparseRows(data, cols, np.asarray(indptr, dtype=np.int32), (len(entities), len(vocabulary)))
 
     def predict(self, entities: Sequence[str]) -> list[Optional[str]]:
         """Cluster id of each (normalised) entity, None when nothing is close enough."""
         out: list[Optional[str]] = [self.exact_.get(e) if e else None for e in entities]
         todo = [i for i, e in enumerate(entities) if e and out[i] is None]
         if todo and self.matrix_ is not None:
-            q = self.transform([entities[i] for i in todo])
-            sims = (q @ self.matrix_.T).tocsr()
-            data, indices, indptr = sims.data, sims.indices, sims.indptr
-            for row, i in enumerate(todo):  # the best member of each row (first on a tie)
-                lo, hi = indptr[row], indptr[row + 1]
-                if hi > lo:
-                    k = lo + int(data[lo:hi].argmax())
-                    if 1.0 - data[k] < self.threshold:
-                        out[i] = self.ids_[indices[k]]
+            for row, (member, sim) in enumerate(self._nearest(self.transform([entities[i] for i in todo]))):
+                if member >= 0 and 1.0 - sim < self.threshold:
+                    out[todo[row]] = self.ids_[member]
         return out
+
+    _CHUNK = 256  # query rows per product (a chunk's scores: rows × members float64)
+
+    def _nearest(self, q) -> list[tuple[int, float]]:
+        """(member, cosine) of the most similar member of each row of ``q``, (-1, 0.0) for a row
+        that shares no term with any member: what ``q @ matrix_.T`` (scipy.sparse's
+        ``csr_matmat``) and the first ``argmax`` of each row of it gave. Each similarity is
+        summed from 0 over the row's terms in ascending order (``np.bincount`` adds its weights
+        in input order), so it is scipy's to the bit; an exact 0 is no entry, as in scipy; and
+        of members with equal similarity the one scipy's row lists first wins: its rows list
+        members in the reverse order of their first term in common with the query (members
+        ascending within a term), so the latest first-common-term, then the highest member."""
+        import numpy as np
+
+        t_ptr, t_members, t_values = self._by_term()
+        n_members = len(self.members_)
+        best: list[tuple[int, float]] = []
+        for lo in range(0, q.shape[0], self._CHUNK):
+            hi = min(lo + self._CHUNK, q.shape[0])
+            a, b = q.indptr[lo], q.indptr[hi]
+            rows = np.repeat(np.arange(hi - lo), np.diff(q.indptr[lo:hi + 1]))
+            terms, values = q.indices[a:b], q.data[a:b]
+            counts = t_ptr[terms + 1] - t_ptr[terms]
+            # every (query entry, member of its term) pair, in scipy's loop order
+            pos = np.arange(int(counts.sum())) + np.repeat(t_ptr[terms] - (np.cumsum(counts) - counts), counts)
+            members = t_members[pos]
+            keys = np.repeat(rows, counts) * n_members + members
+            sums = np.bincount(keys, np.repeat(values, counts) * t_values[pos], minlength=(hi - lo) * n_members)
+            touched, first = np.unique(keys, return_index=True)
+            sims = sums[touched]
+            keep = sims != 0
+            touched, first, sims = touched[keep], first[keep], sims[keep]
+            row_of = touched // n_members
+            order = np.lexsort((-touched, -first, -sims, row_of))  # per row: best first
+            row_of, touched, sims = row_of[order], touched[order], sims[order]
+            heads = np.flatnonzero(np.r_[True, row_of[1:] != row_of[:-1]]) if len(row_of) else row_of
+            found = dict(zip(row_of[heads].tolist(), zip((touched[heads] % n_members).tolist(),
+                                                           sims[heads].tolist())))
+            best += [found.get(r, (-1, 0.0)) for r in range(hi - lo)]
+        return best
+
+    def _by_term(self):
+        """``matrix_`` by term (the CSR layout of its transpose, as scipy makes it: each
+        term's members ascending): row starts, members, values. Computed once."""
+        import numpy as np
+
+        got = getattr(self, "by_term_", None)
+        if got is None:
+            m = self.matrix_
+            n_terms = m.shape[1]
+            indices = np.asarray(m.indices)
+            order = np.argsort(indices, kind="stable")  # (entries are in member order already)
+            member_of = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+            ptr = np.zeros(n_terms + 1, dtype=np.int64)
+            np.cumsum(np.bincount(indices, minlength=n_terms), out=ptr[1:])
+            got = self.by_term_ = (ptr, member_of[order], np.asarray(m.data, dtype=np.float64)[order])
+        return got
 
 
 @lru_cache(maxsize=1)

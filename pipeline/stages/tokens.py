@@ -149,17 +149,12 @@ def tag(text: str) -> tuple[list[str], list[str]]:
     return tag_jieba(text)
 
 
-_DICTIONARY_FORMAT = "2"
+_DICTIONARY_FORMAT = "4"
 
 
-@lru_cache(maxsize=1)
-def dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
-    """Our tokenizer's dictionary as jieba-rs and the tagger read it: every word with its
-    frequency (user dictionary merged; no zero-frequency prefixes), jieba's total, and word →
-    POS tag. jieba takes a second or more to build it at every start (its dictionary, then the
-    user dictionary word by word, then its tag table), so it is kept in the cache directory,
-    keyed by jieba's version and dictionary file and by our user dictionary's bytes, in a
-    layout that loads in C loops (the words as one string, frequencies and tags as arrays)."""
+def _dictionary_path() -> Path:
+    """The cache file of ``dictionary()``: keyed by jieba's version and dictionary file and by
+    our user dictionary's bytes."""
     import hashlib
 
     userdict = resources.files("pipeline.resources").joinpath("gov_units.txt").read_bytes()
@@ -167,9 +162,21 @@ def dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
     st = main.stat()
     key = hashlib.sha256(f"{_DICTIONARY_FORMAT}\0{jieba.__version__}\0{st.st_size}\0{st.st_mtime_ns}\0"
                          .encode() + userdict).hexdigest()[:16]
-    path = user_cache_dir() / f"dictionary-{key}.bin"
+    return user_cache_dir() / f"dictionary-{key}.bin"
+
+
+def _dictionary_blob() -> tuple:
+    """The dictionary in its cache layout (``_blob``), read from the cache file (0.02 s), or
+    built from jieba (a second or more: its dictionary, then the user dictionary word by word,
+    then its tag table) and written there for the next start. Kept until ``_rust_tags`` took
+    what it needs of it (``_segmenter_entries`` takes the rest, before)."""
+    return _blob_at(_dictionary_path())
+
+
+@lru_cache(maxsize=1)
+def _blob_at(path: Path) -> tuple:
     try:
-        return _load_dictionary(path)
+        return _load_blob(path)
     except (OSError, EOFError, ValueError, TypeError, IndexError):
         pass
     pos = pos_tokenizer()
@@ -177,19 +184,61 @@ def dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
     pos.tokenizer.check_initialized()
     freq = {w: f for w, f in pos.tokenizer.FREQ.items() if f}
     tags = {w: t for w, t in pos.word_tag_tab.items() if t}
-    _save_dictionary(path, freq, pos.tokenizer.total, tags)
-    return freq, pos.tokenizer.total, tags
+    userdict = resources.files("pipeline.resources").joinpath("gov_units.txt").read_text("utf-8")
+    user = [w for w in dict.fromkeys(line.split()[0] for line in userdict.splitlines() if line.split())
+            if w in freq]
+    blob = _blob(freq, pos.tokenizer.total, tags, user)
+    _save_blob(path, blob)
+    return blob
 
 
-def _save_dictionary(path: Path, freq: dict[str, int], total: int, tags: dict[str, str]) -> None:
-    import marshal
+@lru_cache(maxsize=1)
+def dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
+    """Our tokenizer's dictionary as jieba and the tagger read it: every word with its
+    frequency (user dictionary merged; no zero-frequency prefixes), jieba's total, and word →
+    POS tag. Kept in the cache directory (``_dictionary_blob``) in a layout that loads in C
+    loops (``_blob``). A run needs only its tags (``_rust_tags``) and its user words
+    (``_rust_segmenter``): this is the reference they are checked against."""
     from array import array
 
-    words = list(freq) + [w for w in tags if w not in freq]
-    vocab = [""] + sorted(set(tags.values()))
-    code = {t: i for i, t in enumerate(vocab)}
-    blob = (_DICTIONARY_FORMAT, total, "\n".join(words), array("q", (freq.get(w, 0) for w in words)).tobytes(),
-            vocab, array("H", (code[tags.get(w, "")] for w in words)).tobytes(), len(freq))
+    _, total, joined, freqs, groups, _, _ = _dictionary_blob()
+    counts = array("q")
+    counts.frombytes(freqs)
+    return dict(zip(joined.split("\n"), counts)), total, _tags_from(groups, dict)
+
+
+def _blob(freq: dict[str, int], total: int, tags: dict[str, str], user: list[str]) -> tuple:
+    """(format, jieba's total, the words that have a frequency joined by newlines, their
+    frequencies (int64 bytes), (tag, its words joined by newlines) for every POS tag, the user
+    dictionary's (word, frequency) pairs, the sum of the frequencies). Each part loads in C
+    loops: a split, an array, ``dict.fromkeys`` per tag."""
+    from array import array
+
+    by_tag: dict[str, list[str]] = {}
+    for word, t in tags.items():
+        by_tag.setdefault(t, []).append(word)
+    groups = tuple((t, "\n".join(words)) for t, words in sorted(by_tag.items(), key=lambda kv: -len(kv[1])))
+    return (_DICTIONARY_FORMAT, total, "\n".join(freq), array("q", freq.values()).tobytes(), groups,
+            tuple((w, freq[w]) for w in user), sum(freq.values()))
+
+
+def _tags_from(groups: tuple, cls: type) -> dict:
+    """Word → tag (a ``cls``) from the blob's groups: the largest by ``fromkeys``, each other by
+    ``update`` (the groups are disjoint)."""
+    from itertools import repeat
+
+    if not groups:
+        return cls()
+    (first, joined), rest = groups[0], groups[1:]
+    tags = cls.fromkeys(joined.split("\n"), first)
+    for t, joined in rest:
+        tags.update(zip(joined.split("\n"), repeat(t)))
+    return tags
+
+
+def _save_blob(path: Path, blob: tuple) -> None:
+    import marshal
+
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
@@ -200,23 +249,42 @@ def _save_dictionary(path: Path, freq: dict[str, int], total: int, tags: dict[st
             tmp.unlink()
 
 
-def _load_dictionary(path: Path) -> tuple[dict[str, int], int, dict[str, str]]:
+def _load_blob(path: Path) -> tuple:
     import marshal
-    from array import array
-    from itertools import compress
 
     with open(path, "rb") as f:
-        fmt, total, joined, freqs, vocab, codes, n_freq = marshal.load(f)
-    if fmt != _DICTIONARY_FORMAT:
+        blob = marshal.load(f)
+    if not isinstance(blob, tuple) or len(blob) != 7 or blob[0] != _DICTIONARY_FORMAT:
         raise ValueError("another format")
-    words = joined.split("\n")
-    counts = array("q")
-    counts.frombytes(freqs)
-    tag_codes = array("H")
-    tag_codes.frombytes(codes)
-    freq = dict(zip(words[:n_freq], counts[:n_freq]))
-    tags = dict(zip(compress(words, tag_codes), map(vocab.__getitem__, compress(tag_codes, tag_codes))))
-    return freq, total, tags
+    return blob
+
+
+def _rjieba():
+    """rjieba's ``Jieba`` class, or None when rjieba is not installed. Its extension module is
+    imported alone where it can be: ``import rjieba`` also builds a default segmenter (jieba-rs's
+    whole dictionary, 0.1 s of every start) that nothing here uses."""
+    import sys
+
+    ext = sys.modules.get("rjieba.rjieba")
+    if ext is None:
+        try:
+            import importlib.machinery
+            import importlib.util
+
+            package = importlib.util.find_spec("rjieba")
+            spec = importlib.machinery.FileFinder(
+                package.submodule_search_locations[0],
+                (importlib.machinery.ExtensionFileLoader, importlib.machinery.EXTENSION_SUFFIXES),
+            ).find_spec("rjieba.rjieba")
+            ext = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(ext)
+            sys.modules["rjieba.rjieba"] = ext  # (``import rjieba`` later finds it: loaded once)
+        except Exception:  # not installed, or laid out otherwise: the package's own import
+            try:
+                import rjieba as ext
+            except ImportError:  # pragma: no cover - rjieba is a dependency; kept optional on purpose
+                return None
+    return ext.Jieba
 
 
 @lru_cache(maxsize=1)
@@ -224,22 +292,45 @@ def _rust_segmenter():
     """jieba-rs (``rjieba``) loaded with exactly our tokenizer's dictionary — every word with
     its frequency, the user dictionary included, and the same total, so every score is the
     same — or None when rjieba is not installed (``_cut_han`` then does the work in Python).
-    Its DAG segmentation of a Han block is jieba's, ~3× faster per block."""
-    try:
-        import rjieba
-    except ImportError:  # pragma: no cover - rjieba is a dependency; kept optional on purpose
+    Its DAG segmentation of a Han block is jieba's, ~3× faster per block.
+
+    jieba-rs's bundled dictionary is jieba's dict.txt (the same words and frequencies; its
+    total the sum of the distinct words'), built in Rust in 0.1 s: our user words are added to
+    it, instead of all 349k words one call at a time (0.25 s). tests/test_batch_tokens.py and
+    tests/test_startup.py check that both give the same frequencies, total and words."""
+    Jieba = _rjieba()
+    if Jieba is None:
         return None
-    freq, jieba_total, _ = dictionary()
-    seg = rjieba.Jieba.empty()
-    add = seg.add_word
-    for word, f in freq.items():
-        add(word, f, "x")
-    total = sum(freq.values())
+    jieba_total, user, total = _segmenter_entries()
+    seg = Jieba()
+    for word, f in user:
+        seg.add_word(word, f, "x")
     # jieba's total also counts the dictionary's duplicate lines: a word no text contains
     # (a private-use character) carries the difference, so log(freq / total) is jieba's.
     if jieba_total > total:
-        add("\ue000\ue001", jieba_total - total, "x")
+        seg.add_word("\ue000\ue001", jieba_total - total, "x")
     return seg.cut
+
+
+@lru_cache(maxsize=1)
+def _segmenter_entries() -> tuple[int, tuple[tuple[str, int], ...], int]:
+    """(jieba's total, the user dictionary's (word, frequency) pairs, the sum of the
+    frequencies of the distinct words): what jieba-rs needs beyond its bundled dictionary."""
+    _, jieba_total, _, _, _, user, total = _dictionary_blob()
+    return jieba_total, user, total
+
+
+def _rust_segmenter_word_by_word():
+    """The reference for ``_rust_segmenter``: an empty jieba-rs given every word of
+    ``dictionary()`` (for tests)."""
+    freq, jieba_total, _ = dictionary()
+    seg = _rjieba().empty()
+    for word, f in freq.items():
+        seg.add_word(word, f, "x")
+    total = sum(freq.values())
+    if jieba_total > total:
+        seg.add_word("\ue000\ue001", jieba_total - total, "x")
+    return seg
 
 
 def _tag_words(got: list[str], words: list[str], tags: list[str], tag_of: dict) -> None:
@@ -264,7 +355,8 @@ def _rust_tags() -> "_Tags":
     in the dictionary is 'eng' when ASCII letters/digits, else 'x'."""
     import string
 
-    tags = _Tags(dictionary()[2])
+    tags = _tags_from(_dictionary_blob()[4], _Tags)
+    _blob_at.cache_clear()  # (its 10 MB are needed no more)
     tags.update(dict.fromkeys(string.ascii_letters + string.digits, "eng"))
     return tags
 
