@@ -328,3 +328,18 @@ def test_a_page_header_with_several_fields_on_a_line():
              "文件编号: 有效性: 有效\n关于下达2024年南昌县政府民生实事人大代表票决项目任务的通知\n"
              "各乡镇人民政府，县政府各部门：\n现将项目任务下达给你们，请认真组织实施。\n")
     assert d.issuer == "南昌县人民政府"
+
+
+def test_a_sites_category_line_is_no_part_of_the_title():
+    # data/raw's 重庆市 page: '行政规范性文件' above the title it files
+    d = meta("行政规范性文件\n重庆市人民政府办公厅关于\n印发《重庆市促进个体工商户高质量发展实施方案》的通知\n"
+             "渝府办发〔2024〕77号\n各区县(自治县)人民政府,市政府各部门:\n现将方案印发给你们,请认真贯彻执行。\n")
+    assert d.issuer == "重庆市人民政府办公厅"
+
+
+def test_a_notice_signed_before_its_attachments():
+    # data/raw's 沁县 notice: the signature, the date, '（此件公开发布）', then 附件1 and its title
+    d = meta("经县政府同意,现将任务清单印发给你们,请认真贯彻落实。\n一、责任到人,闭环管理。各单位要狠抓落实。\n"
+             "沁县人民政府办公室\n2025年5月18日\n(此件公开发布)\n附件1\n2025年县政府工作报告任务清单\n"
+             "一、县示范区管委会牵头工作(8项)\n1.建设3个劳动密集型产业园。\n")
+    assert d.issuer == "沁县人民政府办公室"

@@ -241,12 +241,15 @@ def _looks_like_title_piece(line: str) -> bool:
     return (0 < len(line) <= 60 and not _SENTENCE_PUNCT.search(line)
             and not re.fullmatch(r"[—\-\s\d]+", line) and not _DATE_LINE.match(line)
             and "〔" not in line and "[" not in line and not _DATABASE_FIELD.match(line)
-            and _org_line(line) is None)
+            and not _CATEGORY_LINE.match(line) and not _ATTACHMENT_LINE.match(line)
+            and not _BRACKETED_NOTE.match(line) and _org_line(line) is None)
 
 
 # A field of a law database's record printed above the text ('【法宝引证码】CLI.1.304262',
 # '【时效性】尚未施行', '【发布部门】…'): never a piece of the title.
 _DATABASE_FIELD = re.compile(r"^【[^【】]{2,8}】")
+# the category a site files a document under, printed above its title ('行政规范性文件')
+_CATEGORY_LINE = re.compile(r"^(?:行政)?规范性文件$|^(?:政府|政策|部门|其他)文件$|^政策解读$|^通知公告$")
 
 
 def _title_candidates(head: list[str]) -> list[tuple[int, int, str]]:
@@ -386,9 +389,14 @@ def _signature(lines: list[str]) -> Optional[str]:
         return found
     # a cover notice signed over its date, the title of the document it transmits right after
     cover = [i for i in range(body, min(n - 2, body + 25)) if signed(i)]
-    if len(cover) == 1 and _TITLE_LINE.match(lines[cover[0] + 2]):
-        return signed(cover[0])
+    if len(cover) == 1 and any(_TITLE_LINE.match(line) or _ATTACHMENT_LINE.match(line)
+                               for line in lines[cover[0] + 2:cover[0] + 5]):
+        return signed(cover[0])  # (its attachments may come first: '（此件公开发布）' / '附件1')
     return None
+
+
+_ATTACHMENT_LINE = re.compile(r"^附件\s*\d{0,2}\s*[:：]?$")
+_BRACKETED_NOTE = re.compile(r"^[（(][^（）()]{2,20}[）)]$")  # '（此件公开发布）
 
 
 def _colophon(lines: list[str]) -> Optional[str]:
