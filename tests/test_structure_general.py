@@ -248,9 +248,17 @@ def test_a_bare_row_number_heads_a_part_when_numbered_items_follow_its_title():
     assert [(s.level, s.number, s.title) for s in find_sections(text)] == [
         (1, "1", "全区经济社会发展的主要预期目标"), (2, "1", "地区生产总值增长6%左右"),
         (2, "2", "一般公共预算收入增长3%以上"), (1, "2", "聚焦产业强区不动摇"), (2, "3", "新增入库重大项目7个以上")]
-    # row numbers over single rows of cells (no numbered items) are cells, not headings
-    rows = "序号\n任务\n责任单位\n1\n完成农村公路改造\n县交通局\n2\n建成美丽乡村\n县农业农村局\n"
-    assert find_sections(rows) == []
+    # in a table with a 序号 column every counted row is a numbered item, titled by its first cell
+    # (the annotators of data/raw's 大竹县 and 吉水县 tables and of three blind ones read it so)
+    rows = "序号\n任务\n责任单位\n1\n完成农村公路改造。\n县交通局\n2\n建成美丽乡村\n县农业农村局\n"
+    assert [(s.level, s.number, s.title) for s in find_sections(rows)] == [(1, "1", "完成农村公路改造"),
+                                                                          (1, "2", "建成美丽乡村")]
+    # a bare number outside such a table, with no numbered items under its title, is no heading
+    assert find_sections("指标\n1\n完成农村公路改造\n县交通局\n2\n建成美丽乡村\n") == []
+    # a table written a row a line: '1 | 任务。 | 单位 |'
+    pipe = "序号 | 任务 | 责任单位 |\n1 | 完成农村公路改造，新建公路10公里。 | 县交通局 |\n2 | 建成美丽乡村。 | 县农业农村局 |\n"
+    assert [(s.number, s.title) for s in find_sections(pipe)] == [("1", "完成农村公路改造，新建公路10公里"),
+                                                                 ("2", "建成美丽乡村")]
 
 
 # ---- a page flattened to one line (web copies: data/raw's 河南省 notice; the synthetic flattening

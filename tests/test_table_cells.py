@@ -134,7 +134,13 @@ def test_the_dazhu_table_of_the_development_data():
     assert got["完成棚户区改造2836户"] == ["2016-12-31"]
     assert got["迁建县政务服务中心"] == ["2016-12-31"]
     # every task of the table, and of the notice above it only its quarterly report (每季度末月20日前)
-    assert len(got) == 12 and [v for k, v in got.items() if "每季度" in k] == [["2016-03-20"]]
+    tasks = {k: v for k, v in got.items() if not k.endswith(("底前", "投入使用", "动工"))}  # (time cells: their own rows)
+    assert len(tasks) == 12 and [v for k, v in tasks.items() if "每季度" in k] == [["2016-03-20"]]
+    # each row a section titled by its task; the time cells are no commitments of their own
+    assert [s.title for s in doc.sections][:2] == ["启动建设东柳河城区段综合治理工程和东湖湿地公园", "新建2座人行天桥"]
+    # the owner cells after a time cell are the task's too
+    by_text = {c.text.rstrip("。"): [o.name for o in c.owners if o.source != "issuer"] for c in doc.commitments}
+    assert by_text["启动建设东柳河城区段综合治理工程和东湖湿地公园"] == ["县水务局", "县住建局", "县护城河指挥部"]
 
 
 def test_bare_time_cells():
@@ -186,3 +192,13 @@ def test_a_division_column_of_a_flattened_table():
     table = TABLE.replace("牵头单位\n配合单位\n", "责任股室（单位）\n").replace("发改局\n经开区", "规划股\n经开区")
     doc = process_text(table, extractors=Settings(chain="rules"), year=2024)
     assert owners(doc, "(1)")[:2] == [("规划股", "responsible"), ("经开区", "responsible")]
+
+
+def test_owner_cells_after_the_time_cell():
+    text = ("序号\n指标\n工作任务\n完成时限\n责任领导\n责任股室(单位)\n1\n旅游综合收入6.8亿元\n"
+            "全年接待游客450万人次。\n12月底前\n张三\n旅游股\n2\n文化惠民演出\n开展送戏下乡演出120场。\n10月底前\n李四\n"
+            "文化宣传股\n文化馆\n")
+    doc = process_text(text, extractors=Settings(chain="rules"), year=2019)
+    assert owners(doc, "全年接待") == [("旅游股", "responsible")]
+    assert owners(doc, "开展送戏") == [("文化宣传股", "responsible"), ("文化馆", "responsible")]
+    assert deadlines(doc, "开展送戏") == ["2019-10-31"]

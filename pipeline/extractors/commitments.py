@@ -100,12 +100,13 @@ def _owner_cells(doc: Document) -> set[int]:
             and all(is_cell_line(line, cell_split) for line in sent.text.split("\n"))}
 
 
-def _row_part_titles(doc: Document) -> set[int]:
-    """Starts of the title lines of parts headed by a bare row number ('1' / '全区…主要预期目标'):
-    the heading's title, not a task."""
+def _row_part_titles(doc: Document, parents: set) -> set[int]:
+    """Starts of the title lines of parts headed by a bare row number ('1' / '全区…主要预期目标')
+    over numbered items of their own: the heading's title, not a task. The first cell of a row
+    with no items under it is the row's task (GOLD.md: the first sentence of an item)."""
     out = set()
     for sec in doc.sections:
-        if sec.kind != "row_part":
+        if sec.kind != "row_part" or sec.section_id not in parents:
             continue
         at = doc.text.find(sec.title, sec.start)
         if 0 <= at <= sec.start + 8:
@@ -120,7 +121,7 @@ def find_commitments(doc: Document) -> Document:
     parents = {sec.parent_id for sec in doc.sections}
     # sections holding text of their own besides the heading's (labels and notes are not text:
     # '责任单位：县财政局', '（牵头单位：市发展改革委）')
-    cells = _owner_cells(doc) | _row_part_titles(doc)
+    cells = _owner_cells(doc) | _row_part_titles(doc, parents)
     with_body = {sent.section_id for sent in doc.sentences
                  if sent.section_id and sent.start not in heading_ends and sent.start not in cells
                  and not _LABEL.match(sent.text.strip()) and not _TRAILING_NOTES.fullmatch(sent.text.strip())}

@@ -26,7 +26,7 @@ _MAX_CELLS = 12
 
 # In an owner column every name is a unit, one the name grammar leaves to context included: the
 # zone of the place itself ('经开区', '高新园'), written by its kind.
-_CELL_UNIT = re.compile(r"^[\u4e00-\u9fff]{1,10}[局委办区园镇街厅部会司院所队站]$")
+_CELL_UNIT = re.compile(r"^[\u4e00-\u9fff]{1,10}[局委办区园镇街厅部会司院所队站馆股科处室]$")
 
 
 def cell_units(line: str, start: int, split_units: Callable) -> list | None:
@@ -87,8 +87,8 @@ def cell_owners(doc: Document, c: Commitment, split_units: Callable, table: tupl
         if found:
             units += [Owner(n, "responsible", "explicit", s, e) for n, s, e, k in found if k != "generic"]
             continue
-        if _PERSON.match(line):
-            continue  # the leader in charge: a person is never an owner
+        if _PERSON.match(line) or is_time_cell(line):
+            continue  # the leader in charge (a person is never an owner), the 完成时限 cell
         break
     if not units:
         return []
@@ -130,6 +130,17 @@ def _bare_time(line: str, plan_year: int) -> Optional[str]:
     month = int(m.group("m")) if m.group("m") else _QUARTER[m.group("q")] if m.group("q") \
         else 6 if m.group("half") == "上半年" else 12
     return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+_TIME_CELL = re.compile(r"^(?:(?:19|20)\d\d\s*年\s*)?(?:\d{1,2}\s*月(?:份)?(?:底|末|上旬|中旬|下旬)?|年底|年末|年内|全年|长期|持续推进|"
+                        r"(?:上|下)半年|(?:第)?[一二三四1-4]季度(?:末)?)(?:前|之前)?"
+                        r"(?:完成|动工|开工|投入使用|建成|竣工|启动|投用|实施)?$")
+
+
+def is_time_cell(line: str) -> bool:
+    """A cell of a 完成时限 column: a time ('12月底前', '9月投入使用', '长期'). (It stays a
+    commitment of its own, the deadline of its row: annotators quote the cell.)"""
+    return _TIME_CELL.match(line.strip()) is not None
 
 
 def cell_deadlines(doc: Document, c: Commitment, header_start: int, starts: frozenset[int],

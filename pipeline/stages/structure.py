@@ -130,19 +130,30 @@ def _heading_line(line: str, title: str) -> bool:
     return bool(title) and len(line.strip()) <= 40 and not re.search(r"[。；;！？]", line)
 
 
-_ROW_NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
+_ROW_NUMBER = re.compile(r"^\s*(\d{1,3})\s*$")
+_PIPE_ROW = re.compile(r"^\s*(\d{1,3})\s*[|｜]\s*(?P<title>[^|｜]+?)\s*[|｜]")
 _ITEM_KINDS = {"arabic", "arabic_paren", "arabic_half", "circled"}
 _ROW_REACH = 6  # lines after a part's title within which its first numbered item stands
+_TABLE_HEADER = re.compile(r"^\s*序\s*号\s*(?:[|｜]|$)", re.M)
 
 
 def _row_part_headings(lines: list[str]) -> dict[int, tuple[str, str, int, str]]:
-    """Bare row numbers of a table flattened to one cell per line that head parts: '1' alone on
-    its line, its title on the next line, numbered items ('(1)…') right under it, the numbers
-    counting 1, 2, 3 (GOLD.md: a number alone on its line is one heading). A row number over a
-    single row (no numbered items of its own) is a cell, not a heading."""
+    """The row numbers of a table as headings (GOLD.md: a number alone on its line is one
+    heading; annotators of task tables read a `序号` row as a numbered item): '1' alone on its line
+    with its first cell on the next, or '1 | 任务。 | 单位 |' of a table written a row a line. The
+    numbers must count 1, 2, 3; the title is the first cell up to its first 。. Outside a table
+    with a `序号` column, a bare number heads a part only when numbered items ('(1)…') follow."""
     found: dict[int, tuple[str, str, int, str]] = {}
+    table = _TABLE_HEADER.search("\n".join(lines)) is not None
     expected = 1
     for i, line in enumerate(lines):
+        pipe = _PIPE_ROW.match(line) if table else None
+        if pipe and int(pipe.group(1)) == expected:
+            title = _TITLE_END.split(pipe.group("title"), 1)[0].strip()
+            if title and len(title) <= _MAX_TITLE * 2:
+                found[i] = ("row_part", pipe.group(1), 0, title)
+                expected += 1
+            continue
         m = _ROW_NUMBER.match(line)
         if not m or int(m.group(1)) != expected:
             continue
@@ -150,12 +161,18 @@ def _row_part_headings(lines: list[str]) -> dict[int, tuple[str, str, int, str]]
         if title_at is None:
             continue
         title = lines[title_at].strip()
-        if len(title) > _MAX_TITLE or _TITLE_END.search(title) or match_heading(title) \
-                or _ROW_NUMBER.match(title):
+        if match_heading(title) or _ROW_NUMBER.match(title):
             continue
-        items = [match_heading(lines[j]) for j in range(title_at + 1, min(title_at + 1 + _ROW_REACH, len(lines)))]
-        if not any(h and h[0] in _ITEM_KINDS for h in items):
-            continue
+        if table:
+            title = _TITLE_END.split(title, 1)[0].strip()  # the first cell up to its first 。
+            if not title or len(title) > _MAX_TITLE * 2:
+                continue
+        else:
+            if len(title) > _MAX_TITLE or _TITLE_END.search(title):
+                continue
+            items = [match_heading(lines[j]) for j in range(title_at + 1, min(title_at + 1 + _ROW_REACH, len(lines)))]
+            if not any(h and h[0] in _ITEM_KINDS for h in items):
+                continue
         found[i] = ("row_part", m.group(1), 0, title)
         expected += 1
     return found
