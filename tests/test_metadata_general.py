@@ -343,3 +343,10 @@ def test_a_notice_signed_before_its_attachments():
              "沁县人民政府办公室\n2025年5月18日\n(此件公开发布)\n附件1\n2025年县政府工作报告任务清单\n"
              "一、县示范区管委会牵头工作(8项)\n1.建设3个劳动密集型产业园。\n")
     assert d.issuer == "沁县人民政府办公室"
+
+
+def test_a_sites_toolbar_and_breadcrumbs_are_no_title():
+    d = meta("无障碍辅助浏览工具条\n首页 > 政务公开 > 政府文件 > 沈河政发文件\n沈河政发文件\n"
+             "沈河区人民政府关于印发2024年政府工作报告主要工作任务分解表的通知\n区政府各部门,各街道办事处:\n"
+             "现将分解表印发给你们,请认真贯彻落实。\n")
+    assert d.issuer == "沈河区人民政府"

@@ -306,3 +306,10 @@ def test_a_departments_divisions_take_the_labels_of_units():
     assert pairs(labelled_owners("责任科室：规划科、财务股")) == [("规划科", "responsible"), ("财务股", "responsible")]
     assert pairs(labelled_owners("牵头处室：综合处；配合处室：法规处")) == [("综合处", "lead"), ("法规处", "support")]
     assert unit_kind("本科") is None and unit_kind("学科") is None  # one character before the head: no division
+
+
+def test_host_and_assisting_units_and_towns_in_a_label_list():
+    # data/raw's 连江县 plan: '主办单位:A,协办单位:B、C。' after each task
+    got = pairs(labelled_owners("主办单位:县城投公司,协办单位:县住建局、凤城镇。"))
+    assert got == [("县城投公司", "lead"), ("县住建局", "support"), ("凤城镇", "support")]
+    assert unit_kind("城镇") is None  # alone, the word: no town

@@ -347,6 +347,8 @@ def _accept(name: str, mode: str) -> Optional[str]:
     'strict' (running text: organisations and named levels only)."""
     kind = unit_kind(name)
     if kind is None:
+        if mode == "list" and len(name) == 3 and name.endswith(("城镇", "集镇")):
+            return "place"  # '凤城镇' in a list of units: a town (a word '城镇' in running text)
         return None
     if mode == "strict":
         if kind == "place" and not _NAMED_LEVEL.fullmatch(name):

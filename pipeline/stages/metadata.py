@@ -249,7 +249,8 @@ def _looks_like_title_piece(line: str) -> bool:
 # '【时效性】尚未施行', '【发布部门】…'): never a piece of the title.
 _DATABASE_FIELD = re.compile(r"^【[^【】]{2,8}】")
 # the category a site files a document under, printed above its title ('行政规范性文件')
-_CATEGORY_LINE = re.compile(r"^(?:行政)?规范性文件$|^(?:政府|政策|部门|其他)文件$|^政策解读$|^通知公告$")
+_CATEGORY_LINE = re.compile(r"^(?:行政)?规范性文件$|^(?:政府|政策|部门|其他)文件$|^政策解读$|^通知公告$"
+                            r"|^[\u4e00-\u9fff]{2,6}[发办]文件$|^无障碍|首页\s*[>＞»]|[>＞»].*[>＞»]")  # (and a site's toolbar, breadcrumbs)
 
 
 def _title_candidates(head: list[str]) -> list[tuple[int, int, str]]:
