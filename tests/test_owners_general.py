@@ -313,3 +313,8 @@ def test_host_and_assisting_units_and_towns_in_a_label_list():
     got = pairs(labelled_owners("主办单位:县城投公司,协办单位:县住建局、凤城镇。"))
     assert got == [("县城投公司", "lead"), ("县住建局", "support"), ("凤城镇", "support")]
     assert unit_kind("城镇") is None  # alone, the word: no town
+
+
+def test_a_clause_that_is_only_a_bracketed_unit_name():
+    # two work reports of reports.tar.xz crashed here (a clause '（管委会）' ending like a unit)
+    assert running_owners("加快园区建设，（管委会），推进项目落地。") == []

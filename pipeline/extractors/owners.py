@@ -486,10 +486,12 @@ def _ends_like_unit(t: str) -> bool:
     of `t` only at an end `_candidate_ends` offers, and every such end closes a suffix (or a
     bracket naming the unit's other name after one)."""
     suffixes, last_chars = _suffix_index()
-    if t[-1:] in "）)〕":
+    if t and t[-1] in "）)〕":
         m = re.search(r"[（(〔]([^（）()〔〕]{2,12})[）)〕]$", t)
         if m and _bracketed_unit(m.group(1)):
             t = t[:m.start()]
+    if not t:
+        return False
     return t[-1] in last_chars and any(t[-k:] in suffixes for k in range(1, min(5, len(t)) + 1))
 
 
@@ -831,7 +833,8 @@ def _labels(text: str, offset: int = 0, first_leads: bool = False) -> tuple[list
     out: list[_Found] = []
     spans: list[tuple[int, int]] = []
     done = -1
-    labels = [(m.start() - len(_qualifier_before(text, m)), m) for m in g["label_re"].finditer(text)]
+    labels = [(m.start() - len(_qualifier_before(text, m)), m) for m in g["label_re"].finditer(text)] \
+        if _may_hold_label(text) else []
     for i, (start, m) in enumerate(labels):
         if start < done:
             continue
@@ -846,6 +849,15 @@ def _labels(text: str, offset: int = 0, first_leads: bool = False) -> tuple[list
             spans.append((start, end))
         done = end
     return out, spans
+
+
+_LABEL_MARKS = re.compile(r"[:：】〗\]]")
+
+
+def _may_hold_label(text: str) -> bool:
+    """Every label is followed by a colon or a closing bracket: most sentences hold neither, and
+    the search of every label word is not tried in them."""
+    return _LABEL_MARKS.search(text) is not None
 
 
 def _qualifier_before(text: str, m: re.Match) -> str:
@@ -939,7 +951,8 @@ def _subject(clause: str, offset: int, known: frozenset[str] = frozenset()) -> l
         units, end = [(body, p, p + len(body), "org")], p + len(body)
     else:
         units, end = _units_at(clause, p, "strict")
-        if not units:  # '济源示范区、航空港区管委会要…': zones listed with an organisation
+        if not units and "、" in clause[p:p + 24] and any(z in clause[p:p + 16] for z in g["zone_heads_t"]):
+            # '济源示范区、航空港区管委会要…': zones listed with an organisation
             units, end = _units_at(clause, p, "list")
             if not (len(units) >= 2 and any(k == "org" for *_x, k in units)
                     and all(k == "org" or k == "place" and _named_zone(_core(n)) for n, _a, _b, k in units)):
@@ -1348,7 +1361,8 @@ def _items(doc: Document, notes: list[_Note], headers: dict[int, list[str]], fir
     for sent in doc.sentences:
         if sent.start in by_start or sent.table_row:
             continue
-        if not (g["label_re"].search(sent.text) or any(sent.start <= n.start < sent.end for n in notes)):
+        if not (_may_hold_label(sent.text) and g["label_re"].search(sent.text)
+                or any(sent.start <= n.start < sent.end for n in notes)):
             continue
         found, only = _read_item(sent.text, sent.start, notes, first_leads, False, known)
         found = [f for f in found if f.kind in ("note", "label")]
