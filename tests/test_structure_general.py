@@ -250,9 +250,12 @@ def test_a_bare_row_number_heads_a_part_when_numbered_items_follow_its_title():
         (2, "2", "一般公共预算收入增长3%以上"), (1, "2", "聚焦产业强区不动摇"), (2, "3", "新增入库重大项目7个以上")]
     # in a table with a 序号 column every counted row is a numbered item, titled by its first cell
     # (the annotators of data/raw's 大竹县 and 吉水县 tables and of three blind ones read it so)
-    rows = "序号\n任务\n责任单位\n1\n完成农村公路改造。\n县交通局\n2\n建成美丽乡村\n县农业农村局\n"
+    rows = "序号\n任务\n责任单位\n1\n完成农村公路改造。\n县交通局\n2\n建成美丽乡村。\n县农业农村局\n"
     assert [(s.level, s.number, s.title) for s in find_sections(rows)] == [(1, "1", "完成农村公路改造"),
                                                                           (1, "2", "建成美丽乡村")]
+    # rows of indicators (a name, no sentence) are no items (../shared/gold's 嵊泗 table)
+    indicators = "序号\n指标\n单位\n目标值\n1\n粮食播种面积\n万亩\n0.07\n2\n油菜面积\n万亩\n0.1\n"
+    assert find_sections(indicators) == []
     # a bare number outside such a table, with no numbered items under its title, is no heading
     assert find_sections("指标\n1\n完成农村公路改造\n县交通局\n2\n建成美丽乡村\n") == []
     # a table written a row a line: '1 | 任务。 | 单位 |'

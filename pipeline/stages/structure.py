@@ -135,14 +135,18 @@ _PIPE_ROW = re.compile(r"^\s*(\d{1,3})\s*[|｜]\s*(?P<title>[^|｜]+?)\s*[|｜]"
 _ITEM_KINDS = {"arabic", "arabic_paren", "arabic_half", "circled"}
 _ROW_REACH = 6  # lines after a part's title within which its first numbered item stands
 _TABLE_HEADER = re.compile(r"^\s*序\s*号\s*(?:[|｜]|$)", re.M)
+# a row whose first cell is a task written as a sentence ('启动建设…工程。'); an indicator's name
+# ('粮食播种面积', '油菜面积': ../shared/gold's 嵊泗 table) heads no item
+_TASK_CELL = re.compile(r"[。；;]\s*$")
 
 
 def _row_part_headings(lines: list[str]) -> dict[int, tuple[str, str, int, str]]:
-    """The row numbers of a table as headings (GOLD.md: a number alone on its line is one
-    heading; annotators of task tables read a `序号` row as a numbered item): '1' alone on its line
-    with its first cell on the next, or '1 | 任务。 | 单位 |' of a table written a row a line. The
-    numbers must count 1, 2, 3; the title is the first cell up to its first 。. Outside a table
-    with a `序号` column, a bare number heads a part only when numbered items ('(1)…') follow."""
+    """The row numbers of a task table as headings (GOLD.md: a number alone on its line is one
+    heading; annotators of task tables read a `序号` row whose first cell is a task as a numbered
+    item, not a row of indicators): '1' alone on its line with its task on the next, or
+    '1 | 任务。 | 单位 |' of a table written a row a line. The numbers must count 1, 2, 3; the
+    title is the task up to its first 。. Otherwise a bare number heads a part only when numbered
+    items ('(1)…') follow its title."""
     found: dict[int, tuple[str, str, int, str]] = {}
     table = _TABLE_HEADER.search("\n".join(lines)) is not None
     expected = 1
@@ -150,7 +154,7 @@ def _row_part_headings(lines: list[str]) -> dict[int, tuple[str, str, int, str]]
         pipe = _PIPE_ROW.match(line) if table else None
         if pipe and int(pipe.group(1)) == expected:
             title = _TITLE_END.split(pipe.group("title"), 1)[0].strip()
-            if title and len(title) <= _MAX_TITLE * 2:
+            if title and len(title) <= _MAX_TITLE * 2 and _TASK_CELL.search(pipe.group("title")):
                 found[i] = ("row_part", pipe.group(1), 0, title)
                 expected += 1
             continue
@@ -163,7 +167,7 @@ def _row_part_headings(lines: list[str]) -> dict[int, tuple[str, str, int, str]]
         title = lines[title_at].strip()
         if match_heading(title) or _ROW_NUMBER.match(title):
             continue
-        if table:
+        if table and _TASK_CELL.search(title):
             title = _TITLE_END.split(title, 1)[0].strip()  # the first cell up to its first 。
             if not title or len(title) > _MAX_TITLE * 2:
                 continue
