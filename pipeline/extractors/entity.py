@@ -715,8 +715,8 @@ def _np_after(R: list[Tok], text: str, q: Quantity, governed: bool = False, subj
                 break
             got.append(t)  # a verb modifying the head: '惠民回收服务点'
             continue
-        if seen_noun and w in g["predicate_verbs"] and nxt is None or seen_noun and w in g["predicate_verbs"] \
-                and (nxt.word in _CLAUSE_END or nxt.word in _LIST_SEPS):
+        if seen_noun and w in g["predicate_verbs"] and (nxt is None or nxt.word in _CLAUSE_END
+                                                        or nxt.word in _LIST_SEPS):
             while got and got[-1].tag in ("a", "ad", "d") and len(got) > 1:
                 got.pop()  # '2家企业|成功|上市': the manner word goes with the verb
             break  # '5家企业|上市' (jieba tags 上市 a place): a predicate after the head ends it
