@@ -18,6 +18,7 @@ An estimate ('预计全年增长5%') in a review is a result, flagged ``estimate
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from pipeline.stages.parts import OUTLOOK, PLAN, REVIEW, find_parts, part_at, plan_year
@@ -158,11 +159,12 @@ def _block_kinds(doc: Document, year: Optional[int]) -> list[Optional[str]]:
 _PROGRESS_COLUMN = re.compile(r"^(?:落实|完成|进展|推进|进度|工作进展|目前进展|执行)(?:情况|进度|进展)$|^工作进展$|^进展$")
 
 
-def progress_cells(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=2)
+def progress_cells(text: str) -> tuple[tuple[int, int], ...]:
     """The cells of a progress column (`落实情况`, `完成情况`) of a table written a row a line with
     `|` between cells: what has been done, so every quantity there is a result, not a target."""
     if "情况" not in text and "进展" not in text:
-        return []
+        return ()
     spans: list[tuple[int, int]] = []
     column, width, pos = None, 0, 0
     for line in text.split("\n"):
@@ -181,7 +183,7 @@ def progress_cells(text: str) -> list[tuple[int, int]]:
         elif column is not None and len(cells) == width:
             cell, at = cells[column]
             spans.append((at, at + len(cell)))
-    return spans
+    return tuple(spans)  # (cached: the status and targets stages read it of the same text)
 
 
 @register("status")

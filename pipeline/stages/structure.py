@@ -140,7 +140,7 @@ _TABLE_HEADER = re.compile(r"^\s*序\s*号\s*(?:[|｜]|$)", re.M)
 _TASK_CELL = re.compile(r"[。；;]\s*$")
 
 
-def _row_part_headings(lines: list[str]) -> dict[int, tuple[str, str, int, str]]:
+def _row_part_headings(text: str, lines: list[str]) -> dict[int, tuple[str, str, int, str]]:
     """The row numbers of a task table as headings (GOLD.md: a number alone on its line is one
     heading; annotators of task tables read a `序号` row whose first cell is a task as a numbered
     item, not a row of indicators): '1' alone on its line with its task on the next, or
@@ -148,7 +148,7 @@ def _row_part_headings(lines: list[str]) -> dict[int, tuple[str, str, int, str]]
     title is the task up to its first 。. Otherwise a bare number heads a part only when numbered
     items ('(1)…') follow its title."""
     found: dict[int, tuple[str, str, int, str]] = {}
-    table = _TABLE_HEADER.search("\n".join(lines)) is not None
+    table = _TABLE_HEADER.search(text) is not None
     expected = 1
     for i, line in enumerate(lines):
         pipe = _PIPE_ROW.match(line) if table else None
@@ -194,7 +194,7 @@ def find_sections(text: str) -> list[Section]:
     in_glossary = False
     offset = 0
     lines = text.split("\n")
-    row_parts = _row_part_headings(lines)
+    row_parts = _row_part_headings(text, lines)
     for i, line in enumerate(lines):
         start = offset
         offset += len(line) + 1
