@@ -14,7 +14,7 @@ RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
 def _sentences() -> list[str]:
     out = []
-    for path in sorted(RAW.glob("*.txt"))[:8]:
+    for path in sorted(RAW.glob("*.txt"), key=lambda p: (-p.stat().st_size, p.name))[:8]:  # the longest
         text = path.read_text("utf-8")
         for part in text.replace("。", "。\n").splitlines():
             if part.strip():

@@ -82,7 +82,11 @@ def test_crlf_and_cr_normalised(tmp_path, original) -> None:
 
 
 TRADITIONAL_DOCS = {"2020_xiangxizhou_fangguanfu_gongzuojihua_excerpt",  # pages in traditional characters
-                    "2018_hubei_yingshanghuanjing_ruoganyijian_excerpt"}
+                    "2018_hubei_yingshanghuanjing_ruoganyijian_excerpt",
+                    "2019_huhehaote_hubaoe_xietongfazhan_shishiyijian_excerpt",
+                    "2019_ningxia_yinchuandushiquan_gongzuojihua_excerpt",
+                    "2021_hunan_changzhutan_yitihua_xingdongjihua_excerpt",
+                    "2024_yangxian_minshengshishi_xiangmuqingdan_excerpt"}
 
 
 @pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")), ids=lambda p: p.stem)
