@@ -113,6 +113,7 @@ _LEVEL = r"(?:县级市|县（市、区）|县\(市、区\)|区县（市）|区�
 _NAMED_LEVEL = re.compile(rf"各(?:有关)?{_LEVEL}(?:、{_LEVEL})*(?:级)?")
 _LEVEL_ALONE = re.compile(rf"{_LEVEL}")
 _GOV_LEVEL_MODS = {"各", "省级", "市级", "县级", "区级", "乡级", "中央"}
+_SELECTING_ONLY = {"相关", "有关", "其他", "其它"}
 _GOV_HEADS = {"政府", "人民政府", "财政", "党委", "党委和政府", "党委政府"}
 # a level of government named with a selecting modifier is a unit: '各市政府', '相关市（州）人民政府'
 _LEVEL_GOV = re.compile(rf"{_LEVEL}(?:、{_LEVEL})*级?(?:人民政府|政府|党委和政府|党委政府|党委)")
@@ -172,7 +173,8 @@ def _is_generic(name: str) -> bool:
     if "属地" in stripped and (_LEVEL_ALONE.fullmatch(n) or n in ("乡镇", "街道", "乡镇街道")):
         return True  # '属地乡镇', '属地街道': whichever the task's place falls in, a class
     if _LEVEL_ALONE.fullmatch(n) or _LEVEL_LIST.fullmatch(n):
-        return False  # '各有关区、县级市': a named level
+        # '各有关区、县级市': a named level; '相关镇', '有关县区' without 各: whichever are concerned
+        return bool(stripped) and all(m in _SELECTING_ONLY for m in stripped)
     if n in g["generic_heads_set"]:
         return not (n in _GOV_HEADS and stripped and all(m in _GOV_LEVEL_MODS for m in stripped))
     if _level_government(name):
@@ -1173,12 +1175,17 @@ def cell_split(text: str, offset: int = 0, mode: str = "list") -> Optional[list[
     return cell_unit_list(text, offset)
 
 
+_BARE_LEVELS = re.compile(r"各?[省市县区乡镇村街]{1,3}$")
+
+
 def _glued(s: str, offset: int, pos: int = 0) -> Optional[list[tuple[str, int, int, str]]]:
     """Units written one after the other with no separator: at every end of a unit name, the
     rest must be units again (shortest first, so '区发改局|区统计局', not one long name)."""
     if pos == len(s):
         return []
     for e in sorted(_candidate_ends(s, pos)):
+        if _BARE_LEVELS.match(s, pos, e):
+            continue  # '各乡|镇人民政府': '各乡镇' is one class of towns, not a place and a town
         kind = _accept(s[pos:e], "list")
         if kind in ("org", "place") and (e == len(s) or s[e] in "县市区省州旗镇乡各"):
             rest = _glued(s, offset, e)

@@ -39,9 +39,22 @@ def cell_units(line: str, start: int, split_units: Callable) -> list | None:
     return None
 
 
+# a table's legend marks its lead unit ('★区发改委、统计局' under '责任单位', '注：标★的为牵头单位')
+_LEAD_MARKS = "★☆▲△*＊"
+
+
+def _unmarked(line: str) -> tuple[str, int]:
+    """The cell without its lead mark, and how many characters the mark took (0: none)."""
+    rest = line.lstrip(_LEAD_MARKS)
+    if len(rest) == len(line):
+        return line, 0
+    body = rest.lstrip()
+    return body, len(line) - len(body)
+
+
 def is_cell_line(line: str, split_units: Callable) -> bool:
     """A line that is only an owner cell, a person's name or the second line of a cell."""
-    line = line.strip()
+    line = _unmarked(line.strip())[0]
     return bool(line) and (_PERSON.match(line) is not None and cell_units(line, 0, split_units) is None
                            or _CONTINUED.match(line) is not None or cell_units(line, 0, split_units) is not None)
 
@@ -77,22 +90,29 @@ def cell_owners(doc: Document, c: Commitment, split_units: Callable, table: tupl
     if c.start < header_start or text[c.end:c.end + 1] not in ("\n", ""):
         return []  # before the table (a notice, its signature) or not ending its line: not a cell
     units: list[Owner] = []
+    marked: list[Owner] = []  # the first unit of each cell the table marks as lead
     for a, b in _lines_after(text, c.end):
         line = text[a:b].strip()
         if _CONTINUED.match(line) and units and units[-1].end == a - 1:
             last = units[-1]
             units[-1] = Owner(last.name + line, last.role, last.source, last.start, b)
             continue
+        line, mark = _unmarked(line)
         found = cell_units(line, a + text[a:b].index(line[:1]), split_units) if line else None
         if found:
-            units += [Owner(n, "responsible", "explicit", s, e) for n, s, e, k in found if k != "generic"]
+            new = [Owner(n, "responsible", "explicit", s, e) for n, s, e, k in found if k != "generic"]
+            marked += new[:1] if mark else []
+            units += new
             continue
         if _PERSON.match(line) or is_time_cell(line):
             continue  # the leader in charge (a person is never an owner), the 完成时限 cell
         break
     if not units:
         return []
-    if "牵头" in columns:
+    if marked:  # the legend's mark names the lead; the other units of the row support it
+        for o in units:
+            o.role = "lead" if any(o is m for m in marked) else "support"
+    elif "牵头" in columns:
         units[0].role = "lead"
         if "配合" in columns or "协办" in columns:
             for o in units[1:]:

@@ -174,12 +174,32 @@ _LAST_CELL = 60
 _ROW_NUMBER_CELL = re.compile(r"^\s*\d{1,3}\s*$")  # a row cut off at its end still opens with its number
 
 
+_CELL_RULE = re.compile(r"^[|｜\s]+$|^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+
+
+def is_cell_rule(line: str) -> bool:
+    """A line of a table that holds no cell: the '|' a web page's table leaves between cells
+    written one per line (empty cells: '||'), or a markdown separator row ('|---|---|')."""
+    return bool(line) and _CELL_RULE.match(line) is not None
+
+
+def table_row(line: str) -> str:
+    """A table row in one form, 'cell | cell | …': markdown's outer pipes go and tab separators
+    become ' | ', so that cleaning a row's spacing never glues two cells together."""
+    if "\t" in line.strip() and line.count("\t") >= 2 and "|" not in line:
+        line = " | ".join(cell.strip() for cell in line.split("\t"))
+    stripped = line.strip()
+    if stripped.startswith(("|", "｜")):
+        stripped = stripped[1:].lstrip()
+    return stripped
+
+
 def split_flattened(line: str) -> list[str]:
     """The paragraphs of a line that web extraction flattened, split where a space ends one or
     where a numbered item runs in after a sentence (`split_run_in_items`)."""
     parts = [line]
     if _is_table_row(line):
-        return parts  # a table row written on one line ('1 | 任务。 | 毛晓青 | 县教体局 |'): its cells stay a row
+        return [table_row(line)]  # a table row written on one line ('1 | 任务。 | 毛晓青 | 县教体局 |'): its cells stay a row
     if " " in line or "\t" in line:
         flattened = len(line) > _FLATTENED_PAGE
         line = _SPACE_AFTER_SENTENCE.sub("\n", line)
@@ -345,7 +365,7 @@ def clean_text(raw: str) -> tuple[str, dict]:
     text = _RUN_IN_HEADING.sub(_split_run_in_heading, text)
     text = _BOLD.sub("", text)
     lines = [part.strip() for line in text.split("\n") for part in split_flattened(line.strip())]
-    lines = [line for line in lines if line and not is_page_furniture(line)]
+    lines = [line for line in lines if line and not is_page_furniture(line) and not is_cell_rule(line)]
     lines = [tidy_spacing(line) for line in _join_lines(lines)]
     lines = _join_broken_title(_drop_boilerplate([line for line in lines if line]))
     return "\n".join(lines) + ("\n" if lines else ""), meta

@@ -25,7 +25,7 @@ Place = tuple[str, Optional[str], Optional[str]]  # (province, city, county)
 _DOC_TYPE = (r"(要点|计划|方案|报告|意见|通知|规划|清单|办法|纲要|决定|细则|总结|规定|条例|指南|措施|任务"
              r"|公报|公告|通告|通报|批复|决议|议案|纪要|指引)")
 _TITLE_LINE = re.compile(rf"^[^，。；：:！？]{{4,120}}{_DOC_TYPE}(?:[（(][^）)]*[）)])?$")
-_LABEL = {"title": r"标\s*题", "issuer": r"发文机关|发布机关|发布机构|发文单位|来源单位|制发机关",
+_LABEL = {"title": r"标\s*题|[Tt]itle", "issuer": r"发文机关|发布机关|发布机构|发文单位|来源单位|制发机关",
           "date": r"成文日期|发文日期|印发日期", "url": r"原文链接|原文地址|原文网址|来源链接|链接地址",
           "source": r"(?:信息)?来源"}
 _NATIONAL = re.compile(r"^(国务院|中共中央|全国人民代表大会|全国人大|中央|国家|.{1,10}部$|.{1,10}总局$|.{1,10}委员会$)")
@@ -250,7 +250,8 @@ def _looks_like_title_piece(line: str) -> bool:
 _DATABASE_FIELD = re.compile(r"^【[^【】]{2,8}】")
 # the category a site files a document under, printed above its title ('行政规范性文件')
 _CATEGORY_LINE = re.compile(r"^(?:行政)?规范性文件$|^(?:政府|政策|部门|其他)文件$|^政策解读$|^通知公告$"
-                            r"|^[\u4e00-\u9fff]{2,6}[发办]文件$|^无障碍|首页\s*[>＞»]|[>＞»].*[>＞»]")  # (and a site's toolbar, breadcrumbs)
+                            r"|^[\u4e00-\u9fff]{2,6}[发办]文件$|^无障碍|首页\s*[>＞»]|[>＞»].*[>＞»]"  # (and a site's toolbar, breadcrumbs)
+                            r"|^[\u4e00-\u9fff]{1,10}网\s*(?:--|—|-|_|\|)\s*[\u4e00-\u9fff]{2,20}$")  # '法搜网--中国法律信息搜索网': a site's banner
 
 
 def _title_candidates(head: list[str]) -> list[tuple[int, int, str]]:

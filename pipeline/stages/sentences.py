@@ -20,6 +20,9 @@ _NOTE = re.compile(r"^(?:[（(][^（）()]*[）)])+$")
 _CELL_MAX = 30
 _ROW_NUMBER = re.compile(r"^\d{1,3}$")
 _TABLE_MIN_LINES = 8
+# a row of a table written a row a line, as cleaning leaves it ('1 | 任务。 | 县发改局 | 6月底前 |'):
+# a row number or a task cell, then at least two more cells
+_PIPE_ROW = re.compile(r"^[^|｜\n]{1,600}[|｜][^|｜\n]+[|｜]")
 # Longest sentence kept whole (the longest in 249 real documents has 568 characters). A longer
 # one — a line without 。；！？, as hostile or broken input has — is cut at a comma: every target
 # row repeats its sentence, so a 1 MB sentence with 30 000 quantities made 30 GB of rows.
@@ -80,6 +83,10 @@ def split_sentences(text: str, limit: int | None = None, begin: int = 0) -> list
             no_table_before = j
         start, end = lines[i]
         line = text[start:end]
+        if _PIPE_ROW.match(line):  # a table row written on one line: its cells are one commitment
+            out.extend(_capped(text, start, end))
+            i += 1
+            continue
         pos = 0
         for m in _END.finditer(line):
             if _inside_brackets(line, pos, m.end()):

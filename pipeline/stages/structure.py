@@ -21,6 +21,8 @@ from pipeline.records import Document, Section
 
 _CN = "零〇一二三四五六七八九十百"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_PAREN_DIGITS = "".join(chr(c) for c in range(0x2474, 0x2488))  # ⑴ … ⒇
+_STOP_DIGITS = "".join(chr(c) for c in range(0x2488, 0x249C))  # ⒈ … ⒛
 
 # (kind, pattern). The pattern is matched at the start of a line (after any markdown '#'s);
 # group 'num' is the number as written.
@@ -36,6 +38,9 @@ _STYLES: list[tuple[str, re.Pattern]] = [
     # '1)' / '1）' with a closing bracket only: a style of its own (it nests like '（1）')
     ("arabic_half", re.compile(r"(?P<num>\d{1,3})[）)](?![%）)])")),
     ("circled", re.compile(rf"(?P<num>[{_CIRCLED}])")),
+    # '⑴' and '⒈', one character each: the same styles as '(1)' and '1.' (a font's glyphs)
+    ("arabic_paren", re.compile(rf"(?P<num>[{_PAREN_DIGITS}])")),
+    ("arabic", re.compile(rf"(?P<num>[{_STOP_DIGITS}])")),
 ]
 # An attachment or glossary line after the body ('附件', '附件2：', '名词解释', '注释').
 APPENDIX = re.compile(r"^(#{1,6}\s*)?(附件\s*\d*|附[:：]?|附表\s*\d*|.{0,12}名词解释.{0,6}|注释|注[:：])$")
@@ -75,6 +80,8 @@ def match_heading(line: str) -> Optional[tuple[str, str, int, str]]:
         if not m:
             continue
         num = m.group("num")
+        if len(num) == 1 and ("\u2474" <= num <= "\u249b"):
+            num = str((ord(num) - 0x2474) % 20 + 1)  # '⑴' / '⒈' → '1'
         if _number_value(kind, num) is None:
             continue
         rest = line[m.end():]
@@ -159,7 +166,8 @@ def _row_part_headings(text: str, lines: list[str]) -> dict[int, tuple[str, str,
                 expected += 1
             continue
         m = _ROW_NUMBER.match(line)
-        if not m or int(m.group(1)) != expected:
+        restart = m is not None and m.group(1) == "1" and expected > 1  # a next group's rows
+        if not m or int(m.group(1)) != expected and not restart:
             continue
         title_at = next((j for j in range(i + 1, min(i + 3, len(lines))) if lines[j].strip()), None)
         if title_at is None:
@@ -167,7 +175,7 @@ def _row_part_headings(text: str, lines: list[str]) -> dict[int, tuple[str, str,
         title = lines[title_at].strip()
         if match_heading(title) or _ROW_NUMBER.match(title):
             continue
-        if table and _TASK_CELL.search(title):
+        if table and _TASK_CELL.search(title) and not restart:
             title = _TITLE_END.split(title, 1)[0].strip()  # the first cell up to its first 。
             if not title or len(title) > _MAX_TITLE * 2:
                 continue
@@ -178,7 +186,7 @@ def _row_part_headings(text: str, lines: list[str]) -> dict[int, tuple[str, str,
             if not any(h and h[0] in _ITEM_KINDS for h in items):
                 continue
         found[i] = ("row_part", m.group(1), 0, title)
-        expected += 1
+        expected = int(m.group(1)) + 1
     return found
 
 

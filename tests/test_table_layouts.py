@@ -1,0 +1,95 @@
+"""One task table, however a page or a file lays it out: cells one per line with a '|' line
+between them (web tables as page extraction leaves them), rows on one line with '|' (markdown,
+with or without outer pipes) or tabs (a spreadsheet pasted). Each row is one commitment with its
+owners and deadline, its number a section; what a legend marks (★) leads."""
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Settings
+from pipeline.extractors.owners import split_units, unit_kind
+from pipeline.language import process_text
+from pipeline.stages.clean import clean_text, is_cell_rule
+from pipeline.stages.structure import match_heading
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+RULES = Settings(chain="rules")
+
+ROWS = [("1", "深入实施工业强县战略，全年新增规上工业企业20家以上。", "县工信局", "县发改局、县财政局", "2023年12月底前"),
+        ("2", "加快推进城北污水处理厂建设，完成主体工程。", "县住建局", "县生态环境局", "2023年6月底前"),
+        ("3", "新建改建农村公路50公里。", "县交通运输局", "各乡镇人民政府", "2023年11月底前")]
+HEAD = ("序号", "重点任务", "牵头单位", "配合单位", "完成时限")
+TITLE = "XX县2023年政府工作报告重点任务分解表\n\n"
+
+
+def _layout(kind: str) -> str:
+    rows = [HEAD] + ROWS
+    if kind == "tab":
+        return TITLE + "\n".join("\t".join(r) for r in rows) + "\n"
+    if kind == "markdown":
+        return TITLE + "| " + " | ".join(HEAD) + " |\n|" + "---|" * 5 + "\n" + \
+            "\n".join("| " + " | ".join(r) + " |" for r in ROWS) + "\n"
+    if kind == "pipe_lines":  # a cell a line, '|' between cells
+        return TITLE + "\n|\n".join(cell for r in rows for cell in r) + "\n"
+    return TITLE + "\n".join(cell for r in rows for cell in r) + "\n"  # a cell a line
+
+
+@pytest.mark.parametrize("kind", ["tab", "markdown", "pipe_lines", "cells"])
+def test_every_layout_gives_each_row_its_owners_deadline_and_section(kind):
+    doc = process_text(_layout(kind), year=2023, extractors=RULES)
+    assert [s.number for s in doc.sections] == ["1", "2", "3"]
+    rows = {}
+    for c in doc.commitments:
+        for number, task, *_ in ROWS:
+            if task[:8] in c.text:
+                rows[number] = c
+    assert set(rows) == {"1", "2", "3"}
+    assert [(o.name, o.role) for o in rows["1"].owners] == [("县工信局", "lead"), ("县发改局", "support"),
+                                                            ("县财政局", "support")]
+    assert [(o.name, o.role) for o in rows["3"].owners] == [("县交通运输局", "lead"), ("各乡镇人民政府", "support")]
+    assert [d.date for d in rows["2"].deadlines] == ["2023-06-30"]
+    assert [t.raw for t in rows["1"].targets] == ["20家以上"]
+
+
+def test_a_tab_row_keeps_its_cells_apart_when_spacing_is_cleaned():
+    text, _ = clean_text("1\t新建改建农村公路50公里。\t县交通运输局\t各乡镇人民政府\n")
+    assert text == "1 | 新建改建农村公路50公里。 | 县交通运输局 | 各乡镇人民政府\n"
+
+
+def test_cell_rules_go_and_cells_stay():
+    assert is_cell_rule("|") and is_cell_rule("||||") and is_cell_rule("|---|:---:|")
+    assert not is_cell_rule("1 | 任务 |") and not is_cell_rule("县发改局")
+    text, _ = clean_text("序号\n|\n项目\n|\n||||\n1\n|\n主要预期目标\n")
+    assert text == "序号\n项目\n1\n主要预期目标\n"
+
+
+def test_a_legend_mark_names_the_lead_of_a_cell_table():
+    """wujiang (development): '★区发改委、统计局' under 责任单位, the table's 牵头领导 between."""
+    from pipeline.language import Pipeline
+    doc = Pipeline(RULES)(RAW / "2024_wujiangqu_zhongdiangongzuo_mubiaorenwu_excerpt.txt")
+    first = next(c for c in doc.commitments if c.text.startswith("1.地区生产总值"))
+    assert [(o.name, o.role) for o in first.owners] == [("区发改委", "lead"), ("统计局", "support")]
+    six = next(c for c in doc.commitments if c.text.startswith("6.进出口总额"))  # no number, still a task
+    assert [(o.name, o.role) for o in six.owners] == [("区商务局", "lead"), ("吴江海关", "support")]
+
+
+def test_a_glued_cell_never_splits_a_class_of_towns():
+    assert [u[0] for u in split_units("淀山湖开发公司、朱家角投资公司、相关镇", 0, "list")] == \
+        ["淀山湖开发公司", "朱家角投资公司", "相关镇"]
+    assert unit_kind("相关镇") == "generic" and unit_kind("有关县区") == "generic"
+    assert unit_kind("各镇") == "place" and unit_kind("各有关区") == "place"  # named levels stay units
+
+
+def test_single_character_numbers_are_headings():
+    assert match_heading("⑴九年义务教育巩固率达到97%。")[:2] == ("arabic_paren", "1")
+    assert match_heading("⑽城镇保障性安居工程建设。")[:2] == ("arabic_paren", "10")
+    assert match_heading("⒊加快发展现代服务业。")[:2] == ("arabic", "3")
+
+
+def test_a_title_field_and_a_site_banner():
+    doc = process_text("title: 松原市政府工作报告（2019年1月16日 王子联）\n\n二、2019年主要工作\n全年新建改造农村公路500公里。\n",
+                       extractors=RULES)
+    assert doc.title == "松原市政府工作报告" and doc.issuer == "松原市人民政府"
+    doc = process_text("法搜网--中国法律信息搜索网\n上海市青浦区人民政府办公室关于对2008年区政府重点工作进行督查的通知\n"
+                       "各委、办、局：\n现将有关事项通知如下。\n", extractors=RULES)
+    assert doc.issuer == "上海市青浦区人民政府办公室"
