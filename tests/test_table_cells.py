@@ -29,9 +29,13 @@ TABLE = """2024年主要目标任务责任分解表
 """
 
 
+def _holding(doc, start):
+    """The commitment a task opens, or the table row (stages/grid.py) that holds it."""
+    return next(c for c in doc.commitments if c.text.startswith(start) or "\n" + start in c.text)
+
+
 def owners(doc, start):
-    c = next(c for c in doc.commitments if c.text.startswith(start))
-    return [(o.name, o.role) for o in c.owners if o.source != "issuer"]
+    return [(o.name, o.role) for o in _holding(doc, start).owners if o.source != "issuer"]
 
 
 def test_unit_cells_under_a_task_are_its_owners_and_people_are_not():
@@ -102,26 +106,27 @@ DEADLINE_TABLE = """2016年民生实事目标任务分解表
 
 
 def deadlines(doc, start):
-    c = next(c for c in doc.commitments if c.text.startswith(start))
-    return [d.date for d in c.deadlines]
+    return sorted(d.date for d in _holding(doc, start).deadlines)
 
 
 def test_the_time_cell_under_a_task_is_its_deadline():
+    """Each row one commitment (a grid, stages/grid.py): its time cells are its deadlines."""
     doc = process_text(DEADLINE_TABLE, extractors=Settings(chain="rules"), year=2016)
     assert deadlines(doc, "启动建设东柳河") == ["2016-12-31"]
     assert deadlines(doc, "新建2座") == ["2016-09-30"]
-    # two tasks in one row: each takes the cell under it, not the other's
-    assert deadlines(doc, "开工建设县老年养护楼") == ["2016-05-31"]
-    assert deadlines(doc, "开工建设老年大学") == ["2016-12-31"]
+    # two tasks in one row: the row holds both limits
+    assert deadlines(doc, "开工建设县老年养护楼") == ["2016-05-31", "2016-12-31"]
     assert deadlines(doc, "建成县残疾人") == ["2016-09-30"]  # a quarter alone in the column
     assert owners(doc, "开工建设县老年养护楼") == [("县民政局", "responsible")]
 
 
 def test_no_deadline_column_no_deadline_cells():
+    """A bare quarter is a limit only under a time column; a limit written out ('12月底前') is one
+    wherever it stands in its row."""
     text = DEADLINE_TABLE.replace("完成时限", "备注")
     doc = process_text(text, extractors=Settings(chain="rules"), year=2016)
-    assert deadlines(doc, "启动建设东柳河") == []
     assert deadlines(doc, "建成县残疾人") == []
+    assert deadlines(doc, "启动建设东柳河") == ["2016-12-31"]
 
 
 def test_the_dazhu_table_of_the_development_data():
@@ -130,17 +135,16 @@ def test_the_dazhu_table_of_the_development_data():
     from pipeline.language import Pipeline
 
     doc = Pipeline(Settings(chain="rules"))(Path(__file__).parents[1] / "data/raw/2016_dazhuxian_minshengshishi_renwufenjie_excerpt.txt")
-    got = {c.text.rstrip("。"): [d.date for d in c.deadlines] for c in doc.commitments if c.deadlines}
-    assert got["完成棚户区改造2836户"] == ["2016-12-31"]
-    assert got["迁建县政务服务中心"] == ["2016-12-31"]
-    # every task of the table, and of the notice above it only its quarterly report (每季度末月20日前)
-    tasks = {k: v for k, v in got.items() if not k.endswith(("底前", "投入使用", "动工"))}  # (time cells: their own rows)
-    assert len(tasks) == 12 and [v for k, v in tasks.items() if "每季度" in k] == [["2016-03-20"]]
+    assert deadlines(doc, "完成棚户区改造2836户") == ["2016-12-31"]
+    assert deadlines(doc, "迁建县政务服务中心") == ["2016-12-31"]
+    # every row of the table, and of the notice above it only its quarterly report (每季度末月20日前)
+    dated = [c for c in doc.commitments if c.deadlines]
+    assert len(dated) == 11 and [[d.date for d in c.deadlines] for c in dated if "每季度" in c.text] == [["2016-03-20"]]
     # each row a section titled by its task; the time cells are no commitments of their own
     assert [s.title for s in doc.sections][:2] == ["启动建设东柳河城区段综合治理工程和东湖湿地公园", "新建2座人行天桥"]
+    assert not any(c.text.strip().endswith("月底前") and "\n" not in c.text.strip() for c in doc.commitments)
     # the owner cells after a time cell are the task's too
-    by_text = {c.text.rstrip("。"): [o.name for o in c.owners if o.source != "issuer"] for c in doc.commitments}
-    assert by_text["启动建设东柳河城区段综合治理工程和东湖湿地公园"] == ["县水务局", "县住建局", "县护城河指挥部"]
+    assert [o for o, _r in owners(doc, "启动建设东柳河")] == ["县水务局", "县住建局", "县护城河指挥部"]
 
 
 def test_bare_time_cells():

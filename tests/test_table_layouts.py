@@ -93,3 +93,57 @@ def test_a_title_field_and_a_site_banner():
     doc = process_text("法搜网--中国法律信息搜索网\n上海市青浦区人民政府办公室关于对2008年区政府重点工作进行督查的通知\n"
                        "各委、办、局：\n现将有关事项通知如下。\n", extractors=RULES)
     assert doc.issuer == "上海市青浦区人民政府办公室"
+
+
+# ------------------------------------------------------------------ a table read as a grid
+
+def _doc(name: str):
+    from pipeline.language import Pipeline
+    return Pipeline(RULES)(RAW / f"{name}.txt")
+
+
+def test_a_project_table_reads_each_row_by_its_columns():
+    """yangxian (development, traditional characters, '教體局 |' cells): 序號/項目名稱/建設地點/建設時間/
+    建設內容/年度投資金額(萬元)/責任單位, one row one commitment."""
+    doc = _doc("2024_yangxian_minshengshishi_xiangmuqingdan_excerpt")
+    assert [s.title for s in doc.sections][:2] == ["洋县中小学幼儿园基础设施提升改造项目", "城北小学门前道路建设项目"]
+    row = next(c for c in doc.commitments if "城北小学门前道路建设项目" in c.text)
+    assert [(o.name, o.role) for o in row.owners] == [("住建局", "responsible")]
+    assert [d.date for d in row.deadlines] == ["2024-12-31"]  # 建设时间 '2024'
+    assert [(t.raw, t.value, t.unit, t.entity) for t in row.targets] == [("300", 3000000.0, "元", "年度投资金额")]
+    farm = next(c for c in doc.commitments if "高标准农田建设项目" in c.text)
+    assert "500亩" in [t.raw for t in farm.targets] and "4930" in [t.raw for t in farm.targets]
+    assert not any(t.raw == "2024" for c in doc.commitments for t in c.targets)
+
+
+def test_wrapped_column_names_and_a_total_that_is_no_target():
+    """jiangshan (development): '建设起'/'止年限', '总投资'/'(万元)' … '责任'/'单位' over two lines each;
+    a row's name over two lines. The year's investment is a target, the project's total is not."""
+    from pipeline.stages.grid import find_grids
+    doc = _doc("2023_jiangshan_minshengshishi_shishijihua_excerpt")
+    (grid,) = find_grids(doc.text)
+    assert [c.name for c in grid.columns] == ["序号", "项目名称", "项目建设规模及内容", "建设起止年限", "总投资",
+                                              "当年投资", "2023年度计划", "资金来源", "责任单位"]
+    assert [c.kind for c in grid.columns][3:6] == ["deadline", "size", "value"]
+    row = next(c for c in doc.commitments if "液改气" in c.text)
+    assert [o.name for o in row.owners] == ["城投集团"]
+    assert [d.date for d in row.deadlines] == ["2023-12-31"]  # '2023.01-2023.12'
+    assert [t.raw for t in row.targets] == ["28个", "13000套", "30个", "1200"]
+
+
+def test_a_table_whose_rows_hold_numbered_items_is_no_grid():
+    """zhonglou (development): row 1 holds '(1)…', '(2)…' each with its leader and units: those
+    stay tasks of their own with the unit cells under them."""
+    from pipeline.stages.grid import find_grids
+    doc = _doc("2024_zhonglouqu_zhuyaomubiao_zerenfenjie_excerpt")
+    assert find_grids(doc.text) == ()
+    first = next(c for c in doc.commitments if "地区生产总值增长6%左右" in c.text)
+    assert ("发改局", "lead") in [(o.name, o.role) for o in first.owners]
+
+
+def test_merged_cells_fall_back_to_the_cells_under_the_task():
+    """dazhu (development): 序号/民生实事/责任单位/完成时限 with several units a row, two tasks in row 5."""
+    doc = _doc("2016_dazhuxian_minshengshishi_renwufenjie_excerpt")
+    five = next(c for c in doc.commitments if "老年养护楼" in c.text)
+    assert [o.name for o in five.owners] == ["县民政局"]
+    assert sorted(d.date for d in five.deadlines) == ["2016-05-31", "2016-12-31"]

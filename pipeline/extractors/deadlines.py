@@ -29,7 +29,8 @@ import cn2an
 
 from pipeline.records import Deadline, Document
 from pipeline.extractors import register
-from pipeline.extractors.table_cells import cell_deadlines, deadline_table
+from pipeline.extractors.table_cells import cell_deadlines, deadline_table, grid_deadlines
+from pipeline.stages.grid import grid_rows
 
 _Y = r"(?:19|20)\d\d"
 _SP = r"[ \u3000]?"  # PDF text has spaces inside dates: '2021 年 3 月'
@@ -385,6 +386,7 @@ def extract_deadlines(doc: Document) -> Document:
     heading_starts = {s.start for s in doc.sections}
     table = deadline_table(doc)
     starts = frozenset(c.start for c in doc.commitments) if table is not None else frozenset()
+    rows = grid_rows(doc.text)
     for c in doc.commitments:
         if c.status != "planned":
             continue
@@ -397,5 +399,8 @@ def extract_deadlines(doc: Document) -> Document:
             d.end += c.start
         if not found and table is not None:
             found = cell_deadlines(doc, c, table, starts, lambda t: find_deadlines(t, doc.year, issued))
+        if rows and c.start in rows:  # a task table read as a grid: its deadline column
+            cells = grid_deadlines(*rows[c.start], doc.year, lambda t: find_deadlines(t, doc.year, issued))
+            found = [d for d in found if all(not (x.start <= d.start < x.end) for x in cells)] + cells
         c.deadlines = found
     return doc

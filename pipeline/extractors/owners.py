@@ -41,7 +41,8 @@ from typing import Optional
 from pipeline.records import Commitment, Document, Owner, Section
 from pipeline.stages.tokens import tag
 from pipeline.extractors import register
-from pipeline.extractors.table_cells import cell_owners, owner_table
+from pipeline.extractors.table_cells import cell_owners, grid_owners, owner_table
+from pipeline.stages.grid import grid_rows
 
 
 @lru_cache(maxsize=1)
@@ -1561,6 +1562,12 @@ def extract_owners(doc: Document) -> Document:
     if table is not None:  # a table flattened to one cell per line: the unit cells of each task
         for c in doc.commitments:
             c.owners += [o for o in cell_owners(doc, c, cell_split, table) if all(o.name != x.name for x in c.owners)]
+    rows = grid_rows(doc.text)
+    for c in doc.commitments if rows else ():  # a task table read as a grid: its owner columns
+        if c.start in rows:
+            found = grid_owners(*rows[c.start], cell_unit_list)
+            if found:
+                c.owners = found + [o for o in c.owners if all(o.name != f.name for f in found)]
     issuer_at = doc.text.find(doc.issuer) if doc.issuer else -1
     for c in doc.commitments:
         if c.owners:

@@ -16,6 +16,7 @@ import re
 from typing import Callable, Optional
 
 from pipeline.records import Commitment, Deadline, Document, Owner
+from pipeline.stages.grid import Grid, Row
 
 _OWNER_COLUMN = re.compile(r"^\s*(牵头|责任|配合|协办|主办|参与)\s*(?:单位|部门|处室|科室|股室)(?:[（(](?:单位|部门)[）)])?\s*$",
                            re.M)
@@ -187,3 +188,106 @@ def cell_deadlines(doc: Document, c: Commitment, header_start: int, starts: froz
         if at in starts or _ROW_NUMBER.match(line) or line[-1] in "。；;" or len(line) > 40:
             return []
     return []
+
+
+# ---------------------------------------------------------------- a table read as a grid
+
+def grid_owners(grid: Grid, row: Row, unit_list: Callable) -> list[Owner]:
+    """The units under a grid row's owner columns, each with its column's role (牵头 leads, 配合
+    supports, 责任 is responsible); a ★ names the lead of its cell. A row that does not line up
+    still has its owners in its last cell when the last column is the owner column."""
+    cells = grid.cells_of(row, "owner")
+    if not cells and any(c.column is None for c in row.cells):
+        return _unaligned_owners(grid, row, unit_list)
+    out: list[Owner] = []
+    marked = []
+    for cell, column in cells:
+        text, mark = _unmarked(cell.text)
+        units = unit_list(text, cell.start + mark) if text else None
+        if not units:
+            continue
+        new = [Owner(n, column.role, "explicit", a, b) for n, a, b, k in units
+               if k != "generic" and all(n != o.name for o in out)]
+        marked += new[:1] if mark else []
+        out += new
+    if marked:
+        for o in out:
+            o.role = "lead" if any(o is m for m in marked) else "support"
+    return out
+
+
+def _unaligned_owners(grid: Grid, row: Row, unit_list: Callable) -> list[Owner]:
+    """A row whose cells do not line up with the header (merged cells, two units on two lines):
+    the cells after its task that are units, as `cell_owners` reads them under a task."""
+    roles = {c.role for c in grid.columns if c.kind == "owner"}
+    if not roles:
+        return []
+    out: list[Owner] = []
+    marked: list[Owner] = []
+    seen_task = False
+    for cell in row.cells:
+        if not seen_task:
+            seen_task = _is_task(cell.text)
+            continue
+        text, mark = _unmarked(cell.text)
+        if not text or _PERSON.match(text) and cell_units(text, 0, unit_list_mode(unit_list)) is None:
+            continue
+        units = cell_units(text, cell.start + mark, unit_list_mode(unit_list))
+        new = [Owner(n, "responsible", "explicit", a, b) for n, a, b, k in units or ()
+               if k != "generic" and all(n != o.name for o in out)]
+        marked += new[:1] if mark else []
+        out += new
+    if marked:
+        for o in out:
+            o.role = "lead" if any(o is m for m in marked) else "support"
+    elif out and "lead" in roles:
+        out[0].role = "lead"
+        for o in out[1:]:
+            o.role = "support" if "support" in roles else "responsible"
+    return out
+
+
+def unit_list_mode(unit_list: Callable) -> Callable:
+    """`cell_units` calls its reader with a mode; a cell-list reader takes none."""
+    return lambda text, start, _mode="list": unit_list(text, start)
+
+
+def _is_task(cell: str) -> bool:
+    return len(cell) > 30 or cell[-1:] in "。；;"
+
+
+_YEAR_CELL = re.compile(r"^(?P<y>(?:19|20)\d\d)\s*年?$")
+# the end of a period: '2023.01-2023.12', '2023年1月—12月', '2023.3-2023.10'
+_PERIOD_END = re.compile(r"[-—–~～至到]\s*(?:(?P<y>(?:19|20)\d\d)\s*[.．/年])?\s*(?P<m>1[0-2]|0?[1-9])\s*月?(?:底|末)?$")
+
+
+def grid_deadlines(grid: Grid, row: Row, plan_year: Optional[int], find: Callable) -> list[Deadline]:
+    """The limit in a grid row's deadline column: a limit as written ('2023年12月底前'), a bare
+    month or quarter (`_bare_time`), a year alone (its end: a 建设时间 of '2024'), the end of a
+    period ('2023.01-2023.12')."""
+    out: list[Deadline] = []
+    cells = [c for c, _column in grid.cells_of(row, "deadline")]
+    if not cells and any(c.kind == "deadline" for c in grid.columns):  # not lined up: any time cell
+        cells = [c for c in row.cells if c.column is None and not _is_task(c.text)
+                 and (is_time_cell(c.text) or _YEAR_CELL.match(c.text) or _PERIOD_END.search(c.text))]
+    for cell in cells:
+        line = cell.text
+        found = find(line)
+        if found:
+            for d in found:
+                d.start, d.end = d.start + cell.start, d.end + cell.start
+            out += found
+            continue
+        date = None
+        year = _YEAR_CELL.match(line)
+        period = _PERIOD_END.search(line)
+        if year:
+            date = f"{year.group('y')}-12-31"
+        elif period and (period.group("y") or plan_year):
+            y, m = int(period.group("y") or plan_year), int(period.group("m"))
+            date = f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
+        elif plan_year is not None:
+            date = _bare_time(line, plan_year)
+        if date:
+            out.append(Deadline(raw=line, date=date, start=cell.start, end=cell.end, kind="by"))
+    return out

@@ -17,6 +17,7 @@ from pipeline.records import Commitment, Document, Sentence, Target
 from pipeline.stages.tokens import first_action, tag
 from pipeline.extractors import register
 from pipeline.extractors.status import progress_cells
+from pipeline.stages.grid import Grid, Row, grid_rows
 from pipeline.extractors.entity import entity_and_action, part_of_action, place_as_subject, verb_over_framing
 from pipeline.extractors.standards import char_patterns, comparator_before, is_standard, issuer_fund
 
@@ -750,6 +751,27 @@ def _table_targets(c: Commitment, doc_id: str, counter: list[int]) -> list[Targe
     return out
 
 
+_GRID_VALUE = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def _grid_targets(c: Commitment, grid: Grid, row: Row, doc_id: str, counter: list[int]) -> list[Target]:
+    """A grid row's targets: those of its text cells (the task; a name, a year or an amount cell is
+    no sentence to read), then the amount under each value column ('年度投资金额(万元)' 300 →
+    3,000,000 元, the column's name its entity). A project's total size is no target."""
+    text_cells = [(cell.start, cell.end) for cell in grid.task_cells(row)]
+    out = [t for t in c.targets if any(a <= t.raw_start < b for a, b in text_cells)]
+    for cell, column in grid.cells_of(row, "value"):
+        if not _GRID_VALUE.match(cell.text) or float(cell.text) == 0:
+            continue
+        counter[0] += 1
+        out.append(Target(
+            target_id=f"{doc_id}:t{counter[0]:04d}", raw=cell.text,
+            value=round(float(cell.text) * column.mult, 6), value_max=None, unit=column.unit,
+            comparator="=", raw_start=cell.start, raw_end=cell.end, entity=column.name, action=None,
+            status="achievement" if c.sentence.review else "target"))
+    return out
+
+
 @register("targets")
 def extract_targets(doc: Document) -> Document:
     return assign_targets(doc)
@@ -760,6 +782,7 @@ def assign_targets(doc: Document, decide=None) -> Document:
     replaces the rules' decision on sentence mentions (table cells always stay with the rules)."""
     counter = [0]
     progress = progress_cells(doc.text)
+    rows = grid_rows(doc.text)
     for c in doc.commitments:
         if c.sentence is None:
             continue
@@ -767,6 +790,8 @@ def assign_targets(doc: Document, decide=None) -> Document:
             c.targets = _table_targets(c, doc.doc_id, counter)
         else:
             c.targets = sentence_targets(c, doc.doc_id, counter, decide or rule_decision)
+        if rows and c.start in rows:
+            c.targets = _grid_targets(c, *rows[c.start], doc.doc_id, counter)
         for t in c.targets if progress else ():
             if t.status == "target" and any(a <= t.raw_start < b for a, b in progress):
                 t.status = "achievement"  # a progress column's figures are what was done

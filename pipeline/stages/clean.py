@@ -183,6 +183,17 @@ def is_cell_rule(line: str) -> bool:
     return bool(line) and _CELL_RULE.match(line) is not None
 
 
+_CELL_END = re.compile(r"\s*[|｜]\s*$")
+
+
+def cell_line(line: str) -> str:
+    """A cell a web table wrote on its own line followed by its separator ('教體局 |'): the cell.
+    Only a line whose one '|' ends it; a row's cells ('a | b |') stay."""
+    if line.endswith(("|", "｜")) and line.count("|") + line.count("｜") == 1:
+        return _CELL_END.sub("", line)
+    return line
+
+
 def table_row(line: str) -> str:
     """A table row in one form, 'cell | cell | …': markdown's outer pipes go and tab separators
     become ' | ', so that cleaning a row's spacing never glues two cells together."""
@@ -365,7 +376,7 @@ def clean_text(raw: str) -> tuple[str, dict]:
     text = _RUN_IN_HEADING.sub(_split_run_in_heading, text)
     text = _BOLD.sub("", text)
     lines = [part.strip() for line in text.split("\n") for part in split_flattened(line.strip())]
-    lines = [line for line in lines if line and not is_page_furniture(line) and not is_cell_rule(line)]
+    lines = [cell_line(line) for line in lines if line and not is_page_furniture(line) and not is_cell_rule(line)]
     lines = [tidy_spacing(line) for line in _join_lines(lines)]
     lines = _join_broken_title(_drop_boilerplate([line for line in lines if line]))
     return "\n".join(lines) + ("\n" if lines else ""), meta

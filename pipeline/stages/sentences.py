@@ -12,6 +12,7 @@ import bisect
 import re
 
 from pipeline.records import Document, Sentence
+from pipeline.stages.grid import grid_rows
 from pipeline.stages.structure import match_heading
 
 _END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
@@ -71,9 +72,16 @@ def split_sentences(text: str, limit: int | None = None, begin: int = 0) -> list
     limit = len(text) if limit is None or limit < 0 else limit
     lines = [span for span in _line_spans(text) if begin <= span[0] < limit]
     out: list[tuple[int, int, bool]] = []
+    grid = grid_rows(text)  # a task table read as a grid: each row one sentence (stages/grid.py)
     i = 0
     no_table_before = 0  # a run of cells already found to hold no table ends here
     while i < len(lines):
+        row = grid.get(lines[i][0]) if grid else None
+        if row is not None:
+            out.append((row[1].start, row[1].end, False))
+            while i < len(lines) and lines[i][0] < row[1].end:
+                i += 1
+            continue
         if i >= no_table_before:  # (checking every line of a long run again was quadratic)
             rows, j = _table_rows(text, lines, i)
             if rows:

@@ -18,6 +18,7 @@ from typing import Optional
 import cn2an
 
 from pipeline.records import Document, Section
+from pipeline.stages.grid import grid_rows
 
 _CN = "零〇一二三四五六七八九十百"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -187,6 +188,31 @@ def _row_part_headings(text: str, lines: list[str]) -> dict[int, tuple[str, str,
                 continue
         found[i] = ("row_part", m.group(1), 0, title)
         expected = int(m.group(1)) + 1
+    found.update(_grid_row_headings(text, lines))
+    return found
+
+
+def _grid_row_headings(text: str, lines: list[str]) -> dict[int, tuple[str, str, int, str]]:
+    """The rows of a task table read as a grid (stages/grid.py) that hold a task: their number
+    heads a numbered item titled by the row's first cell, a project's name (项目名称) or a task
+    sentence (up to its first 。), as `_row_part_headings` reads rows."""
+    rows = grid_rows(text)
+    if not rows:
+        return {}
+    found = {}
+    offset = 0
+    for i, line in enumerate(lines):
+        hit = rows.get(offset + len(line) - len(line.lstrip()))
+        offset += len(line) + 1
+        if hit is None or not hit[0].task_cells(hit[1]) or not hit[1].cells:
+            continue
+        grid, first = hit[0], hit[1].cells[0]
+        named = first.column is not None and grid.columns[first.column].kind == "name"
+        if not named and not _TASK_CELL.search(first.text):
+            continue  # an indicator's name ('旅游接待人次') heads no item, a project's name does
+        title = _TITLE_END.split(first.text, 1)[0].strip()
+        if title:
+            found[i] = ("row_part", hit[1].number, 0, title[:_MAX_TITLE * 2])
     return found
 
 

@@ -1,7 +1,7 @@
 """The comparison key of strings (GOLD.md: quotes, names, units, comparators).
 
 The pipeline's `normalise` on both sides, NFKC, traditional characters read as simplified,
-Chinese/ASCII punctuation folded, all whitespace removed: gold quotes the raw text, the tables
+Chinese/ASCII punctuation folded, all whitespace and table rules ('|') removed: gold quotes the raw text, the tables
 quote the cleaned one, and neither spacing nor a full-width comma may decide a match.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"
                        "。": ".", "、": ",", "—": "-", "–": "-", "－": "-", "―": "-",
                        "【": "[", "】": "]", "〔": "[", "〕": "]", "…": "...", "·": ".",
                        "•": "."})
-_WS = re.compile(r"\s+")
+_WS = re.compile(r"[\s|｜]+")  # (a table's '|' between cells is layout, as spacing is: cleaning drops it)
 _NON_WORD = re.compile(r"[\W_]+")
 
 

@@ -1,0 +1,207 @@
+"""A task table flattened one cell per line, read as a grid: its header's columns, its rows
+(each from its row number to the next) and each row's cells under their columns.
+
+Web pages and PDFs turn a 民生实事项目表 or a 任务分解表 into one cell per line: `序号`, the column
+names (a long name wrapped over lines: `建设起` / `止年限`, `总投资` / `(万元)`), then per row its
+number, its name, its task (a sentence), its time, value and unit cells. Read as a grid, a row is
+one commitment whose cells are known by their column: the owners under 责任单位, the limit under
+建设时间 / 完成时限, the amount under 年度投资(万元). Only tables whose rows hold a task written as
+a sentence are read here; a table of short cells (indicators) is `sentences._table_rows`' part.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+_HEADER_START = re.compile(r"^序\s*号$")
+_ROW_NUMBER = re.compile(r"^\d{1,3}$")
+_HEADER_CELL_MAX = 16
+# a part heading between rows ('（二）…', '二、…') ends the row before it; an item number inside a
+# row ('(1)地区生产总值…') makes its cells several tasks, no grid row
+_PART_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
+_ITEM = re.compile(r"^(?:[（(]\d{1,2}[）)]|\d{1,2}[.、](?!\d))")
+_TASK_MIN = 30  # a cell this long is text, not a name or a value
+_SENTENCE_END = re.compile(r"[。；;]$")
+# a column name's last word: a fragment without one goes on on the next line ('建设起' / '止年限')
+_NAME_END = re.compile(r"(?:单位|部门|处室|科室|股室|来源|年限|时限|时间|期限|节点|内容|名称|计划|目标|领导|责任人|负责人"
+                       r"|进度|地点|规模|投资|金额|序号|备注|措施|任务|标准|要求|事项|分值|项目|指标|目标值|类别|性质|方式|工程)$")
+_UNIT_NOTE = re.compile(r"[（(]\s*(?P<unit>万元|亿元|元|千元|公里|万平方米|平方米|亩|万亩|个|人|%)\s*[）)]")
+_MULT = {"万元": (1e4, "元"), "亿元": (1e8, "元"), "千元": (1e3, "元"), "元": (1.0, "元"),
+         "万平方米": (1e4, "平方米"), "万亩": (1e4, "亩")}
+_OWNER_COLUMN = re.compile(r"(?P<role>牵头|主办|配合|协办|参与|责任|实施|承办|负责)\s*(?:单位|部门|处室|科室|股室)")
+_ROLE = {"牵头": "lead", "主办": "lead", "配合": "support", "协办": "support", "参与": "support"}
+_PERSON_COLUMN = re.compile(r"领导|责任人|负责人|联系人")
+_DEADLINE_COLUMN = re.compile(r"时限|完成时间|时间节点|建设时间|实施时间|起止年限|建设年限|建设期限|完成期限|办结时间")
+_TASK_COLUMN = re.compile(r"内容|任务|措施|目标|标准|要求|事项|工作")
+_NAME_COLUMN = re.compile(r"名称|项目")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # 'number', 'name', 'task', 'owner', 'person', 'deadline', 'value', 'size', 'other'
+    role: str = ""  # an owner column's role: 'lead', 'support', 'responsible'
+    unit: Optional[str] = None  # a value column's unit ('元' for '(万元)') and its multiplier
+    mult: float = 1.0
+
+
+@dataclass(frozen=True)
+class Cell:
+    start: int
+    end: int
+    text: str
+    column: Optional[int]  # index into Grid.columns; None where the row does not line up
+
+
+@dataclass(frozen=True)
+class Row:
+    number: str
+    start: int  # the row number's line
+    end: int
+    cells: tuple[Cell, ...]  # the lines after the number
+
+
+
+@dataclass(frozen=True)
+class Grid:
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+
+    def cells_of(self, row: Row, kind: str) -> list[tuple[Cell, Column]]:
+        """The cells of `row` under columns of `kind`."""
+        return [(c, self.columns[c.column]) for c in row.cells
+                if c.column is not None and self.columns[c.column].kind == kind]
+
+    def task_cells(self, row: Row) -> list[Cell]:
+        return [c for c in row.cells if _is_text(c.text)]
+
+
+def _is_text(cell: str) -> bool:
+    return len(cell) > _TASK_MIN or _SENTENCE_END.search(cell) is not None
+
+
+def _column(name: str) -> Column:
+    unit = _UNIT_NOTE.search(name)
+    bare = _UNIT_NOTE.sub("", name).strip()
+    if _HEADER_START.match(bare):
+        return Column(bare, "number")
+    owner = _OWNER_COLUMN.search(bare)
+    if owner:
+        return Column(bare, "owner", role=_ROLE.get(owner.group("role"), "responsible"))
+    if _PERSON_COLUMN.search(bare):
+        return Column(bare, "person")
+    if _DEADLINE_COLUMN.search(bare):
+        return Column(bare, "deadline")
+    if unit:
+        mult, base = _MULT.get(unit.group("unit"), (1.0, unit.group("unit")))
+        # a project's total size ('总投资', '总规模') describes it; the year's amount is delivered
+        return Column(bare, "size" if bare.startswith("总") else "value", unit=base, mult=mult)
+    if _TASK_COLUMN.search(bare):
+        return Column(bare, "task")
+    if _NAME_COLUMN.search(bare):
+        return Column(bare, "name")
+    return Column(bare, "other")
+
+
+def _header(names: list[str]) -> list[str]:
+    """Column names with their wrapped pieces joined: a bracket alone ('(万元)') and a fragment
+    whose join ends a column name ('建设起' + '止年限', '责任' + '单位')."""
+    out: list[str] = []
+    for name in names:
+        ended = bool(out) and (out[-1][-1:] in "）)" or _NAME_END.search(out[-1]) is not None)
+        # '责任单位' after '民生实事' is a column of its own; after '区政府' it ends that one
+        whole = _column(name).kind not in ("other", "number") and len(out[-1] if out else "") > 3
+        if out and (name[:1] in "（(" or not ended and not whole and _NAME_END.search(out[-1] + name)):
+            out[-1] += name
+        else:
+            out.append(name)
+    return out
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            out.append((pos + lead, pos + lead + len(stripped), stripped))
+        pos += len(line) + 1
+    return out
+
+
+def _align(cells: list[tuple[int, int, str]], columns: list[Column]) -> tuple[Cell, ...]:
+    """The row's lines under the columns after 序号: one to one when they count the same; else
+    around the task cell (lines before it under the columns before the task column, one name
+    column taking them all; lines after it one to one when they count the same), the rest None."""
+    rest = columns[1:]
+    if len(cells) == len(rest):
+        return tuple(Cell(a, b, t, i + 1) for i, (a, b, t) in enumerate(cells))
+    task_col = next((i for i, c in enumerate(rest) if c.kind == "task"), None)
+    task_at = next((i for i, (_a, _b, t) in enumerate(cells) if _is_text(t)), None)
+    if task_col is None or task_at is None:
+        return tuple(Cell(a, b, t, None) for a, b, t in cells)
+    out: list[Cell] = []
+    before, after = cells[:task_at], cells[task_at + 1:]
+    cols_before, cols_after = list(range(1, task_col + 1)), list(range(task_col + 2, len(columns)))
+    if len(before) == len(cols_before):
+        out += [Cell(a, b, t, k) for (a, b, t), k in zip(before, cols_before)]
+    elif len(cols_before) == 1:
+        out += [Cell(a, b, t, cols_before[0]) for a, b, t in before]
+    else:
+        out += [Cell(a, b, t, None) for a, b, t in before]
+    a, b, t = cells[task_at]
+    out.append(Cell(a, b, t, task_col + 1))
+    if len(after) == len(cols_after):
+        out += [Cell(a, b, t, k) for (a, b, t), k in zip(after, cols_after)]
+    else:
+        out += [Cell(a, b, t, None) for a, b, t in after]
+    return tuple(out)
+
+
+@lru_cache(maxsize=32)
+def find_grids(text: str) -> tuple[Grid, ...]:
+    """Every grid of the text: a `序号` line, column names, then rows numbered 1, 2, 3…, of which
+    at least one holds a task sentence."""
+    if "序" not in text:
+        return ()
+    lines = _lines(text)
+    grids: list[Grid] = []
+    i = 0
+    while i < len(lines):
+        if not _HEADER_START.match(lines[i][2]):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and not _ROW_NUMBER.match(lines[j][2]) and len(lines[j][2]) <= _HEADER_CELL_MAX \
+                and not _SENTENCE_END.search(lines[j][2]) and "，" not in lines[j][2]:
+            j += 1
+        if j >= len(lines) or lines[j][2] != "1" or j - i < 3:
+            i += 1
+            continue
+        columns = [_column(n) for n in _header([t for _a, _b, t in lines[i:j]])]
+        rows, k, n = [], j, 1
+        while k < len(lines) and lines[k][2] == str(n):
+            shortest = max(2, len(columns) // 2)
+            nxt = next((m for m in range(k + 1 + shortest, min(len(lines), k + 1 + 2 * len(columns)))
+                        if lines[m][2] == str(n + 1)), None)
+            stop = nxt if nxt is not None else min(len(lines), k + len(columns))
+            stop = next((m for m in range(k + 1, stop) if _PART_HEADING.match(lines[m][2])), stop)
+            cells = lines[k + 1:stop]
+            if not cells or any(_ITEM.match(t) for _a, _b, t in cells):
+                rows = []  # rows holding numbered items ('(1)…', '(2)…'): a row is no one task
+                break
+            rows.append(Row(str(n), lines[k][0], cells[-1][1], _align(cells, columns)))
+            k, n = stop, n + 1
+            if nxt is None:
+                break
+        if rows and any(_is_text(c.text) for r in rows for c in r.cells):
+            grids.append(Grid(tuple(columns), tuple(rows)))
+        i = max(k, i + 1)
+    return tuple(grids)
+
+
+def grid_rows(text: str) -> dict[int, tuple[Grid, Row]]:
+    """Row start → (its grid, the row), for every row of every grid of the text."""
+    return {row.start: (g, row) for g in find_grids(text) for row in g.rows}
