@@ -147,3 +147,26 @@ def test_merged_cells_fall_back_to_the_cells_under_the_task():
     five = next(c for c in doc.commitments if "老年养护楼" in c.text)
     assert [o.name for o in five.owners] == ["县民政局"]
     assert sorted(d.date for d in five.deadlines) == ["2016-05-31", "2016-12-31"]
+
+
+# ------------------------------------------------------------------ owner notes of units alone
+
+@pytest.mark.parametrize("text, names", [
+    ("发展更高层次的开放型经济。（托克托县、清水河县人民政府，市发展改革委、区域经济合作局、城市统筹发展办公室、税务局等）",
+     ["托克托县", "清水河县人民政府", "市发展改革委", "区域经济合作局", "城市统筹发展办公室", "税务局"]),
+    ("完善全市物流网络布局（市发展改革委、市商务局）。", ["市发展改革委", "市商务局"]),
+    ("推动京津冀协同发展（北京市、天津市、河北省）。", []),  # places alone: where, not who
+    ("设立省发展改革委（以下简称省发改委）。", []),
+    ("加快建设三大平台（国家级经开区、省级高新区）等。", []),  # not closing the task
+])
+def test_a_note_of_units_alone_closing_a_task_names_its_owners(text, names):
+    doc = process_text(text, extractors=RULES, year=2019)
+    got = [o.name for c in doc.commitments for o in c.owners if o.source != "issuer"]
+    assert got == names
+    assert all(o.role == "responsible" for c in doc.commitments for o in c.owners)
+
+
+def test_units_named_for_what_they_steer_are_units():
+    assert unit_kind("县乡村振兴局") == "org" and unit_kind("城市统筹发展办公室") == "org"
+    assert unit_kind("市生态环境保护督察整改办公室") == "org"
+    assert unit_kind("充分发挥行业协会") is None

@@ -657,7 +657,7 @@ class _Groups:
     only_owners: bool  # every group named owners, a convention or a deadline: no task text
 
 
-def _parse_groups(body: str, offset: int, in_note: bool, first_leads: bool = False) -> _Groups:
+def _parse_groups(body: str, offset: int, in_note: bool, first_leads: bool = False, bare: bool = False) -> _Groups:
     """The comma groups of a note (or of a label line). A group with no role word takes the
     role of the label before it; between two role groups it shares the role of the next one
     (`A牵头，B、C等部门，D、E配合`: B to E support); after the last, or alone, it is responsible."""
@@ -714,7 +714,7 @@ def _parse_groups(body: str, offset: int, in_note: bool, first_leads: bool = Fal
         only = False
         if in_note:
             found.extend(f for f in running_owners_found(s, off) if f.owner.name)
-    if pending and role_seen:
+    if pending and (role_seen or bare):  # (a note of units alone: they are responsible)
         found.extend(_owners(pending, "responsible", "note"))
     for si in sorted(standing_sents):
         units = _standing_owners([x for x in segs if x[2] == si])
@@ -761,6 +761,7 @@ class _Note:
     end: int
     body: str
     body_start: int
+    bare: bool = False  # a list of units alone closing its task: '（市发展改革委、市商务局等）'
 
 
 def _scan_notes(text: str, offset: int = 0) -> list[_Note]:
@@ -784,10 +785,35 @@ def _scan_notes(text: str, offset: int = 0) -> list[_Note]:
             depth = 0
     if depth:
         out.append(_Note(offset + open_at, offset + len(text), text[open_at + 1:], offset + open_at + 1))
-    return [n for n in out if 2 <= len(n.body) <= 300 and _CJK.search(n.body)
-            and (g["role_re"].search(n.body) or g["label_re"].search(n.body) or "由" in n.body)
-            and not _ROLE_MARK.match(text, n.start - offset)  # '市大数据局（牵头）' marks a role
-            and not g["label_word_re"].fullmatch(n.body)]  # '【牵头单位】' is a label
+    notes = []
+    for n in out:
+        if not (2 <= len(n.body) <= 300 and _CJK.search(n.body)) or _ROLE_MARK.match(text, n.start - offset) \
+                or g["label_word_re"].fullmatch(n.body):  # '市大数据局（牵头）' marks a role, '【牵头单位】' is a label
+            continue
+        if g["role_re"].search(n.body) or g["label_re"].search(n.body) or "由" in n.body:
+            notes.append(n)
+        elif _closes_task(text, n.end - offset) and _bare_unit_list(n.body):
+            n.bare = True
+            notes.append(n)
+    return notes
+
+
+_LIST_TAIL = re.compile(r"等(?:有关|相关)?(?:部门|单位|部门和单位|单位和部门)?$")
+_UNIT_SEP = re.compile(r"[、，,；;]")
+
+
+def _closes_task(text: str, end: int) -> bool:
+    """Whether a bracket closing at `end` ends its task: the line or the sentence ends after it."""
+    rest = text[end:end + 2].lstrip(" ")
+    return not rest or rest[0] in "\n。；;"
+
+
+def _bare_unit_list(body: str) -> bool:
+    """A note that is only units ('托克托县、清水河县人民政府，市发展改革委、…税务局等'): each piece a
+    unit, one at least an organisation (places alone are where, not who)."""
+    pieces = [p.strip() for p in _UNIT_SEP.split(_LIST_TAIL.sub("", body.strip()))]
+    kinds = [unit_kind(p) for p in pieces]
+    return bool(pieces) and all(k in ("org", "place") for k in kinds) and "org" in kinds
 
 
 def _notes_found(notes: list[_Note], text_start: int, text: str, first_leads: bool = False) -> list[_Found]:
@@ -796,7 +822,7 @@ def _notes_found(notes: list[_Note], text_start: int, text: str, first_leads: bo
     for note in notes:
         if not text_start <= note.start < text_start + len(text):
             continue
-        groups = _parse_groups(note.body, note.body_start, in_note=True, first_leads=first_leads)
+        groups = _parse_groups(note.body, note.body_start, in_note=True, first_leads=first_leads, bare=note.bare)
         leading = not text[:note.start - text_start].strip()
         for f in groups.found:
             f.leading = leading
