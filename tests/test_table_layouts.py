@@ -26,6 +26,8 @@ def _layout(kind: str) -> str:
     rows = [HEAD] + ROWS
     if kind == "tab":
         return TITLE + "\n".join("\t".join(r) for r in rows) + "\n"
+    if kind == "spaces":  # copied as text, cells apart by spaces
+        return TITLE + "\n".join("  ".join(r) for r in rows) + "\n"
     if kind == "markdown":
         return TITLE + "| " + " | ".join(HEAD) + " |\n|" + "---|" * 5 + "\n" + \
             "\n".join("| " + " | ".join(r) + " |" for r in ROWS) + "\n"
@@ -34,7 +36,7 @@ def _layout(kind: str) -> str:
     return TITLE + "\n".join(cell for r in rows for cell in r) + "\n"  # a cell a line
 
 
-@pytest.mark.parametrize("kind", ["tab", "markdown", "pipe_lines", "cells"])
+@pytest.mark.parametrize("kind", ["tab", "spaces", "markdown", "pipe_lines", "cells"])
 def test_every_layout_gives_each_row_its_owners_deadline_and_section(kind):
     doc = process_text(_layout(kind), year=2023, extractors=RULES)
     assert [s.number for s in doc.sections] == ["1", "2", "3"]
@@ -170,3 +172,18 @@ def test_units_named_for_what_they_steer_are_units():
     assert unit_kind("县乡村振兴局") == "org" and unit_kind("城市统筹发展办公室") == "org"
     assert unit_kind("市生态环境保护督察整改办公室") == "org"
     assert unit_kind("充分发挥行业协会") is None
+
+
+def test_an_html_task_table_reads_as_rows(tmp_path):
+    """A page's <table> comes out of ingest one cell per line: the grid makes each row one task."""
+    from pipeline.language import Pipeline
+    html = "<html><body><h1>XX县2023年政府工作报告重点任务分解表</h1><table><tr>" + \
+        "".join(f"<th>{h}</th>" for h in HEAD) + "</tr>" + \
+        "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in ROWS) + "</table></body></html>"
+    path = tmp_path / "table.html"
+    path.write_text(html, encoding="utf-8")
+    doc = Pipeline(RULES)(path)
+    assert [s.number for s in doc.sections] == ["1", "2", "3"]
+    row = next(c for c in doc.commitments if "农村公路" in c.text)
+    assert [o.name for o in row.owners] == ["县交通运输局", "各乡镇人民政府"]
+    assert [d.date for d in row.deadlines] == ["2023-11-30"] and [t.raw for t in row.targets] == ["50公里"]

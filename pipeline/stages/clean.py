@@ -194,6 +194,33 @@ def cell_line(line: str) -> str:
     return line
 
 
+_SPACE_HEADER = re.compile(r"^\s*序\s?号(?:[ \t\u3000]+[\u4e00-\u9fff（）()]{2,12}){2,}\s*$")
+_SPACE_ROW = re.compile(r"^\s*\d{1,3}[ \t\u3000]+\S")
+_CELL_GAP = re.compile(r"[ \t\u3000]+")
+
+
+def space_table_rows(lines: list[str]) -> list[str]:
+    """A table copied as text with spaces between its cells ('序号 工作任务 责任单位 完成时限', then
+    '1 推进…工程。 县发改局 6月底前'): its header and the rows under it with as many cells as the
+    header has columns become 'a | b | c' rows (cleaning would join the cells). A row whose count
+    differs (a space inside a cell, as PDF text has) is left alone."""
+    out, width = [], 0
+    for line in lines:
+        if _SPACE_HEADER.match(line):
+            width = len(_CELL_GAP.split(line.strip()))
+            out.append(" | ".join(_CELL_GAP.split(line.strip())))
+            continue
+        if width and _SPACE_ROW.match(line):
+            cells = _CELL_GAP.split(line.strip())
+            if len(cells) == width:
+                out.append(" | ".join(cells))
+                continue
+        elif width and line.strip() and not _SPACE_ROW.match(line) and "|" not in line:
+            width = width if len(line.strip()) <= 2 else 0  # the table is over
+        out.append(line)
+    return out
+
+
 def table_row(line: str) -> str:
     """A table row in one form, 'cell | cell | …': markdown's outer pipes go and tab separators
     become ' | ', so that cleaning a row's spacing never glues two cells together."""
@@ -375,6 +402,8 @@ def clean_text(raw: str) -> tuple[str, dict]:
     meta, text = _front_matter(text)
     text = _RUN_IN_HEADING.sub(_split_run_in_heading, text)
     text = _BOLD.sub("", text)
+    if "序" in text:
+        text = "\n".join(space_table_rows(text.split("\n")))
     lines = [part.strip() for line in text.split("\n") for part in split_flattened(line.strip())]
     lines = [cell_line(line) for line in lines if line and not is_page_furniture(line) and not is_cell_rule(line)]
     lines = [tidy_spacing(line) for line in _join_lines(lines)]
