@@ -701,6 +701,12 @@ def sentence_targets(c: Commitment, doc_id: str, counter: list[int],
         last_entity, last_action, last_end = entity, action, q.end  # (what a list member continues)
         action = part_of_action(text, q, action, [(t.raw_end - c.start, t.unit, t.action) for t in found])
         action = verb_over_framing(sent, q, action)
+        if action is None and entity:
+            entity, action = verb_as_entity(text, q, entity)
+        if action is None and entity:
+            entity, action = leading_verb(entity)
+            if action is None:
+                entity, action = verb_before(text, q.start, entity)
         counter[0] += 1
         found.append(Target(
             target_id=f"{doc_id}:t{counter[0]:04d}", raw=q.raw, value=q.value, value_max=q.value_max,
@@ -709,6 +715,66 @@ def sentence_targets(c: Commitment, doc_id: str, counter: list[int],
             entity=entity, action=action, status=status, method=method, confidence=confidence,
         ))
     return found
+
+
+_TRAILING_LINK = re.compile(r"(?:至|到|为)$")
+# a measure's own noun ('达标天数比例', '招生计划', '高校毕业生就业率'): verb and noun name one metric
+_MEASURE_HEAD = re.compile(r"(?:率|比例|比重|数|量|计划|指数|规模|面积|总额|额|水平|天数|人次)$")
+
+
+def leading_verb(entity: str) -> tuple[str, Optional[str]]:
+    """An entity read with its verb and no action ('转移农村劳动力', '开复工亿元以上项目',
+    '扩充公办幼儿园学位至'): the verbs it opens with are the action, the noun phrase after them the
+    entity (GOLD.md: the entity is what is counted, the action the verb). Only a verb the tagger
+    reads as one (not a noun it opens, '建设用地'), before a noun phrase of two characters or more."""
+    bare = _TRAILING_LINK.sub("", entity)
+    words, tags = tag(bare)
+    k = 0
+    while k < len(words) - 1 and tags[k] == "v":
+        k += 1
+    if k == 0:
+        return entity, None
+    verb = "".join(words[:k])
+    rest = bare[len(verb):]
+    if len(rest) < 2 or not (tags[-1].startswith("n") or tags[-1] == "vn") or len(verb) > 4 \
+            or len(words[0]) < 2 and k < 2 or _MEASURE_HEAD.search(rest) or rest[0] in "和与及、":
+        return entity, None  # ('打|掉黑恶团伙', '调|高…标准': one character is no verb of its own)
+    return rest, verb
+
+
+def verb_as_entity(text: str, q: Quantity, entity: str) -> tuple[str, Optional[str]]:
+    """'启动8个新建接续煤矿项目': a verb right before the number read as the entity (the noun after
+    the number opens with a verb of its own). The verb is the action; what follows the number up
+    to the clause's end is the entity."""
+    if text[max(0, q.start - len(entity)):q.start] != entity or tag(entity)[1] not in (["v"], ["vn"]):
+        return entity, None
+    after = _CLAUSE_BREAK.split(text[q.end:q.end + 30])[0]
+    return (after, entity) if len(after) >= 2 else (entity, None)
+
+
+_CLAUSE_BREAK = re.compile(r"[，,；;。：:、（）()“”\s]")
+
+
+def verb_before(text: str, q_start: int, entity: str) -> tuple[str, Optional[str]]:
+    """An entity read without its verb, the verb right before it in the clause ('扩充' of
+    '扩充公办幼儿园学位至1800个'): the action. The entity loses a trailing link ('至', '到')."""
+    at = text.rfind(entity, 0, q_start)
+    if at <= 0:
+        at = q_start if text.find(entity, q_start) >= 0 else -1  # '抓好12个乡镇': the verb before the number
+    if at <= 0:
+        return entity, None
+    clause = _CLAUSE_BREAK.split(text[max(0, at - 12):at])[-1]
+    trimmed = _TRAILING_LINK.sub("", entity) if len(entity) > 3 else entity
+    if len(clause) < 2:
+        return trimmed, None
+    words, tags = tag(clause)
+    k = len(words)
+    while k > 0 and tags[k - 1] == "v":
+        k -= 1
+    verb = "".join(words[k:])
+    if not verb and words and len(words[-1]) >= 3 and tag(words[-1][-2:])[1] == ["v"]:
+        verb = words[-1][-2:]  # '继续抓好' (one word to the tagger): its verb
+    return (trimmed, verb) if 2 <= len(verb) <= 4 else (trimmed, None)
 
 
 _TABLE_UNIT = re.compile(r"^(?P<mult>万亿|亿|万|千)?(?P<unit>[^\d\s]{1,6})$")

@@ -1,0 +1,30 @@
+"""The committing verb of a target when the entity reading left it out or swallowed it: a verb the
+entity opens with ('转移农村劳动力52万人次'), the verb right before the entity or the number
+('扩充公办幼儿园学位至1800个', '继续抓好12个…乡镇'), a verb read as the entity before a number whose
+noun follows ('启动8个新建接续煤矿项目'). GOLD.md: the entity is what is counted, the action the verb."""
+import pytest
+
+from pipeline.config import Settings
+from pipeline.extractors.targets import leading_verb
+from pipeline.language import process_text
+
+RULES = Settings(chain="rules")
+
+
+@pytest.mark.parametrize("sentence, raw, entity, action", [
+    ("转移农村劳动力52万人次。", "52万人次", "农村劳动力", "转移"),
+    ("开复工亿元以上项目126个。", "126个", "亿元以上项目", "开复工"),
+    ("扩充公办幼儿园学位至1800个。", "1800个", "公办幼儿园学位", "扩充"),
+    ("保障全社会电量供给35亿千瓦时左右。", "35亿千瓦时左右", "全社会电量供给", "保障"),
+    ("继续抓好12个省级乡村振兴特色乡镇。", "12个", "省级乡村振兴特色乡镇", "抓好"),
+    ("启动8个新建接续煤矿项目。", "8个", "新建接续煤矿项目", "启动"),
+])
+def test_the_verb_left_out_is_the_action(sentence, raw, entity, action):
+    doc = process_text(sentence, year=2024, extractors=RULES)
+    assert [(t.raw, t.entity, t.action) for t in doc.targets] == [(raw, entity, action)]
+
+
+@pytest.mark.parametrize("entity", ["达标天数比例", "招生计划", "打掉黑恶团伙", "补助和债务转贷资金", "建设用地", "投资"])
+def test_a_verb_that_belongs_to_the_noun_stays(entity):
+    """A measure's own noun, a one-character verb, a verb heading a list, a compound noun."""
+    assert leading_verb(entity) == (entity, None)
