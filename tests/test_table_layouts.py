@@ -187,3 +187,25 @@ def test_an_html_task_table_reads_as_rows(tmp_path):
     row = next(c for c in doc.commitments if "农村公路" in c.text)
     assert [o.name for o in row.owners] == ["县交通运输局", "各乡镇人民政府"]
     assert [d.date for d in row.deadlines] == ["2023-11-30"] and [t.raw for t in row.targets] == ["50公里"]
+
+
+@pytest.mark.parametrize("text, owners", [
+    # a space between two units that cleaning joined
+    ("1.全年实施重点项目300个。（责任单位： 市发展改革委 市财政局）\n", [("市发展改革委", "r"), ("市财政局", "r")]),
+    # units in 【】 opening the item
+    ("1.【市发展改革委、市财政局】全年实施重点项目300个。\n", [("市发展改革委", "r"), ("市财政局", "r")]),
+    ("1.全年实施重点项目300个。（市发展改革委/市财政局）\n", [("市发展改革委", "r"), ("市财政局", "r")]),
+    # the second label after a '；' stays with the task
+    ("1.全年实施重点项目300个。主办单位：市发展改革委；协办单位：市财政局\n", [("市发展改革委", "l"), ("市财政局", "s")]),
+])
+def test_owner_notes_and_labels_of_other_layouts(text, owners):
+    doc = process_text(text, year=2023, extractors=RULES)
+    (task,) = doc.commitments
+    assert [(o.name, o.role[0]) for o in task.owners] == owners
+
+
+def test_one_unit_whose_name_holds_a_level_stays_one():
+    assert [u[0] for u in split_units("自治区乡村振兴局", 0, "list")] == ["自治区乡村振兴局"]
+    assert [u[0] for u in split_units("县委县政府督查室", 0, "list")] == ["县委县政府督查室"]
+    assert [u[0] for u in split_units("各市州、县市区人民政府", 0, "list")] == ["各市州、县市区人民政府"]
+    assert [u[0] for u in split_units("区委宣传部区文明办", 0, "list")] == ["区委宣传部", "区文明办"]

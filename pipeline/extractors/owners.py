@@ -524,7 +524,8 @@ def split_units(text: str, offset: int = 0, mode: str = "list",
     if _ends_like_unit(t):  # a whole list ends where a unit suffix ends: most text does not
         units, end = _units_at(t, 0, mode)
         if units and end == len(t):
-            return [(n, base + a, base + b, k) for n, a, b, k in units]
+            out = [(n, base + a, base + b, k) for n, a, b, k in units]
+            return _unglued(out) if mode == "list" else out
     if tolerant:
         known = _tolerant_list(t, base)
         if known:
@@ -792,20 +793,29 @@ def _scan_notes(text: str, offset: int = 0) -> list[_Note]:
             continue
         if g["role_re"].search(n.body) or g["label_re"].search(n.body) or "由" in n.body:
             notes.append(n)
-        elif _closes_task(text, n.end - offset) and _bare_unit_list(n.body):
+        elif (_closes_task(text, n.end - offset) or _opens_task(text, n.start - offset)) and _bare_unit_list(n.body):
             n.bare = True
             notes.append(n)
     return notes
 
 
 _LIST_TAIL = re.compile(r"等(?:有关|相关)?(?:部门|单位|部门和单位|单位和部门)?$")
-_UNIT_SEP = re.compile(r"[、，,；;]")
+_UNIT_SEP = re.compile(r"[、，,；;/／]")
 
 
 def _closes_task(text: str, end: int) -> bool:
     """Whether a bracket closing at `end` ends its task: the line or the sentence ends after it."""
     rest = text[end:end + 2].lstrip(" ")
     return not rest or rest[0] in "\n。；;"
+
+
+_ITEM_NUMBER = re.compile(r"(?:\d{1,3}[.、．]|[（(]\d{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])?\s*$")
+
+
+def _opens_task(text: str, start: int) -> bool:
+    """Whether a bracket opening at `start` opens its item ('2.【市工信局】新建5G基站…')."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return _ITEM_NUMBER.fullmatch(text[line_start:start]) is not None
 
 
 def _bare_unit_list(body: str) -> bool:
@@ -822,7 +832,8 @@ def _notes_found(notes: list[_Note], text_start: int, text: str, first_leads: bo
     for note in notes:
         if not text_start <= note.start < text_start + len(text):
             continue
-        groups = _parse_groups(note.body, note.body_start, in_note=True, first_leads=first_leads, bare=note.bare)
+        body = note.body.replace("/", "、").replace("／", "、") if note.bare else note.body  # ('A/B': a list)
+        groups = _parse_groups(body, note.body_start, in_note=True, first_leads=first_leads, bare=note.bare)
         leading = not text[:note.start - text_start].strip()
         for f in groups.found:
             f.leading = leading
@@ -1200,6 +1211,17 @@ def cell_unit_list(cell: str, offset: int) -> Optional[list[tuple[str, int, int,
 def cell_split(text: str, offset: int = 0, mode: str = "list") -> Optional[list[tuple[str, int, int, str]]]:
     """`split_units` for a table cell (`cell_unit_list`): the reader of cell-per-line tables."""
     return cell_unit_list(text, offset)
+
+
+def _unglued(units: list[tuple[str, int, int, str]]) -> list[tuple[str, int, int, str]]:
+    """Two units the cleaning of a space joined into one name ('市发展改革委市财政局' of '责任单位：
+    市发展改革委 市财政局'; '市委市政府'): split where `_glued` reads units one after the other."""
+    out = []
+    for n, a, b, k in units:
+        parts = _glued(n, a) if k == "org" and len(n) >= 6 and "、" not in n and not n.startswith("各") else None
+        out.extend(parts if parts and len(parts) > 1 and all(len(p[0]) >= 3 and p[3] == "org" for p in parts)
+                   else [(n, a, b, k)])
+    return out
 
 
 _BARE_LEVELS = re.compile(r"各?[省市县区乡镇村街]{1,3}$")

@@ -139,12 +139,17 @@ def _capped(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     return out
 
 
+# an owner label going on on its task's line after a '；' or '。' ('主办单位：A；协办单位：B'): the task's
+_OWNER_LABEL = re.compile(r"^(?:牵头|责任|配合|协办|主办|参与|协同|承办|分管|主管|责任)[^\s，,。；;：:]{0,4}[:：]")
+
+
 def _join_notes(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
     out: list[tuple[int, int, bool]] = []
     for start, end, row in spans:
         piece = text[start:end].strip()
         if out and _NOTE.match(piece) and text.count("\n", out[-1][1], start) <= 1 \
-                and not match_heading(piece):
+                and not match_heading(piece) \
+                or out and _OWNER_LABEL.match(piece) and "\n" not in text[out[-1][1]:start] and not out[-1][2]:
             out[-1] = (out[-1][0], end, out[-1][2])
         else:
             out.append((start, end, row))
