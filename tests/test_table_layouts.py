@@ -209,3 +209,13 @@ def test_one_unit_whose_name_holds_a_level_stays_one():
     assert [u[0] for u in split_units("县委县政府督查室", 0, "list")] == ["县委县政府督查室"]
     assert [u[0] for u in split_units("各市州、县市区人民政府", 0, "list")] == ["各市州、县市区人民政府"]
     assert [u[0] for u in split_units("区委宣传部区文明办", 0, "list")] == ["区委宣传部", "区文明办"]
+
+
+def test_a_part_headed_by_its_unit_is_that_units():
+    text = "一、市发展改革委（2项）\n1.全年实施重点项目300个。\n2.完成投资500亿元。\n二、市工信局\n3.新建5G基站1000个。\n"
+    doc = process_text(text, year=2023, extractors=RULES)
+    assert [[o.name for o in c.owners] for c in doc.commitments] == [["市发展改革委"], ["市发展改革委"], ["市工信局"]]
+    # a heading that only ends like a unit names a task; a place alone names where
+    for heading in ("一、坚定不移贯彻落实中央决策部署", "（一）榕城区"):
+        doc = process_text(heading + "\n1.全年实施重点项目300个。\n", year=2023, extractors=RULES)
+        assert [o.source for c in doc.commitments for o in c.owners] in ([], ["issuer"])

@@ -1438,6 +1438,10 @@ def _items(doc: Document, notes: list[_Note], headers: dict[int, list[str]], fir
     return sorted(items, key=lambda it: it.start)
 
 
+_LEVEL_UNIT = re.compile(r"^(?:[省市县区州旗盟乡镇]|[\u4e00-\u9fff]{2,8}[省市县区州旗盟])[\u4e00-\u9fff（）()]{1,20}"
+                         r"(?:局|委|办|厅|室|院|所|中心|政府|管委会|委员会|公司|集团)$")
+# a part of a task division headed by its unit alone ('一、市发展改革委（12项）', '（二）市教育局：')
+_UNIT_HEADING = re.compile(r"^(?P<units>[^，。；：:,;（(]{3,40}?)\s*(?:[（(]\s*\d+\s*项\s*[）)])?\s*[:：]?\s*$")
 _OWNED_HEADING = re.compile(r"^(?P<units>[^，。；：:,;（(]{2,60}?)(?P<role>牵头|负责|主责|承办)(?:的)?(?:重点|主要)?"
                             r"(?:工作|任务|事项)(?:任务|事项)?\s*(?:[（(]\s*\d+\s*项\s*[）)])?\s*$")
 
@@ -1445,14 +1449,17 @@ _OWNED_HEADING = re.compile(r"^(?P<units>[^，。；：:,;（(]{2,60}?)(?P<role>
 def _owned_heading(text: str, sec: Section) -> list[_Found]:
     """The units a part heading names as owners of its tasks (`A牵头工作`, `B负责的重点任务（5项）`)."""
     title = sec.title.strip()
-    m = _OWNED_HEADING.match(title)
+    m = _OWNED_HEADING.match(title) or _UNIT_HEADING.match(title)
     if m is None:
         return []
     at = text.find(title, sec.start)
     units = split_units(m.group("units"), at if at >= 0 else sec.start, "list")
-    if not units or any(k not in ("org", "place") for *_x, k in units):
+    alone = m.re is _UNIT_HEADING
+    if not units or any(k not in (("org",) if alone else ("org", "place")) for *_x, k in units):
         return []
-    role = "lead" if m.group("role") == "牵头" else "responsible"
+    if alone and not all(_LEVEL_UNIT.match(n) and _strong_name(n) for n, *_x in units):
+        return []  # a heading that only ends like a unit ('…贯彻落实中央决策部署') names a task
+    role = "lead" if m.groupdict().get("role") == "牵头" else "responsible"
     return [_Found(Owner(n, role, "explicit", a, b), "note") for n, a, b, k in units]
 
 
