@@ -1203,9 +1203,32 @@ def cell_unit_list(cell: str, offset: int) -> Optional[list[tuple[str, int, int,
         glued = _glued(piece, offset + m.start()) if "、" not in piece else None
         units = glued if glued and len(glued) > 1 else split_units(piece, offset + m.start(), "list")
         if not units:
-            return split_units(cell.strip(), offset + len(cell) - len(cell.lstrip()), "list")
+            lead = len(cell) - len(cell.lstrip())
+            return split_units(cell.strip(), offset + lead, "list") or _cell_members(cell.strip(), offset + lead)
         out.extend(units)
     return out or None
+
+
+_CELL_MEMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}(?:局|委|办|厅|部|院|所|队|站|馆|中心|公司|集团|区|园|镇|乡|街道|社区|政府|管委会)$")
+_MEMBER_NOTE = re.compile(r"[（(][^（）()]{1,10}[）)]$")
+
+
+def _cell_members(cell: str, offset: int) -> Optional[list[tuple[str, int, int, str]]]:
+    """An owner cell read member by member when the list grammar fails on it (`区商务局、各街道、
+    区市场局`: '各街道、区' reads as a named level list; `经开区`, `高新园(邹区镇)`: zones the name
+    grammar leaves to context). In an owner column every member is a unit: each one a unit name,
+    a place's level or a unit's ending."""
+    out, pos = [], 0
+    for piece in cell.split("、"):
+        name = piece.strip()
+        core = _MEMBER_NOTE.sub("", name)
+        kind = unit_kind(name) or unit_kind(core) or ("typed" if _CELL_MEMBER.match(core) else None)
+        if kind is None or not name:
+            return None
+        at = pos + piece.index(name[:1])
+        out.append((name, offset + at, offset + at + len(name), kind))
+        pos += len(piece) + 1
+    return out if len(out) > 1 else None
 
 
 def cell_split(text: str, offset: int = 0, mode: str = "list") -> Optional[list[tuple[str, int, int, str]]]:
@@ -1361,7 +1384,8 @@ def _table_headers(doc: Document) -> dict[int, list[str]]:
         if sent.table_row:
             cells = sent.text.split("\n")
             if not cells[0].strip().isdigit():
-                header = cells
+                at = next((i for i, x in enumerate(cells) if x.strip() in ("序号", "序 号")), 0)
+                header = cells[at:]  # (a title line run into the header's cells is no column)
             headers[sent.start] = header
         else:
             header = []

@@ -156,6 +156,7 @@ def split_run_in_items(line: str) -> list[str]:
 _FLATTENED_PAGE = 300
 _SPACE_AFTER_TITLE = re.compile(rf"((?:^|(?<=\n))(?:{_HEADING_NUMBER})[^，。；：,;:！？!?\s]{{2,30}}?)[ \t]+(?=\S)")
 _MAX_CELL = 300  # longer than any cell: a flattened page holding a few '|' of its header is no row
+_MAX_TAB_CELL = 1000  # a tab never stands in running text, nor a row number before '|': a long task is a cell
 
 
 def _is_table_row(line: str) -> bool:
@@ -166,7 +167,9 @@ def _is_table_row(line: str) -> bool:
         if line.count(sep) >= 2:
             cells = line.split(sep)
             ends_as_row = len(cells[-1].strip()) <= _LAST_CELL or _ROW_NUMBER_CELL.match(cells[0]) is not None
-            return ends_as_row and max(len(cell) for cell in cells) <= _MAX_CELL
+            numbered = _ROW_NUMBER_CELL.match(cells[0]) is not None  # '4 | a long task | 市政府办公室'
+            limit = _MAX_TAB_CELL if sep == "\t" or numbered else _MAX_CELL
+            return ends_as_row and max(len(cell) for cell in cells) <= limit
     return False
 
 
@@ -328,7 +331,8 @@ def _join_lines(lines: list[str]) -> list[str]:
         line = last = lines[i]
         while i + 1 < len(lines) and not _HEADING_START.match(lines[i + 1]) and (
                 _BARE_NUMBER.match(last)
-                or (width is not None and _full(last, width) and not _LINE_END.search(last))):
+                or (width is not None and _full(last, width) and not _LINE_END.search(last)
+                    and not _is_table_row(last) and not _is_table_row(lines[i + 1]))):  # (rows keep their lines)
             last = lines[i + 1]
             # a Latin word broken at the line end is the one place a space is needed
             latin = line[-1].isascii() and line[-1].isalpha() and last[0].isascii() and last[0].isalpha()

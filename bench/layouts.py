@@ -1,0 +1,98 @@
+"""Owners of task tables, however the table is laid out: a layout stress test.
+
+    .venv/bin/python bench/layouts.py            # owners P/R/F1 per layout (~1 min)
+
+The task documents of the development gold (genre task_lists) give, per line that gold owners
+quote, a task and its units. Each document is rewritten as one task table (序号 / 重点任务 /
+责任单位, the gold names as the unit cell) in the layouts real pages and files have: one cell per
+line, a '|' line between cells (web tables as page extraction leaves them), each cell ending in
+' |', a row a line with '|' (markdown), a row a line with tabs (a spreadsheet pasted), an HTML
+<table>. The same rows in every layout: a layout that scores lower is one the readers do not
+hold. Names are the gold's, so the figure measures reading a table, not reading a name; the
+task texts are the development documents', so it is a training-side figure, not a blind one.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+import tempfile
+from collections import OrderedDict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.extractors import CHAINS  # noqa: E402
+from pipeline.runtime.batch import run_batch  # noqa: E402
+from pipeline.tools.evaluate import evaluate  # noqa: E402
+
+LAYOUTS = ("cells", "pipe_lines", "cell_bar", "pipe_rows", "tabs", "html")
+HEAD = ["序号", "重点任务", "责任单位"]
+_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
+_NUMBER = re.compile(r"^(?:\d{1,3}[.、．]|[（(]\d{1,3}[）)])\s*")
+
+
+def task_rows(min_rows: int = 5) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """(doc_id, [(task, unit names)]) of every development task document with enough owner lines."""
+    genre = dict(line.rstrip("\n").split("\t") for line in (ROOT / "data/genres.tsv").open(encoding="utf-8")
+                 if "\t" in line)
+    docs = []
+    for path in sorted((ROOT / "data/gold").glob("*.json")):
+        if genre.get(path.stem) != "task_lists":
+            continue
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        lines = (ROOT / "data/raw" / f"{path.stem}.txt").read_text(encoding="utf-8").split("\n")
+        by_line: dict[int, list[str]] = OrderedDict()
+        for o in gold.get("owners") or []:
+            at = next((i for i, line in enumerate(lines) if o["quote"] in line), None)
+            if at is not None:
+                by_line.setdefault(at, []).append(o["name"])
+        tasks = []
+        for i, names in by_line.items():
+            task = _NUMBER.sub("", _NOTE.sub("", lines[i].strip()).strip())
+            if len(task) >= 8 and "|" not in task:
+                tasks.append((task, list(OrderedDict.fromkeys(names))))
+        if len(tasks) >= min_rows:
+            docs.append((path.stem, tasks))
+    return docs
+
+
+def render(layout: str, tasks: list[tuple[str, list[str]]]) -> str:
+    rows = [HEAD] + [[str(i + 1), task, "、".join(names)] for i, (task, names) in enumerate(tasks)]
+    if layout == "html":
+        return "<html><body><table>" + "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows) + "</table></body></html>"
+    body = {"cells": lambda: "\n".join(c for r in rows for c in r),
+            "pipe_lines": lambda: "\n|\n".join(c for r in rows for c in r),
+            "cell_bar": lambda: "\n".join(c + " |" for r in rows for c in r),
+            "pipe_rows": lambda: "\n".join("| " + " | ".join(r) + " |" for r in rows),
+            "tabs": lambda: "\n".join("\t".join(r) for r in rows)}[layout]()
+    return "重点工作任务分解表\n" + body + "\n"
+
+
+def main() -> int:
+    docs = task_rows()
+    print(f"{len(docs)} development task documents, {sum(len(t) for _d, t in docs)} task rows")
+    print(f"{'layout':12} {'P':>6} {'R':>6} {'F1':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for layout in LAYOUTS:
+            raw, gold, out = (Path(tmp) / layout / d for d in ("raw", "gold", "out"))
+            raw.mkdir(parents=True)
+            gold.mkdir()
+            for doc_id, tasks in docs:
+                ext = "html" if layout == "html" else "txt"
+                (raw / f"{doc_id}.{ext}").write_text(render(layout, tasks), encoding="utf-8")
+                owners = [{"quote": task[:14], "name": n, "role": "responsible"} for task, names in tasks for n in names]
+                (gold / f"{doc_id}.json").write_text(json.dumps(
+                    {"doc_id": doc_id, "title": None, "issuer": None, "region": None, "year": None, "targets": None,
+                     "deadlines": None, "sections": None, "owners": owners}, ensure_ascii=False), encoding="utf-8")
+            run_batch([str(p) for p in sorted(raw.iterdir())], out, extractors=CHAINS["rules"], workers=1, quiet=True)
+            s = evaluate(gold, out)["overall"]["owners"]
+            print(f"{layout:12} {s['p']:6.3f} {s['r']:6.3f} {s['f1']:6.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
