@@ -1,10 +1,12 @@
-"""Owners of task tables, however the table is laid out: a layout stress test.
+"""Owners, deadlines and rows of task tables, however the table is laid out: a layout stress test.
 
-    .venv/bin/python bench/layouts.py            # owners P/R/F1 per layout (~1 min)
+    .venv/bin/python bench/layouts.py            # owners, deadlines, sections F1 per layout (~15 s)
 
 The task documents of the development gold (genre task_lists) give, per line that gold owners
-quote, a task and its units. Each document is rewritten as one task table (序号 / 重点任务 /
-责任单位, the gold names as the unit cell) in the layouts real pages and files have: one cell per
+quote, a task, its units and its limit (a gold deadline quoted on that line). Each document is
+rewritten as one task table (序号 / 重点任务 / 责任单位 / 完成时限: the gold names as the unit cell,
+the limit as 'YYYY年M月底前' or '持续推进' where there is none; each row a numbered item, a
+section titled by its task up to the first 。) in the layouts real pages and files have: one cell per
 line, a '|' line between cells (web tables as page extraction leaves them), each cell ending in
 ' |', a row a line with '|' (markdown), a row a line with tabs (a spreadsheet pasted), an HTML
 <table>. The same rows in every layout: a layout that scores lower is one the readers do not
@@ -29,13 +31,22 @@ from pipeline.runtime.batch import run_batch  # noqa: E402
 from pipeline.tools.evaluate import evaluate  # noqa: E402
 
 LAYOUTS = ("cells", "pipe_lines", "cell_bar", "pipe_rows", "tabs", "html")
-HEAD = ["序号", "重点任务", "责任单位"]
+HEAD = ["序号", "重点任务", "责任单位", "完成时限"]
+_TITLE_END = re.compile(r"[。！？]")
 _NOTE = re.compile(r"[（(][^（）()]*[）)]$")
-_NUMBER = re.compile(r"^(?:\d{1,3}[.、．]|[（(]\d{1,3}[）)])\s*")
+_NUMBER = re.compile(r"^(?:[\u2474-\u249b]|\d{1,3}[.、．]|[（(]\d{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])\s*")
 
 
-def task_rows(min_rows: int = 5) -> list[tuple[str, list[tuple[str, list[str]]]]]:
-    """(doc_id, [(task, unit names)]) of every development task document with enough owner lines."""
+def _limit(date: str) -> str | None:
+    """'2023-06-30' → '2023年6月底前' (a month's last day only)."""
+    import calendar
+    y, m, d = (int(x) for x in date.split("-"))
+    return f"{y}年{m}月底前" if d == calendar.monthrange(y, m)[1] else None
+
+
+def task_rows(min_rows: int = 5) -> list[tuple[str, list[tuple[str, list[str], str | None]]]]:
+    """(doc_id, [(task, unit names, date or None)]) of every development task document with enough
+    owner lines."""
     genre = dict(line.rstrip("\n").split("\t") for line in (ROOT / "data/genres.tsv").open(encoding="utf-8")
                  if "\t" in line)
     docs = []
@@ -49,18 +60,24 @@ def task_rows(min_rows: int = 5) -> list[tuple[str, list[tuple[str, list[str]]]]
             at = next((i for i, line in enumerate(lines) if o["quote"] in line), None)
             if at is not None:
                 by_line.setdefault(at, []).append(o["name"])
+        dates: dict[int, str] = {}
+        for d in gold.get("deadlines") or []:
+            at = next((i for i, line in enumerate(lines) if d["quote"] in line), None)
+            if at in by_line and d.get("date") and _limit(d["date"]):
+                dates.setdefault(at, d["date"])
         tasks = []
         for i, names in by_line.items():
             task = _NUMBER.sub("", _NOTE.sub("", lines[i].strip()).strip())
-            if len(task) >= 8 and "|" not in task:
-                tasks.append((task, list(OrderedDict.fromkeys(names))))
+            if len(task) >= 8 and "|" not in task and not re.search(r"\d{4}年\d{1,2}月", task):
+                tasks.append((task, list(OrderedDict.fromkeys(names)), dates.get(i)))
         if len(tasks) >= min_rows:
             docs.append((path.stem, tasks))
     return docs
 
 
 def render(layout: str, tasks: list[tuple[str, list[str]]]) -> str:
-    rows = [HEAD] + [[str(i + 1), task, "、".join(names)] for i, (task, names) in enumerate(tasks)]
+    rows = [HEAD] + [[str(i + 1), task, "、".join(names), _limit(date) if date else "持续推进"]
+                     for i, (task, names, date) in enumerate(tasks)]
     if layout == "html":
         return "<html><body><table>" + "".join(
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows) + "</table></body></html>"
@@ -72,10 +89,20 @@ def render(layout: str, tasks: list[tuple[str, list[str]]]) -> str:
     return "重点工作任务分解表\n" + body + "\n"
 
 
+def gold_of(doc_id: str, tasks: list[tuple[str, list[str], str | None]]) -> dict:
+    """The gold of a rewritten table: each row's owners, its limit and its number as a section."""
+    return {"doc_id": doc_id, "title": None, "issuer": None, "region": None, "year": None, "targets": None,
+            "owners": [{"quote": task[:14], "name": n, "role": "responsible"} for task, names, _d in tasks for n in names],
+            "deadlines": [{"quote": task[:14], "date": d} for task, _n, d in tasks if d],
+            "sections": [{"level": 1, "number": str(i + 1), "title": _TITLE_END.split(task, 1)[0]}
+                         for i, (task, _n, _d) in enumerate(tasks)]}
+
+
 def main() -> int:
     docs = task_rows()
-    print(f"{len(docs)} development task documents, {sum(len(t) for _d, t in docs)} task rows")
-    print(f"{'layout':12} {'P':>6} {'R':>6} {'F1':>6}")
+    rows = [t for _d, tasks in docs for t in tasks]
+    print(f"{len(docs)} development task documents, {len(rows)} task rows, {sum(1 for t in rows if t[2])} with a limit")
+    print(f"{'layout':12} {'owners':>7} {'deadlines':>9} {'sections':>8}   (F1)")
     with tempfile.TemporaryDirectory() as tmp:
         for layout in LAYOUTS:
             raw, gold, out = (Path(tmp) / layout / d for d in ("raw", "gold", "out"))
@@ -84,13 +111,11 @@ def main() -> int:
             for doc_id, tasks in docs:
                 ext = "html" if layout == "html" else "txt"
                 (raw / f"{doc_id}.{ext}").write_text(render(layout, tasks), encoding="utf-8")
-                owners = [{"quote": task[:14], "name": n, "role": "responsible"} for task, names in tasks for n in names]
-                (gold / f"{doc_id}.json").write_text(json.dumps(
-                    {"doc_id": doc_id, "title": None, "issuer": None, "region": None, "year": None, "targets": None,
-                     "deadlines": None, "sections": None, "owners": owners}, ensure_ascii=False), encoding="utf-8")
+                (gold / f"{doc_id}.json").write_text(json.dumps(gold_of(doc_id, tasks), ensure_ascii=False),
+                                                     encoding="utf-8")
             run_batch([str(p) for p in sorted(raw.iterdir())], out, extractors=CHAINS["rules"], workers=1, quiet=True)
-            s = evaluate(gold, out)["overall"]["owners"]
-            print(f"{layout:12} {s['p']:6.3f} {s['r']:6.3f} {s['f1']:6.3f}")
+            s = evaluate(gold, out)["overall"]
+            print(f"{layout:12} {s['owners']['f1']:7.3f} {s['deadlines']['f1']:9.3f} {s['sections']['f1']:8.3f}")
     return 0
 
 

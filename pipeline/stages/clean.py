@@ -167,7 +167,8 @@ def _is_table_row(line: str) -> bool:
         if line.count(sep) >= 2:
             cells = line.split(sep)
             ends_as_row = len(cells[-1].strip()) <= _LAST_CELL or _ROW_NUMBER_CELL.match(cells[0]) is not None
-            numbered = _ROW_NUMBER_CELL.match(cells[0]) is not None  # '4 | a long task | 市政府办公室'
+            first = cells[1] if not cells[0].strip() and len(cells) > 1 else cells[0]  # ('| 4 | …': markdown)
+            numbered = _ROW_NUMBER_CELL.match(first) is not None  # '4 | a long task | 市政府办公室'
             limit = _MAX_TAB_CELL if sep == "\t" or numbered else _MAX_CELL
             return ends_as_row and max(len(cell) for cell in cells) <= limit
     return False

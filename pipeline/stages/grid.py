@@ -187,10 +187,10 @@ def find_grids(text: str) -> tuple[Grid, ...]:
             nxt = next((m for m in range(k + 1 + shortest, min(len(lines), k + 1 + 2 * len(columns)))
                         if lines[m][2] == str(n + 1)), None)
             stop = nxt if nxt is not None else min(len(lines), k + len(columns))
-            stop = next((m for m in range(k + 1, stop) if _PART_HEADING.match(lines[m][2])), stop)
+            stop = next((m for m in range(k + 2, stop) if _PART_HEADING.match(lines[m][2])), stop)
             cells = lines[k + 1:stop]
-            if not cells or any(_ITEM.match(t) for _a, _b, t in cells):
-                rows = []  # rows holding numbered items ('(1)…', '(2)…'): a row is no one task
+            if not cells or any(_ITEM.match(t) for _a, _b, t in cells[1:]):
+                rows = []  # rows holding numbered items ('(1)…', '(2)…' under a row's name): no one task
                 break
             rows.append(Row(str(n), lines[k][0], cells[-1][1], _align(cells, columns)))
             k, n = stop, n + 1

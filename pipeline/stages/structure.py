@@ -148,6 +148,14 @@ _TABLE_HEADER = re.compile(r"^\s*序\s*号\s*(?:[|｜]|$)", re.M)
 _TASK_CELL = re.compile(r"[。；;]\s*$")
 
 
+_CELL_NOTES = re.compile(r"(?:\s*[（(][^（）()]{1,20}[）)])+\s*$")
+
+
+def _is_task_cell(cell: str) -> bool:
+    """A task written as a sentence ('…工程。', '…建设。（2分）'), or text too long for a name."""
+    return bool(_TASK_CELL.search(_CELL_NOTES.sub("", cell))) or len(cell.strip()) > 30
+
+
 def _row_part_headings(text: str, lines: list[str]) -> dict[int, tuple[str, str, int, str]]:
     """The row numbers of a task table as headings (GOLD.md: a number alone on its line is one
     heading; annotators of task tables read a `序号` row whose first cell is a task as a numbered
@@ -162,9 +170,9 @@ def _row_part_headings(text: str, lines: list[str]) -> dict[int, tuple[str, str,
         pipe = _PIPE_ROW.match(line) if table else None
         if pipe and int(pipe.group(1)) == expected:
             title = _TITLE_END.split(pipe.group("title"), 1)[0].strip()
-            if title and len(title) <= _MAX_TITLE * 2 and _TASK_CELL.search(pipe.group("title")):
+            if title and len(title) <= _MAX_TITLE * 2 and _is_task_cell(pipe.group("title")):
                 found[i] = ("row_part", pipe.group(1), 0, title)
-                expected += 1
+            expected += 1  # (a row of indicators counts too: the next row is the next number)
             continue
         m = _ROW_NUMBER.match(line)
         restart = m is not None and m.group(1) == "1" and expected > 1  # a next group's rows
@@ -207,8 +215,8 @@ def _grid_row_headings(text: str, lines: list[str]) -> dict[int, tuple[str, str,
         if hit is None or not hit[0].task_cells(hit[1]) or not hit[1].cells:
             continue
         grid, first = hit[0], hit[1].cells[0]
-        named = first.column is not None and grid.columns[first.column].kind == "name"
-        if not named and not _TASK_CELL.search(first.text):
+        named = first.column is not None and grid.columns[first.column].kind in ("name", "task")
+        if not named and not _is_task_cell(first.text):
             continue  # an indicator's name ('旅游接待人次') heads no item, a project's name does
         title = _TITLE_END.split(first.text, 1)[0].strip()
         if title:
