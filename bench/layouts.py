@@ -30,7 +30,12 @@ from pipeline.extractors import CHAINS  # noqa: E402
 from pipeline.runtime.batch import run_batch  # noqa: E402
 from pipeline.tools.evaluate import evaluate  # noqa: E402
 
-LAYOUTS = ("cells", "pipe_lines", "cell_bar", "pipe_rows", "tabs", "html")
+LAYOUTS = ("cells", "pipe_lines", "cell_bar", "pipe_rows", "tabs", "html", "wide", "wrapped")
+# wide: 序号 / 重点任务 / 责任领导 (a person) / 牵头单位 (the first name) / 配合单位 (the others, '—' if
+# none) / 完成时限, one cell per line; wrapped: one cell per line, a task over 40 characters broken
+# over two lines as a PDF's narrow column breaks it
+_WIDE = ["序号", "重点任务", "责任领导", "牵头单位", "配合单位", "完成时限"]
+_PEOPLE = ["王建国", "李明", "张 伟", "刘晓燕"]
 HEAD = ["序号", "重点任务", "责任单位", "完成时限"]
 _TITLE_END = re.compile(r"[。！？]")
 _NOTE = re.compile(r"[（(][^（）()]*[）)]$")
@@ -76,8 +81,15 @@ def task_rows(min_rows: int = 5) -> list[tuple[str, list[tuple[str, list[str], s
 
 
 def render(layout: str, tasks: list[tuple[str, list[str]]]) -> str:
-    rows = [HEAD] + [[str(i + 1), task, "、".join(names), _limit(date) if date else "持续推进"]
-                     for i, (task, names, date) in enumerate(tasks)]
+    limit = [_limit(date) if date else "持续推进" for _t, _n, date in tasks]
+    if layout == "wide":
+        rows = [_WIDE] + [[str(i + 1), task, _PEOPLE[i % len(_PEOPLE)], names[0], "、".join(names[1:]) or "—",
+                           limit[i]] for i, (task, names, _d) in enumerate(tasks)]
+        return "重点工作任务分解表\n" + "\n".join(c for r in rows for c in r) + "\n"
+    rows = [HEAD] + [[str(i + 1), task, "、".join(names), limit[i]] for i, (task, names, _d) in enumerate(tasks)]
+    if layout == "wrapped":
+        cells = [c for r in rows for c in r]
+        return "重点工作任务分解表\n" + "\n".join(c if len(c) <= 40 else c[:40] + "\n" + c[40:] for c in cells) + "\n"
     if layout == "html":
         return "<html><body><table>" + "".join(
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows) + "</table></body></html>"
