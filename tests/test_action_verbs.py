@@ -28,3 +28,16 @@ def test_the_verb_left_out_is_the_action(sentence, raw, entity, action):
 def test_a_verb_that_belongs_to_the_noun_stays(entity):
     """A measure's own noun, a one-character verb, a verb heading a list, a compound noun."""
     assert leading_verb(entity) == (entity, None)
+
+
+# ------------------------------------------------------------------ deadlines of a clause's head
+
+@pytest.mark.parametrize("sentence, dates", [
+    ("年底通过创新型城市建设验收，成为国家级创新型城市。", ["2024-12-31"]),
+    ("2024年,全市新建5G基站2600个以上,新建市级及以上创新平台15个以上。", ["2024-12-31"]),
+    ("2024年,粮食种植面积稳定在1000万亩。", []),  # a level held for the year: a period
+    ("2024年，我们将坚持稳字当头、稳中求进，继续做好“六稳”“六保”工作。", []),
+])
+def test_a_year_or_its_end_heading_a_clause_that_delivers(sentence, dates):
+    doc = process_text(sentence, year=2024, extractors=RULES)
+    assert [d.date for c in doc.commitments for d in c.deadlines] == dates

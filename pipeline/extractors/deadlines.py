@@ -121,6 +121,8 @@ def _rules() -> list[_Rule]:
              r"(?P<u>个工作日|工作日|日|天|周|个月|月|年)(?:内|之内|以内)"),
         rule("year_end", "by", 1, ("底", "末"), rf"(?:(?P<y>{_Y}){_SP}年{_SP}(?:底|末)|年底|年末){_BEFORE}"),
         rule("year_end", "by", 1, ("底", "末"), rf"(?:到|至|于|在)(?:年底|年末)|(?<![每当])(?:年底|年末)(?={verb})"),
+        # '年底通过创新型城市建设验收': the year's end opening a clause whose verb closes the task
+        rule("year_end", "by", 1, ("底", "末"), rf"(?:^|(?<=[，。；：,;:]))(?:今年)?(?:年底|年末)(?={completes})"),
         rule("by_year", "by", 1, year, rf"{by}(?P<y>{_Y}){_SP}年(?:底|末)?{_BEFORE}?",
              r"(?![的前]?(?:基础|水平|数据|标准|价格|同期|以来|起))"),
         rule("by_year", "by", 1, year, rf"(?P<y>{_Y}){_SP}年(?:底|末)?{_BEFORE}"),
@@ -166,6 +168,11 @@ def _rules() -> list[_Rule]:
         # ('今年，全市地区生产总值增长6%左右'), not past a colon; another year is no plan year
         rule("year_head", "this_year", 1, year, rf"(?:^|(?<=[，。；：,;:]))(?:今年|(?P<y>{_Y}){_SP}年)",
              rf"(?={_SP}[，,](?!是|为)(?:[^，。；;,：:！？!?]*[，,])*?{verb})"),
+        # '2022年，全市新建5G基站2600个以上': a year heading a clause that delivers a figure; not a level
+        # it holds for the year ('2008年，粮食种植面积稳定在1000万亩': a period, no limit)
+        rule("year_head", "this_year", 1, year, rf"(?:^|(?<=[，。；：,;:]))(?P<y>{_Y}){_SP}年",
+             rf"(?={_SP}[，,](?!是|为)(?![^，。；;,：:]{{0,14}}?(?:稳定|保持|控制在|维持))",
+             rf"[^，。；;,：:]{{0,6}}?(?:{_alt(_action_verbs())})[^，。；;,：:]{{0,20}}?\d)"),
     ]
 
 
