@@ -86,7 +86,8 @@ TRADITIONAL_DOCS = {"2020_xiangxizhou_fangguanfu_gongzuojihua_excerpt",  # pages
                     "2019_huhehaote_hubaoe_xietongfazhan_shishiyijian_excerpt",
                     "2019_ningxia_yinchuandushiquan_gongzuojihua_excerpt",
                     "2021_hunan_changzhutan_yitihua_xingdongjihua_excerpt",
-                    "2024_yangxian_minshengshishi_xiangmuqingdan_excerpt"}
+                    "2024_yangxian_minshengshishi_xiangmuqingdan_excerpt",
+                    "2022_ninghaixian_minshengshishi_xiangmujindu_excerpt"}
 
 
 @pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")), ids=lambda p: p.stem)
