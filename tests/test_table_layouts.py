@@ -245,3 +245,18 @@ def test_the_development_task_tables_in_other_layouts_keep_their_owners(layout, 
     run_batch([str(p) for p in sorted(raw.iterdir())], out, extractors=CHAINS["rules"], workers=1, quiet=True)
     scores = evaluate(gold, out)["overall"]
     assert scores["owners"]["f1"] >= 0.95 and scores["deadlines"]["f1"] >= 0.90 and scores["sections"]["f1"] >= 0.90
+
+
+def test_a_pipe_table_whose_second_column_names_projects_numbers_its_rows():
+    """ninghai (development): '序號 | 項目名稱 | 建設規模及內容 | …', rows '1 | 中小學校護眼燈光工程★ | …'."""
+    doc = _doc("2022_ninghaixian_minshengshishi_xiangmujindu_excerpt")
+    assert [s.title for s in doc.sections][:2] == ["中小学校护眼灯光工程★", "敬老院(福利院)电梯加装工程★"]
+
+
+def test_the_first_listed_unit_leads_when_the_notice_says_so():
+    text = ("现将重点工作责任分解如下，列第一位者为工作牵头单位。\n一、扩大有效投资\n"
+            "1.推动规上工业增加值增长5%以上。\n责任单位:市经信局、市发改局、市财政局\n")
+    doc = process_text(text, year=2020, extractors=RULES)
+    task = next(c for c in doc.commitments if "规上工业" in c.text)
+    assert [(o.name, o.role) for o in task.owners] == [("市经信局", "lead"), ("市发改局", "responsible"),
+                                                       ("市财政局", "responsible")]

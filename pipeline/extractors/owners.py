@@ -109,7 +109,7 @@ def _any_of(words: list[str]) -> re.Pattern:
 # '列第一位者为牵头单位，下同', '首位单位为牵头单位', '排在首位的为牵头部门': a convention stated once:
 # the first of the units of every owner list leads.
 FIRST_IS_LEAD = re.compile(r"(?:列|排|位)?(?:在|于|列)?(?:第一位|首位|第一个|第一)(?:者|的)?(?:单位|部门)?"
-                           r"(?:为|是|系)(?:牵头|主责)")
+                           r"(?:为|是|系)(?:工作|主要|总)?(?:牵头|主责)")  # ('列第一位者为工作牵头单位')
 _LEVEL = r"(?:县级市|县（市、区）|县\(市、区\)|区县（市）|区县\(市\)|市（州）|市\(州\)|旗县区|县市区|区县市|县区|区县|县市|市州|乡镇|街道|省|市|县|区|旗|州|盟|乡|镇)"
 _NAMED_LEVEL = re.compile(rf"各(?:有关)?{_LEVEL}(?:、{_LEVEL})*(?:级)?")
 _LEVEL_ALONE = re.compile(rf"{_LEVEL}")

@@ -82,7 +82,7 @@ def _is_text(cell: str) -> bool:
     return len(cell) > _TASK_MIN or _SENTENCE_END.search(cell) is not None
 
 
-def _column(name: str) -> Column:
+def column(name: str) -> Column:
     unit = _UNIT_NOTE.search(name)
     bare = _UNIT_NOTE.sub("", name).strip()
     if _HEADER_START.match(bare):
@@ -112,7 +112,7 @@ def _header(names: list[str]) -> list[str]:
     for name in names:
         ended = bool(out) and (out[-1][-1:] in "）)" or _NAME_END.search(out[-1]) is not None)
         # '责任单位' after '民生实事' is a column of its own; after '区政府' it ends that one
-        whole = _column(name).kind not in ("other", "number") and len(out[-1] if out else "") > 3
+        whole = column(name).kind not in ("other", "number") and len(out[-1] if out else "") > 3
         if out and (name[:1] in "（(" or not ended and not whole and _NAME_END.search(out[-1] + name)):
             out[-1] += name
         else:
@@ -180,7 +180,7 @@ def find_grids(text: str) -> tuple[Grid, ...]:
         if j >= len(lines) or lines[j][2] != "1" or j - i < 3:
             i += 1
             continue
-        columns = [_column(n) for n in _header([t for _a, _b, t in lines[i:j]])]
+        columns = [column(n) for n in _header([t for _a, _b, t in lines[i:j]])]
         rows, k, n = [], j, 1
         while k < len(lines) and lines[k][2] == str(n):
             shortest = max(2, len(columns) // 2)

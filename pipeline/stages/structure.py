@@ -148,6 +148,14 @@ _TABLE_HEADER = re.compile(r"^\s*序\s*号\s*(?:[|｜]|$)", re.M)
 _TASK_CELL = re.compile(r"[。；;]\s*$")
 
 
+def _names_its_rows(header_line: str) -> bool:
+    """A header row '序号 | 项目名称 | …' whose second column names each row's project or task:
+    its rows are items whatever their first cell looks like."""
+    from pipeline.stages.grid import column  # (one reading of column names)
+    cells = [c.strip() for c in re.split(r"[|｜]", header_line) if c.strip()]
+    return len(cells) >= 3 and column(cells[1]).kind in ("name", "task")
+
+
 _CELL_NOTES = re.compile(r"(?:\s*[（(][^（）()]{1,20}[）)])+\s*$")
 
 
@@ -164,13 +172,15 @@ def _row_part_headings(text: str, lines: list[str]) -> dict[int, tuple[str, str,
     title is the task up to its first 。. Otherwise a bare number heads a part only when numbered
     items ('(1)…') follow its title."""
     found: dict[int, tuple[str, str, int, str]] = {}
-    table = _TABLE_HEADER.search(text) is not None
+    header = _TABLE_HEADER.search(text)
+    table = header is not None
+    named = table and _names_its_rows(text[header.start():text.find("\n", header.start())])
     expected = 1
     for i, line in enumerate(lines):
         pipe = _PIPE_ROW.match(line) if table else None
         if pipe and int(pipe.group(1)) == expected:
             title = _TITLE_END.split(pipe.group("title"), 1)[0].strip()
-            if title and len(title) <= _MAX_TITLE * 2 and _is_task_cell(pipe.group("title")):
+            if title and len(title) <= _MAX_TITLE * 2 and (named or _is_task_cell(pipe.group("title"))):
                 found[i] = ("row_part", pipe.group(1), 0, title)
             expected += 1  # (a row of indicators counts too: the next row is the next number)
             continue
