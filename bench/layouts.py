@@ -30,7 +30,21 @@ from pipeline.extractors import CHAINS  # noqa: E402
 from pipeline.runtime.batch import run_batch  # noqa: E402
 from pipeline.tools.evaluate import evaluate  # noqa: E402
 
-LAYOUTS = ("cells", "pipe_lines", "cell_bar", "pipe_rows", "tabs", "html", "wide", "wrapped")
+LAYOUTS = ("cells", "pipe_lines", "cell_bar", "pipe_rows", "tabs", "html", "wide", "wrapped",
+           "note_labels", "note_roles", "label_lines", "bracket_labels", "short_labels", "lead_verbs")
+# the same rows as numbered tasks with their owners in the notations of task divisions (first
+# name the lead, the others support; the limit as its own clause):
+# note_labels '1.任务。（牵头单位：A；配合单位：B、C）'; note_roles '（A牵头，B、C配合）';
+# label_lines '牵头单位：A' / '配合单位：B、C' on lines of their own; bracket_labels '【牵头单位】A【配合单位】B、C';
+# short_labels '（牵头：A；配合：B、C）'; lead_verbs 'A牵头，B、C配合，…完成。' after the task
+_NOTATION = {
+    "note_labels": lambda lead, rest: f"（牵头单位：{lead}" + (f"；配合单位：{rest}" if rest else "") + "）",
+    "note_roles": lambda lead, rest: f"（{lead}牵头" + (f"，{rest}配合" if rest else "") + "）",
+    "label_lines": lambda lead, rest: f"\n牵头单位：{lead}" + (f"\n配合单位：{rest}" if rest else ""),
+    "bracket_labels": lambda lead, rest: f"【牵头单位】{lead}" + (f"【配合单位】{rest}" if rest else ""),
+    "short_labels": lambda lead, rest: f"（牵头：{lead}" + (f"；配合：{rest}" if rest else "") + "）",
+    "lead_verbs": lambda lead, rest: f"{lead}牵头" + (f"，{rest}配合" if rest else "") + "。",
+}
 # wide: 序号 / 重点任务 / 责任领导 (a person) / 牵头单位 (the first name) / 配合单位 (the others, '—' if
 # none) / 完成时限, one cell per line; wrapped: one cell per line, a task over 40 characters broken
 # over two lines as a PDF's narrow column breaks it
@@ -82,6 +96,14 @@ def task_rows(min_rows: int = 5) -> list[tuple[str, list[tuple[str, list[str], s
 
 def render(layout: str, tasks: list[tuple[str, list[str]]]) -> str:
     limit = [_limit(date) if date else "持续推进" for _t, _n, date in tasks]
+    if layout in _NOTATION:
+        note = _NOTATION[layout]
+        items = []
+        for i, (task, names, date) in enumerate(tasks):
+            body = task if task.endswith(("。", "；")) else task + "。"
+            when = f"{_limit(date)}完成。" if date else ""
+            items.append(f"{i + 1}.{body}{when}{note(names[0], '、'.join(names[1:]))}")
+        return "重点工作任务分解\n" + "\n".join(items) + "\n"
     if layout == "wide":
         rows = [_WIDE] + [[str(i + 1), task, _PEOPLE[i % len(_PEOPLE)], names[0], "、".join(names[1:]) or "—",
                            limit[i]] for i, (task, names, _d) in enumerate(tasks)]
@@ -101,11 +123,16 @@ def render(layout: str, tasks: list[tuple[str, list[str]]]) -> str:
     return "重点工作任务分解表\n" + body + "\n"
 
 
+def _quote(task: str) -> str:
+    """What a gold quote of the task is: a piece of its first sentence."""
+    return _TITLE_END.split(task, 1)[0][:14]
+
+
 def gold_of(doc_id: str, tasks: list[tuple[str, list[str], str | None]]) -> dict:
     """The gold of a rewritten table: each row's owners, its limit and its number as a section."""
     return {"doc_id": doc_id, "title": None, "issuer": None, "region": None, "year": None, "targets": None,
-            "owners": [{"quote": task[:14], "name": n, "role": "responsible"} for task, names, _d in tasks for n in names],
-            "deadlines": [{"quote": task[:14], "date": d} for task, _n, d in tasks if d],
+            "owners": [{"quote": _quote(task), "name": n, "role": "responsible"} for task, names, _d in tasks for n in names],
+            "deadlines": [{"quote": _quote(task), "date": d} for task, _n, d in tasks if d],
             "sections": [{"level": 1, "number": str(i + 1), "title": _TITLE_END.split(task, 1)[0]}
                          for i, (task, _n, _d) in enumerate(tasks)]}
 

@@ -260,3 +260,14 @@ def test_the_first_listed_unit_leads_when_the_notice_says_so():
     task = next(c for c in doc.commitments if "规上工业" in c.text)
     assert [(o.name, o.role) for o in task.owners] == [("市经信局", "lead"), ("市发改局", "responsible"),
                                                        ("市财政局", "responsible")]
+
+
+@pytest.mark.parametrize("text, owners", [
+    ("1.全年实施重点项目300个。（牵头：市发展改革委；配合：市财政局、市统计局）\n",
+     [("市发展改革委", "lead"), ("市财政局", "support"), ("市统计局", "support")]),
+    ("4.社会消费品零售总额增长9%左右。（牵头单位：区商务局；配合单位：各街道、区市场局）\n",
+     [("区商务局", "lead"), ("各街道", "support"), ("区市场局", "support")]),
+])
+def test_short_role_labels_and_lists_read_member_by_member(text, owners):
+    doc = process_text(text, year=2023, extractors=RULES)
+    assert [(o.name, o.role) for c in doc.commitments for o in c.owners] == owners

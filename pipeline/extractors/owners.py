@@ -526,6 +526,10 @@ def split_units(text: str, offset: int = 0, mode: str = "list",
         if units and end == len(t):
             out = [(n, base + a, base + b, k) for n, a, b, k in units]
             return _unglued(out) if mode == "list" else out
+    if mode == "list" and "、" in t:
+        members = _members(t, base)  # ('各街道、区市场局': '各街道、区' is no list of levels here)
+        if members:
+            return members
     if tolerant:
         known = _tolerant_list(t, base)
         if known:
@@ -540,6 +544,18 @@ def split_units(text: str, offset: int = 0, mode: str = "list",
                 pos += len(p) + 1
             return out
     return None
+
+
+def _members(t: str, base: int) -> Optional[list[tuple[str, int, int, str]]]:
+    """A list read member by member: every piece between '、' a unit by itself."""
+    out, pos = [], 0
+    for piece in t.split("、"):
+        kind = unit_kind(piece) if piece else None
+        if kind not in ("org", "place", "generic"):
+            return None
+        out.append((piece, base + pos, base + pos + len(piece), kind))
+        pos += len(piece) + 1
+    return out
 
 
 _TOLERATED_NAME = re.compile(r"[\u4e00-\u9fff“”·]+")  # no digits: '县农业农村局2.落实…' is a list and an item
