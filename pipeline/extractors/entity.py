@@ -28,9 +28,10 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import accumulate
 from importlib import resources
-from typing import Callable, Optional, Union
+from typing import Callable, NamedTuple, Optional, Union
 
 from pipeline.stages.metadata import gazetteer
 from pipeline.stages.numbers import Quantity, quantity_mentions, units
@@ -63,26 +64,19 @@ def _grammar() -> dict[str, frozenset]:
     return g
 
 
-class Tok:
-    """One token with its offsets in the sentence. A plain class with slots, not a frozen
-    dataclass: every sentence with a target makes dozens, and a frozen dataclass's ``__init__``
-    costs four times as much. Equal and hashed by its fields like one; never changed once made."""
-    __slots__ = ("start", "end", "word", "tag")
+class Tok(NamedTuple):
+    """One token with its offsets in the sentence. A named tuple: every sentence with a target
+    makes dozens (a report, thousands), and a tuple is made in C (``_tokens_of``), compared
+    and hashed by its fields in C (``list.index``); a frozen dataclass's ``__init__`` cost four
+    times a plain class's, and the plain class's ``__eq__`` ran in Python. Never changed once
+    made."""
+    start: int
+    end: int
+    word: str
+    tag: str
 
-    def __init__(self, start: int, end: int, word: str, tag: str):
-        self.start, self.end, self.word, self.tag = start, end, word, tag
 
-    def _key(self) -> tuple:
-        return self.start, self.end, self.word, self.tag
-
-    def __eq__(self, other) -> bool:
-        return self._key() == other._key() if other.__class__ is self.__class__ else NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        return f"Tok(start={self.start!r}, end={self.end!r}, word={self.word!r}, tag={self.tag!r})"
+_new_tok = partial(tuple.__new__, Tok)  # Tok from one (start, end, word, tag) tuple, in C
 
 
 class Toks(tuple):
@@ -100,11 +94,8 @@ class Toks(tuple):
 def _tokens_of(text: str, words: tuple[str, ...], tags: tuple[str, ...]) -> Toks:
     if "".join(words) != text:
         words, tags = (tuple(x) for x in _tag(text))
-    out, pos = [], 0
-    for w, t in zip(words, tags):
-        end = pos + len(w)
-        out.append(Tok(pos, end, w, t))
-        pos = end
+    ends = list(accumulate(map(len, words)))
+    out = list(map(_new_tok, zip([0] + ends[:-1], ends, words, tags)))
     toks = Toks(_merge_verbs(out))
     toks.starts = [t.start for t in toks]
     toks.ends = [t.end for t in toks]

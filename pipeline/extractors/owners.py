@@ -997,6 +997,12 @@ def _longest_first(known: frozenset[str]) -> list[str]:
     return sorted(known, key=len, reverse=True)
 
 
+@lru_cache(maxsize=1)
+def _zone_head_re() -> re.Pattern:
+    """Any zone head (`开发区`, `新区`, …): one scan of a clause's opening, not one per head."""
+    return re.compile("|".join(map(re.escape, _grammar()["zone_heads_t"])))
+
+
 def _subject(clause: str, offset: int, known: frozenset[str] = frozenset()) -> list[_Found]:
     """A specific unit (or list) opening a clause and followed by a predicate."""
     g = _grammar()
@@ -1007,7 +1013,7 @@ def _subject(clause: str, offset: int, known: frozenset[str] = frozenset()) -> l
         units, end = [(body, p, p + len(body), "org")], p + len(body)
     else:
         units, end = _units_at(clause, p, "strict")
-        if not units and "、" in clause[p:p + 24] and any(z in clause[p:p + 16] for z in g["zone_heads_t"]):
+        if not units and "、" in clause[p:p + 24] and _zone_head_re().search(clause, p, p + 16):
             # '济源示范区、航空港区管委会要…': zones listed with an organisation
             units, end = _units_at(clause, p, "list")
             if not (len(units) >= 2 and any(k == "org" for *_x, k in units)

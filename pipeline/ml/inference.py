@@ -50,6 +50,7 @@ class LinearModel:
         the columns in ascending order, a column hit by several features holding their sum (as
         scipy's ``sum_duplicates``, which FeatureHasher calls)."""
         n = self.n_features
+        columns = _columns(n)
         indices: list[int] = []
         values: list[float] = []
         indptr = [0]
@@ -57,15 +58,18 @@ class LinearModel:
             acc: dict[int, float] = {}
             for f, v in row.items():
                 if isinstance(v, str):
-                    f, v = f"{f}={v}", 1
-                if v == 0:
+                    f, v = f"{f}={v}", 1.0
+                elif v == 0:
                     continue
-                j = _column(f, n)
-                v = float(v)  # (scipy sums the values once they are float64)
+                else:
+                    v = float(v)  # (scipy sums the values once they are float64)
+                j = columns.get(f)
+                if j is None:
+                    j = _column_of(f, n, columns)
                 acc[j] = acc[j] + v if j in acc else v
-            for j in sorted(acc):
-                indices.append(j)
-                values.append(acc[j])
+            order = sorted(acc)
+            indices += order
+            values += map(acc.__getitem__, order)
             indptr.append(len(indices))
         return SparseRows(np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int32),
                           np.asarray(indptr, dtype=np.int32), (len(indptr) - 1, n))
@@ -133,7 +137,25 @@ class SparseRows:
         return out
 
 
-@lru_cache(maxsize=1 << 15)
+_COLUMNS_MAX = 1 << 16
+
+
+@lru_cache(maxsize=None)  # (one per model width: a handful)
+def _columns(n_features: int) -> dict[str, int]:
+    """Feature name → hashed column for ``n_features`` columns, filled as names are met: a dict
+    lookup per feature (the same names recur in every document), bounded by ``_column_of``."""
+    return {}
+
+
+def _column_of(feature: str, n_features: int, columns: dict[str, int]) -> int:
+    """The column of a feature not in ``columns`` yet, remembered there; the dict starts again
+    empty when full (names of n-grams are many: the batch runs for hours)."""
+    if len(columns) >= _COLUMNS_MAX:
+        columns.clear()
+    j = columns[feature] = _column(feature, n_features)
+    return j
+
+
 def _column(feature: str, n_features: int) -> int:
     """The hashed column of a feature name (the same names recur in every document)."""
     import mmh3

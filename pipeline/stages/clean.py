@@ -32,7 +32,9 @@ _FULLWIDTH.update({"％": "%", "＋": "+", "－": "-", "．": ".", "＜": "<", "
 # extractors/commitments.py.)
 _FULLWIDTH.update({"﹐": "，", "﹑": "、", "﹔": "；", "﹕": "：", "﹖": "？", "﹗": "！",
                    "﹙": "（", "﹚": "）", "﹒": ".", "﹝": "〔", "﹞": "〕"})
-_TRANS = str.maketrans(_FULLWIDTH)
+# every character `normalise_chars` replaces: found by one scan of the text (str.translate looks
+# up every character, Chinese text has few of them: 0.12 s against 0.01 s on 60 province reports)
+_FULLWIDTH_CHAR = re.compile("[" + re.escape("".join(sorted(_FULLWIDTH))) + "]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Han characters and Chinese punctuation.
@@ -88,8 +90,12 @@ _LINE_END = re.compile(r"[。！？；：!?;:]['\"”’）)]*$")
 
 def normalise_chars(text: str) -> str:
     """Character-level normalisation shared with `evaluate`, so gold quotes match cleaned text."""
-    text = text.translate(_TRANS)
+    text = _FULLWIDTH_CHAR.sub(_half_width, text)  # (``text.translate(str.maketrans(_FULLWIDTH))``)
     return _CONTROL.sub("", text)
+
+
+def _half_width(m: re.Match) -> str:
+    return _FULLWIDTH[m.group()]
 
 
 # An item number run into the line after a sentence or a note (`…增长7%以上。牵头责任单位：省发展改革委。2.固定
@@ -279,13 +285,21 @@ def _width(line: str) -> int:
         return len(line)
     if max(line) > "\uffff":  # (rare: characters beyond the BMP, counted one by one)
         return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in line)
-    return 2 * len(line) - len(line.translate(_wide_bmp()))  # len + the wide ones
+    return 2 * len(line) - len(_narrow_bmp().findall(line))  # len + the wide ones
 
 
 @lru_cache(maxsize=1)
-def _wide_bmp() -> dict[int, None]:
-    """A translation table deleting every wide character of the BMP (one C pass per line)."""
-    return {i: None for i in range(0x10000) if unicodedata.east_asian_width(chr(i)) in "WFA"}
+def _narrow_bmp() -> re.Pattern:
+    """One character of the BMP that is not wide: a Chinese line holds few (digits, Latin), so
+    finding them is one C scan (a translation table deleting the wide ones looked every
+    character up, and built a new line)."""
+    wide = [i for i in range(0x10000) if unicodedata.east_asian_width(chr(i)) in "WFA"]
+    ranges, lo = [], wide[0]
+    for prev, i in zip(wide, wide[1:] + [None]):
+        if i != prev + 1:
+            ranges.append(f"{re.escape(chr(lo))}-{re.escape(chr(prev))}" if prev > lo else re.escape(chr(lo)))
+            lo = i
+    return re.compile("[^" + "".join(ranges) + "]")
 
 
 def _layout_width(lines: list[str]) -> int | None:

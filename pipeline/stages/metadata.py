@@ -38,6 +38,9 @@ _SPEAKER = re.compile(r"我代表(?P<org>[\u4e00-\u9fff]{2,20}?)(?:，|,|向)")
 _REPORT_TITLE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,20}?(?:省|市|县|区|自治区|自治州|州|盟|旗|地区))"
                            r"(?:人民)?政府工作报告")
 _MAYOR = re.compile(r"(?P<org>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|自治区|自治州|州|盟|旗))人民政府(?:代理)?(?:省长|市长|县长|区长|主席|州长|盟长|旗长)")
+# the title that every `_MAYOR` match ends with, at most 15 characters after the match's start
+# (12 + 自治区): `_mayor` searches from there, not with a character class tried at every position
+_MAYOR_TITLE = re.compile(r"人民政府(?:代理)?(?:省长|市长|县长|区长|主席|州长|盟长|旗长)")
 # a speaker that names its government by level only: 省人民政府, 自治州人民政府, 市政府
 _GENERIC_GOV = re.compile(r"^(?P<level>省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|自治旗)"
                           r"(?P<suffix>(?:人民政府|政府)(?:办公厅|办公室)?)$")
@@ -479,6 +482,13 @@ def _named_issuers(lines: list[str], title: Optional[str]) -> list[str]:
     return [f for f in found if f]
 
 
+def _mayor(head: str) -> Optional[re.Match]:
+    """``_MAYOR.search(head)``: no match starts more than 15 characters before the first
+    title (`_MAYOR_TITLE`), and a head without one (most documents) has none."""
+    title = _MAYOR_TITLE.search(head)
+    return _MAYOR.search(head, max(0, title.start() - 15)) if title else None
+
+
 def find_issuer(doc: Document, lines: list[str], title: Optional[str]) -> Optional[str]:
     """The labelled issuer (completed when it names a level only); the speaker of a work report;
     the organisation a title line opens with; the issuer line of the head, the signature, the
@@ -488,7 +498,7 @@ def find_issuer(doc: Document, lines: list[str], title: Optional[str]) -> Option
     if labelled:
         return _complete_labelled(labelled, doc, lines, title)
     head = "\n".join(lines[:60])
-    m = _MAYOR.search(head)
+    m = _mayor(head)
     if m:
         return expand_generic(m.group("org") + "人民政府", doc.region)
     m = _SPEAKER.search(head)

