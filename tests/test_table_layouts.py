@@ -271,3 +271,15 @@ def test_the_first_listed_unit_leads_when_the_notice_says_so():
 def test_short_role_labels_and_lists_read_member_by_member(text, owners):
     doc = process_text(text, year=2023, extractors=RULES)
     assert [(o.name, o.role) for c in doc.commitments for o in c.owners] == owners
+
+
+def test_a_pipe_table_reads_as_a_grid_too():
+    """ninghai (development): the owner and the year of each '|' row come from their columns
+    (建設起止年限 '2022', '2022-2023'; 責任單位), the row's counts from its text cells only."""
+    doc = _doc("2022_ninghaixian_minshengshishi_xiangmujindu_excerpt")
+    row = next(c for c in doc.commitments if "护眼灯光" in c.text and c.text.startswith("1 |"))
+    assert [o.name for o in row.owners] == ["县教育局"]
+    assert [d.date for d in row.deadlines] == ["2022-12-31"]
+    assert {"70所", "1658间"} <= {t.raw for t in row.targets} and "2022" not in {t.raw for t in row.targets}
+    five = next(c for c in doc.commitments if c.text.startswith("5 |"))
+    assert [d.date for d in five.deadlines] == ["2023-12-31"]

@@ -225,14 +225,19 @@ def _unaligned_owners(grid: Grid, row: Row, unit_list: Callable) -> list[Owner]:
     out: list[Owner] = []
     marked: list[Owner] = []
     seen_task = False
-    for cell in row.cells:
-        if not seen_task:
-            seen_task = _is_task(cell.text)
-            continue
+    no_task = not any(_is_task(c.text) for c in row.cells)
+    for i, cell in enumerate(row.cells):
+        if not seen_task:  # (the row's name or task comes first: no owner cell)
+            seen_task = _is_task(cell.text) or i >= 1 and not _is_task(row.cells[0].text) and \
+                not any(_is_task(c.text) for c in row.cells)
+            if not seen_task or _is_task(cell.text):
+                continue
         text, mark = _unmarked(cell.text)
         if not text or _PERSON.match(text) and cell_units(text, 0, unit_list_mode(unit_list)) is None:
             continue
         units = cell_units(text, cell.start + mark, unit_list_mode(unit_list))
+        if units and no_task and any(k not in ("org", "generic") for *_x, k in units):
+            continue  # a row without a task sentence: a place's cell is where, not who
         new = [Owner(n, "responsible", "explicit", a, b) for n, a, b, k in units or ()
                if k != "generic" and all(n != o.name for o in out)]
         marked += new[:1] if mark else []
@@ -256,7 +261,7 @@ def _is_task(cell: str) -> bool:
     return len(cell) > 30 or cell[-1:] in "。；;"
 
 
-_YEAR_CELL = re.compile(r"^(?P<y>(?:19|20)\d\d)\s*年?$")
+_YEAR_CELL = re.compile(r"^(?:(?:19|20)\d\d\s*年?\s*[-—–~～至到]\s*)?(?P<y>(?:19|20)\d\d)\s*年?$")  # '2024', '2022-2023年'
 # the end of a period: '2023.01-2023.12', '2023年1月—12月', '2023.3-2023.10'
 _PERIOD_END = re.compile(r"[-—–~～至到]\s*(?:(?P<y>(?:19|20)\d\d)\s*[.．/年])?\s*(?P<m>1[0-2]|0?[1-9])\s*月?(?:底|末)?$")
 

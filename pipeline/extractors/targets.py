@@ -818,14 +818,18 @@ def _table_targets(c: Commitment, doc_id: str, counter: list[int]) -> list[Targe
 
 
 _GRID_VALUE = re.compile(r"^\d+(?:\.\d+)?$")
+_GRID_PERIOD = re.compile(r"^(?:19|20)\d\d(?:[.．/年]\d{1,2}月?)?(?:\s*[-—–~至]\s*(?:(?:19|20)\d\d)?(?:[.．/年]?\d{1,2}月?)?)?$")
+_NOT_TEXT = frozenset({"number", "owner", "person", "deadline", "value", "size"})  # columns whose cells say no task
 
 
 def _grid_targets(c: Commitment, grid: Grid, row: Row, doc_id: str, counter: list[int]) -> list[Target]:
-    """A grid row's targets: those of its text cells (the task; a name, a year or an amount cell is
-    no sentence to read), then the amount under each value column ('年度投资金额(万元)' 300 →
+    """A grid row's targets: those of its text cells (the task, a name; not a number, a year, an
+    owner, a limit or an amount cell: no sentence to read), then the amount under each value column ('年度投资金额(万元)' 300 →
     3,000,000 元, the column's name its entity). A project's total size is no target."""
-    text_cells = [(cell.start, cell.end) for cell in grid.task_cells(row)]
-    out = [t for t in c.targets if any(a <= t.raw_start < b for a, b in text_cells)]
+    not_text = [(cell.start, cell.end) for cell in row.cells
+                if _GRID_VALUE.match(cell.text) or _GRID_PERIOD.match(cell.text)
+                or cell.column is not None and grid.columns[cell.column].kind in _NOT_TEXT]
+    out = [t for t in c.targets if not any(a <= t.raw_start < b for a, b in not_text)]
     for cell, column in grid.cells_of(row, "value"):
         if not _GRID_VALUE.match(cell.text) or float(cell.text) == 0:
             continue

@@ -199,7 +199,58 @@ def find_grids(text: str) -> tuple[Grid, ...]:
         if rows and any(_is_text(c.text) for r in rows for c in r.cells):
             grids.append(Grid(tuple(columns), tuple(rows)))
         i = max(k, i + 1)
+    if "|" in text or "｜" in text:
+        grids.extend(_pipe_grids(lines))
     return tuple(grids)
+
+
+_PIPE = re.compile(r"[|｜]")
+
+
+def _pipe_cells(line: tuple[int, int, str]) -> list[tuple[int, int, str]]:
+    """The cells of a row written on one line ('1 | 任务。 | 县发改局 | 6月底前 |'), with offsets;
+    the empty ends of a markdown row dropped."""
+    start, _end, text = line
+    out, pos = [], 0
+    for part in _PIPE.split(text):
+        stripped = part.strip()
+        lead = len(part) - len(part.lstrip())
+        out.append((start + pos + lead, start + pos + lead + len(stripped), stripped))
+        pos += len(part) + 1
+    while out and not out[-1][2]:
+        out.pop()
+    while out and not out[0][2]:
+        out.pop(0)
+    return out
+
+
+def _pipe_grids(lines: list[tuple[int, int, str]]) -> list[Grid]:
+    """Tables written a row a line with '|': a header row opening with 序号, then rows whose first
+    cell counts 1, 2, 3…; a row lines up with the header when it has as many cells."""
+    grids: list[Grid] = []
+    i = 0
+    while i < len(lines):
+        head = _pipe_cells(lines[i]) if _PIPE.search(lines[i][2]) else []
+        if len(head) < 3 or not _HEADER_START.match(head[0][2]):
+            i += 1
+            continue
+        columns = [column(t) for _a, _b, t in head]
+        rows, k, n = [], i + 1, 1
+        while k < len(lines):
+            cells = _pipe_cells(lines[k]) if _PIPE.search(lines[k][2]) else []
+            if not cells:
+                break
+            if cells[0][2] == str(n) and len(cells) >= 3:
+                rest = cells[1:]
+                aligned = len(cells) == len(columns)
+                rows.append(Row(str(n), lines[k][0], lines[k][1],
+                                tuple(Cell(a, b, t, (j + 1) if aligned else None) for j, (a, b, t) in enumerate(rest))))
+                n += 1
+            k += 1
+        if rows and any(_is_text(c.text) for r in rows for c in r.cells):
+            grids.append(Grid(tuple(columns), tuple(rows)))
+        i = max(k, i + 1)
+    return grids
 
 
 def grid_rows(text: str) -> dict[int, tuple[Grid, Row]]:
