@@ -283,3 +283,11 @@ def test_a_pipe_table_reads_as_a_grid_too():
     assert {"70所", "1658间"} <= {t.raw for t in row.targets} and "2022" not in {t.raw for t in row.targets}
     five = next(c for c in doc.commitments if c.text.startswith("5 |"))
     assert [d.date for d in five.deadlines] == ["2023-12-31"]
+
+
+def test_a_county_level_citys_office_and_a_source_field():
+    """jiangshan (development): '发文机关:市政府办公室' of 江山市, a county-level city of 衢州市;
+    lingbi (development): '文章来源:灵璧县卫生健康委员会 浏览量: …' on one line."""
+    doc = _doc("2023_jiangshan_minshengshishi_shishijihua_excerpt")
+    assert doc.region.endswith("江山市") and doc.issuer == "江山市政府办公室"
+    assert _doc("2021_lingbixian_weijianwei_renwufenjie_excerpt").issuer == "灵璧县卫生健康委员会"

@@ -27,7 +27,7 @@ _DOC_TYPE = (r"(要点|计划|方案|报告|意见|通知|规划|清单|办法|�
 _TITLE_LINE = re.compile(rf"^[^，。；：:！？]{{4,120}}{_DOC_TYPE}(?:[（(][^）)]*[）)])?$")
 _LABEL = {"title": r"标\s*题|[Tt]itle", "issuer": r"发文机关|发布机关|发布机构|发文单位|来源单位|制发机关",
           "date": r"成文日期|发文日期|印发日期", "url": r"原文链接|原文地址|原文网址|来源链接|链接地址",
-          "source": r"(?:信息)?来源"}
+          "source": r"(?:信息|文章|稿件)?来源"}
 _NATIONAL = re.compile(r"^(国务院|中共中央|全国人民代表大会|全国人大|中央|国家|.{1,10}部$|.{1,10}总局$|.{1,10}委员会$)")
 _ORG_END = r"(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|市委|省委|县委|区委|党委|政府|团市委|团省委|团县委|国务院|部|局|厅|委)"
 # one organisation as printed on an issuer or signature line: Chinese characters, quotes and
@@ -233,7 +233,8 @@ def _labelled(lines: list[str], label: str) -> Optional[str]:
 
 # (cleaning joins the spaces between Chinese characters: the field names a page header uses)
 _NEXT_FIELD = re.compile(r"\s*(?=(?:生成日期|发布日期|成文日期|印发日期|发文日期|文件编号|发文字号|文号|有效性|主题分类"
-                         r"|索引号|公开范围|公开方式|公开形式|时效|体裁分类|组配分类)\s*[:：])")
+                         r"|索引号|公开范围|公开方式|公开形式|时效|体裁分类|组配分类"
+                         r"|浏览量|浏览次数|阅读次数|点击数|发表时间|发布时间|责任编辑|作者|字体)\s*[:：])")
 
 
 # ---------------------------------------------------------------- title
@@ -436,7 +437,10 @@ def expand_generic(org: str, region: Optional[str], formal: bool = False) -> str
     if entry is None:
         return org
     prov, city, county = entry[0]
-    name = {1: prov, 2: city or (prov if prov.endswith("市") else None), 3: county}[_LEVEL_OF[m.group("level")]]
+    level = _LEVEL_OF[m.group("level")]
+    if level == 2 and county and county.endswith("市") and m.group("level") == "市":
+        level = 3  # a county-level city's 市政府 (江山市 of 衢州市): the region is the county-level city
+    name = {1: prov, 2: city or (prov if prov.endswith("市") else None), 3: county}[level]
     suffix = m.group("suffix")
     if formal and not suffix.startswith("人民"):
         suffix = "人民" + suffix  # '我代表市政府' speaks for 七台河市人民政府
@@ -691,7 +695,9 @@ def find_region(doc: Document, title: Optional[str], issuer: Optional[str]) -> O
     places = Counter(find_places(head))
     level = _issuer_level(issuer)
     if level is not None:  # a 团市委 plan is about a city: Hong Kong named in passing is not its region
-        places = Counter({p: n for p, n in places.items() if _depth(p) == level})
+        # ('市政府办公室' may be a county-level city's: 江山市 of 衢州)
+        places = Counter({p: n for p, n in places.items()
+                          if _depth(p) == level or level == 2 and _depth(p) == 3 and (p[2] or "").endswith("市")})
     if places:
         place, n = places.most_common(1)[0]
         # prefer a county or city that lies inside the most mentioned province
