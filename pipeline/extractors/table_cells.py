@@ -111,8 +111,7 @@ def cell_owners(doc: Document, c: Commitment, split_units: Callable, table: tupl
     if not units:
         return []
     if marked:  # the legend's mark names the lead; the other units of the row support it
-        for o in units:
-            o.role = "lead" if any(o is m for m in marked) else "support"
+        _marked_lead(units, marked)
     elif "牵头" in columns:
         units[0].role = "lead"
         if "配合" in columns or "协办" in columns:
@@ -195,7 +194,7 @@ def cell_deadlines(doc: Document, c: Commitment, header_start: int, starts: froz
 def grid_owners(grid: Grid, row: Row, unit_list: Callable) -> list[Owner]:
     """The units under a grid row's owner columns, each with its column's role (牵头 leads, 配合
     supports, 责任 is responsible); a ★ names the lead of its cell. A row that does not line up
-    still has its owners in its last cell when the last column is the owner column."""
+    with its header reads the unit cells after its task (`_unaligned_owners`)."""
     cells = grid.cells_of(row, "owner")
     if not cells and any(c.column is None for c in row.cells):
         return _unaligned_owners(grid, row, unit_list)
@@ -210,10 +209,14 @@ def grid_owners(grid: Grid, row: Row, unit_list: Callable) -> list[Owner]:
                if k != "generic" and all(n != o.name for o in out)]
         marked += new[:1] if mark else []
         out += new
-    if marked:
-        for o in out:
-            o.role = "lead" if any(o is m for m in marked) else "support"
-    return out
+    return _marked_lead(out, marked)
+
+
+def _marked_lead(units: list[Owner], marked: list[Owner]) -> list[Owner]:
+    """The units a table's legend marks (★) lead; the others of the row support them."""
+    for o in units if marked else ():
+        o.role = "lead" if any(o is m for m in marked) else "support"
+    return units
 
 
 def _unaligned_owners(grid: Grid, row: Row, unit_list: Callable) -> list[Owner]:
@@ -227,9 +230,8 @@ def _unaligned_owners(grid: Grid, row: Row, unit_list: Callable) -> list[Owner]:
     seen_task = False
     no_task = not any(_is_task(c.text) for c in row.cells)
     for i, cell in enumerate(row.cells):
-        if not seen_task:  # (the row's name or task comes first: no owner cell)
-            seen_task = _is_task(cell.text) or i >= 1 and not _is_task(row.cells[0].text) and \
-                not any(_is_task(c.text) for c in row.cells)
+        if not seen_task:  # (the row's task, or without one its name, comes first: no owner cell)
+            seen_task = _is_task(cell.text) or no_task and i >= 1
             if not seen_task or _is_task(cell.text):
                 continue
         text, mark = _unmarked(cell.text)
@@ -243,9 +245,8 @@ def _unaligned_owners(grid: Grid, row: Row, unit_list: Callable) -> list[Owner]:
         marked += new[:1] if mark else []
         out += new
     if marked:
-        for o in out:
-            o.role = "lead" if any(o is m for m in marked) else "support"
-    elif out and "lead" in roles:
+        return _marked_lead(out, marked)
+    if out and "lead" in roles:
         out[0].role = "lead"
         for o in out[1:]:
             o.role = "support" if "support" in roles else "responsible"
