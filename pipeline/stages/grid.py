@@ -5,8 +5,10 @@ Web pages and PDFs turn a 民生实事项目表 or a 任务分解表 into one ce
 names (a long name wrapped over lines: `建设起` / `止年限`, `总投资` / `(万元)`), then per row its
 number, its name, its task (a sentence), its time, value and unit cells. Read as a grid, a row is
 one commitment whose cells are known by their column: the owners under 责任单位, the limit under
-建设时间 / 完成时限, the amount under 年度投资(万元). Only tables whose rows hold a task written as
-a sentence are read here; a table of short cells (indicators) is `sentences._table_rows`' part.
+建设时间 / 完成时限, the amount under 年度投资(万元). A table written a row a line with '|' (a
+`序号 | …` header, rows `1 | …`) is read the same way (`_pipe_grids`). Only tables whose rows hold
+a task written as a sentence are read here; a table of short cells (indicators) is
+`sentences._table_rows`' part.
 """
 from __future__ import annotations
 
@@ -60,8 +62,7 @@ class Row:
     number: str
     start: int  # the row number's line
     end: int
-    cells: tuple[Cell, ...]  # the lines after the number
-
+    cells: tuple[Cell, ...]  # the lines after the number (the cells after the first, a row a line)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Grid:
                 if c.column is not None and self.columns[c.column].kind == kind]
 
     def task_cells(self, row: Row) -> list[Cell]:
+        """The cells of `row` written as text (a task), not a name or a value."""
         return [c for c in row.cells if _is_text(c.text)]
 
 
