@@ -16,7 +16,7 @@ import re
 from typing import Callable, Optional
 
 from pipeline.records import Commitment, Deadline, Document, Owner
-from pipeline.stages.grid import Grid, Row
+from pipeline.stages.grid import Grid, Row, is_text_cell
 
 _OWNER_COLUMN = re.compile(r"^\s*(牵头|责任|配合|协办|主办|参与)\s*(?:单位|部门|处室|科室|股室)(?:[（(](?:单位|部门)[）)])?\s*$",
                            re.M)
@@ -228,11 +228,11 @@ def _unaligned_owners(grid: Grid, row: Row, unit_list: Callable) -> list[Owner]:
     out: list[Owner] = []
     marked: list[Owner] = []
     seen_task = False
-    no_task = not any(_is_task(c.text) for c in row.cells)
+    no_task = not any(is_text_cell(c.text) for c in row.cells)
     for i, cell in enumerate(row.cells):
         if not seen_task:  # (the row's task, or without one its name, comes first: no owner cell)
-            seen_task = _is_task(cell.text) or no_task and i >= 1
-            if not seen_task or _is_task(cell.text):
+            seen_task = is_text_cell(cell.text) or no_task and i >= 1
+            if not seen_task or is_text_cell(cell.text):
                 continue
         text, mark = _unmarked(cell.text)
         if not text or _PERSON.match(text) and cell_units(text, 0, unit_list_mode(unit_list)) is None:
@@ -258,10 +258,6 @@ def unit_list_mode(unit_list: Callable) -> Callable:
     return lambda text, start, _mode="list": unit_list(text, start)
 
 
-def _is_task(cell: str) -> bool:
-    return len(cell) > 30 or cell[-1:] in "。；;"
-
-
 _YEAR_CELL = re.compile(r"^(?:(?:19|20)\d\d\s*年?\s*[-—–~～至到]\s*)?(?P<y>(?:19|20)\d\d)\s*年?$")  # '2024', '2022-2023年'
 # the end of a period: '2023.01-2023.12', '2023年1月—12月', '2023.3-2023.10'
 _PERIOD_END = re.compile(r"[-—–~～至到]\s*(?:(?P<y>(?:19|20)\d\d)\s*[.．/年])?\s*(?P<m>1[0-2]|0?[1-9])\s*月?(?:底|末)?$")
@@ -274,7 +270,7 @@ def grid_deadlines(grid: Grid, row: Row, plan_year: Optional[int], find: Callabl
     out: list[Deadline] = []
     cells = [c for c, _column in grid.cells_of(row, "deadline")]
     if not cells and any(c.kind == "deadline" for c in grid.columns):  # not lined up: any time cell
-        cells = [c for c in row.cells if c.column is None and not _is_task(c.text)
+        cells = [c for c in row.cells if c.column is None and not is_text_cell(c.text)
                  and (is_time_cell(c.text) or _YEAR_CELL.match(c.text) or _PERIOD_END.search(c.text))]
     for cell in cells:
         line = cell.text

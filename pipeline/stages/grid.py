@@ -77,10 +77,11 @@ class Grid:
 
     def task_cells(self, row: Row) -> list[Cell]:
         """The cells of `row` written as text (a task), not a name or a value."""
-        return [c for c in row.cells if _is_text(c.text)]
+        return [c for c in row.cells if is_text_cell(c.text)]
 
 
-def _is_text(cell: str) -> bool:
+def is_text_cell(cell: str) -> bool:
+    """A cell written as text (a task sentence, or too long for a name or a value)."""
     return len(cell) > _TASK_MIN or _SENTENCE_END.search(cell) is not None
 
 
@@ -141,7 +142,7 @@ def _align(cells: list[tuple[int, int, str]], columns: list[Column]) -> tuple[Ce
     if len(cells) == len(rest):
         return tuple(Cell(a, b, t, i + 1) for i, (a, b, t) in enumerate(cells))
     task_col = next((i for i, c in enumerate(rest) if c.kind == "task"), None)
-    task_at = next((i for i, (_a, _b, t) in enumerate(cells) if _is_text(t)), None)
+    task_at = next((i for i, (_a, _b, t) in enumerate(cells) if is_text_cell(t)), None)
     if task_col is None or task_at is None:
         return tuple(Cell(a, b, t, None) for a, b, t in cells)
     out: list[Cell] = []
@@ -198,7 +199,7 @@ def find_grids(text: str) -> tuple[Grid, ...]:
             k, n = stop, n + 1
             if nxt is None:
                 break
-        if rows and any(_is_text(c.text) for r in rows for c in r.cells):
+        if rows and any(is_text_cell(c.text) for r in rows for c in r.cells):
             grids.append(Grid(tuple(columns), tuple(rows)))
         i = max(k, i + 1)
     if "|" in text or "｜" in text:
@@ -249,7 +250,7 @@ def _pipe_grids(lines: list[tuple[int, int, str]]) -> list[Grid]:
                                 tuple(Cell(a, b, t, (j + 1) if aligned else None) for j, (a, b, t) in enumerate(rest))))
                 n += 1
             k += 1
-        if rows and any(_is_text(c.text) for r in rows for c in r.cells):
+        if rows and any(is_text_cell(c.text) for r in rows for c in r.cells):
             grids.append(Grid(tuple(columns), tuple(rows)))
         i = max(k, i + 1)
     return grids

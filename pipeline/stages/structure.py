@@ -19,7 +19,7 @@ from typing import Optional
 import cn2an
 
 from pipeline.records import Document, Section
-from pipeline.stages.grid import grid_rows
+from pipeline.stages.grid import column, grid_rows
 
 _CN = "零〇一二三四五六七八九十百"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -153,7 +153,6 @@ _TASK_CELL = re.compile(r"[。；;]\s*$")
 def _names_its_rows(header_line: str) -> bool:
     """A header row '序号 | 项目名称 | …' whose second column names each row's project or task:
     its rows are items whatever their first cell looks like."""
-    from pipeline.stages.grid import column  # (one reading of column names)
     cells = [c.strip() for c in re.split(r"[|｜]", header_line) if c.strip()]
     return len(cells) >= 3 and column(cells[1]).kind in ("name", "task")
 
