@@ -87,7 +87,10 @@ TRADITIONAL_DOCS = {"2020_xiangxizhou_fangguanfu_gongzuojihua_excerpt",  # pages
                     "2019_ningxia_yinchuandushiquan_gongzuojihua_excerpt",
                     "2021_hunan_changzhutan_yitihua_xingdongjihua_excerpt",
                     "2024_yangxian_minshengshishi_xiangmuqingdan_excerpt",
-                    "2022_ninghaixian_minshengshishi_xiangmujindu_excerpt"}
+                    "2022_ninghaixian_minshengshishi_xiangmujindu_excerpt",
+                    "2025_huoqiuxian_zhongdiangongzuo_yijidu_excerpt",
+                    "2009_shenzhen_guotuju_gonggongfuwubaipishu_excerpt",
+                    "2020_jiangxi_chongdianjichusheshi_sannianxingdong_excerpt"}
 
 
 @pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")), ids=lambda p: p.stem)

@@ -1231,7 +1231,8 @@ def cell_unit_list(cell: str, offset: int) -> Optional[list[tuple[str, int, int,
     return out or None
 
 
-_CELL_MEMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}(?:局|委|办|厅|部|院|所|队|站|馆|中心|公司|集团|区|园|镇|乡|街道|社区|政府|管委会)$")
+_CELL_MEMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}(?:局|委|办|厅|部|院|所|队|站|馆|中心|公司|集团|区|园|镇|乡|街道|社区|政府|管委会|联|协|会)$")
+_MEMBER_SEP = re.compile(r"[、，,；;]")
 _MEMBER_NOTE = re.compile(r"[（(][^（）()]{1,10}[）)]$")
 
 
@@ -1241,7 +1242,7 @@ def _cell_members(cell: str, offset: int) -> Optional[list[tuple[str, int, int, 
     grammar leaves to context). In an owner column every member is a unit: each one a unit name,
     a place's level or a unit's ending."""
     out, pos = [], 0
-    for piece in cell.split("、"):
+    for piece in _MEMBER_SEP.split(cell):  # ('A、B，C、D': groups of a cell between commas too)
         name = piece.strip()
         core = _MEMBER_NOTE.sub("", name)
         kind = unit_kind(name) or unit_kind(core) or ("typed" if _CELL_MEMBER.match(core) else None)

@@ -21,6 +21,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
+from pipeline.stages.grid import column as grid_column, find_grids
 from pipeline.stages.parts import OUTLOOK, PLAN, REVIEW, find_parts, part_at, plan_year
 from pipeline.records import Commitment, Document, Section, Target
 from pipeline.extractors import register
@@ -161,8 +162,9 @@ _PROGRESS_COLUMN = re.compile(r"^(?:落实|完成|进展|推进|进度|工作进
 
 @lru_cache(maxsize=2)
 def progress_cells(text: str) -> tuple[tuple[int, int], ...]:
-    """The cells of a progress column (`落实情况`, `完成情况`) of a table written a row a line with
-    `|` between cells: what has been done, so every quantity there is a result, not a target."""
+    """The cells of a progress column (`落实情况`, `完成情况`, `上半年推进情况`) of a table written a
+    row a line with `|` between cells or one cell a line (`grid`): what has been done, so every
+    quantity there is a result, not a target."""
     if "情况" not in text and "进展" not in text:
         return ()
     spans: list[tuple[int, int]] = []
@@ -177,13 +179,16 @@ def progress_cells(text: str) -> tuple[tuple[int, int], ...]:
         for part in line.split(sep):
             cells.append((part, start + off))
             off += len(part) + 1
-        heads = [i for i, (c, _o) in enumerate(cells) if _PROGRESS_COLUMN.match(c.strip())]
+        heads = [i for i, (c, _o) in enumerate(cells)
+                 if _PROGRESS_COLUMN.match(c.strip()) or grid_column(c.strip()).kind == "progress"]
         if heads:
             column, width = heads[0], len(cells)
         elif column is not None and len(cells) == width:
             cell, at = cells[column]
             spans.append((at, at + len(cell)))
-    return tuple(spans)  # (cached: the status and targets stages read it of the same text)
+    for grid in find_grids(text):  # a table one cell a line: the cells under its progress column
+        spans += [(cell.start, cell.end) for row in grid.rows for cell, _col in grid.cells_of(row, "progress")]
+    return tuple(sorted(set(spans)))  # (cached: the status and targets stages read it of the same text)
 
 
 @register("status")
@@ -196,7 +201,11 @@ def mark_review(doc: Document) -> Document:
         part = part_at(doc.parts, sent.start)
         sent.part = part.kind if part else ""
         in_part = part is not None and part.kind in (REVIEW, PLAN, OUTLOOK)
-        sent.review = sentence_is_review(sent.text, part.kind if in_part else block, year, in_part) \
-            or any(2 * (min(b, sent.end) - max(a, sent.start)) > sent.end - sent.start for a, b in progress)
+        inside = [(a, b) for a, b in progress if a < sent.end and b > sent.start]
+        if inside:  # a row of a table with a progress column: its task cells are the plan, the
+            # progress cell's figures are results (targets.assign_targets marks them)
+            sent.review = any(a <= sent.start and sent.end <= b for a, b in inside)
+        else:
+            sent.review = sentence_is_review(sent.text, part.kind if in_part else block, year, in_part)
         sent.estimate_from = estimate_start(sent.text, sent.review)
     return doc

@@ -203,6 +203,10 @@ def grid_owners(grid: Grid, row: Row, unit_list: Callable) -> list[Owner]:
     for cell, column in cells:
         text, mark = _unmarked(cell.text)
         units = unit_list(text, cell.start + mark) if text else None
+        if not units and text and " " in text.strip():
+            units = _without_persons(text, cell.start + mark, unit_list)  # '市民政局 伍泽国'
+        if not units and text and _HEADS_TOO.search(column.name):
+            units = _before_person(text, cell.start + mark, unit_list)  # '市民政局伍泽国'
         if not units:
             continue
         new = [Owner(n, column.role, "explicit", a, b) for n, a, b, k in units
@@ -210,6 +214,34 @@ def grid_owners(grid: Grid, row: Row, unit_list: Callable) -> list[Owner]:
         marked += new[:1] if mark else []
         out += new
     return _marked_lead(out, marked)
+
+
+def _without_persons(text: str, offset: int, unit_list: Callable) -> Optional[list]:
+    """The units of a cell that names each unit's head after it ('牵头单位及主要负责人':
+    '市民政局 伍泽国'): the pieces that are not a person's name, read as units."""
+    out = []
+    for m in re.finditer(r"\S+", text):
+        units = unit_list(m.group(0), offset + m.start())
+        if units:
+            out += units
+        elif not _PERSON.match(m.group(0)):
+            return None
+    return out or None
+
+
+_HEADS_TOO = re.compile(r"负责人|责任人")
+
+
+def _before_person(text: str, offset: int, unit_list: Callable) -> Optional[list]:
+    """A unit and its head's name joined ('市民政局伍泽国', spaces lost): the unit, when the
+    column names both ('牵头单位及主要负责人') and the last two or three characters are no unit."""
+    for k in (3, 2):
+        head, person = text[:-k], text[-k:]
+        if len(head) >= 3 and _PERSON.match(person) and not unit_list(person, 0):
+            units = unit_list(head, offset)
+            if units:
+                return units
+    return None
 
 
 def _marked_lead(units: list[Owner], marked: list[Owner]) -> list[Owner]:

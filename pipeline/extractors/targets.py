@@ -36,6 +36,8 @@ _ORDINAL_BEFORE = re.compile(r"(第|[〔\[【(（]\s*|No\.?|编号|电话|热线
 _INCENTIVE_BEFORE = re.compile(
     r"(给予|奖励|补贴|补助|资助|一次性|最高|每人|每户|每家|每个|每名|每项|每亩|按|分别给予|标准为)[^，。；]{0,8}$")
 _RAISES = re.compile(r"(提高|增加|提升|达到|增长|上调)")
+# '提高到|每人每月|609元': a benefit standard raised, per head and period (the raise is the target)
+_PER_HEAD_TAIL = re.compile(r"(?:每(?:人|户|名|月|年|季|天|亩))+$")
 _INCENTIVE_AFTER = re.compile(r"^[^，。；]{0,6}?(的(奖励|补贴|补助|资助)|奖励|补贴|补助|给予|资助)")
 _THRESHOLD_AFTER = re.compile(r"^((及以上|以上|以下|以内|及以下)的|的(企业|项目|单位|个人|家庭|人员|农户|对象|园区))")
 _SIZE_CLASS_AFTER = re.compile(r"^(级|量级|规模以上)")
@@ -180,7 +182,7 @@ def is_target_quantity(q: Quantity, text: str, quoted: list[tuple[int, int]],
             and not _small_count_delivered(q, text, before):
         return False  # '两个维护', '三项制度', '一批', '一支队伍': fixed phrases far more often than targets
     fund = issuer_fund(q, text)
-    if q.unit_kind == "money" and not fund and not _RAISES.search(before[-6:]) and (
+    if q.unit_kind == "money" and not fund and not _RAISES.search(_PER_HEAD_TAIL.sub("", before)[-6:]) and (
             _INCENTIVE_BEFORE.search(before) or _INCENTIVE_AFTER.match(after)):
         return False
     if q.unit_kind == "percent" and _INCENTIVE_AFTER.match(after) and re.search(r"(按|的)", before[-6:]):
@@ -707,6 +709,10 @@ def sentence_targets(c: Commitment, doc_id: str, counter: list[int],
             entity, action = leading_verb(entity)
             if action is None:
                 entity, action = verb_before(text, q.start, entity)
+        if entity and _PER_HEAD_TAIL.fullmatch(entity.lstrip("至到")):
+            entity = _subject_of_raise(text, q, action) or entity  # '…标准提高到|每人每月|200元'
+        if entity and ("|" in entity or "｜" in entity):
+            entity = re.split(r"[|｜]", entity)[-1].strip().lstrip("将把") or None  # '3 | 将…标准': one cell's words
         counter[0] += 1
         found.append(Target(
             target_id=f"{doc_id}:t{counter[0]:04d}", raw=q.raw, value=q.value, value_max=q.value_max,
@@ -715,6 +721,17 @@ def sentence_targets(c: Commitment, doc_id: str, counter: list[int],
             entity=entity, action=action, status=status, method=method, confidence=confidence,
         ))
     return found
+
+
+def _subject_of_raise(text: str, q: Quantity, action: Optional[str]) -> Optional[str]:
+    """What a raised standard is ('城乡居民基础养老金最低标准提高到每人每月200元'): the clause's
+    words before its verb, when the words between verb and number only say per whom and when."""
+    clause_start, _ = _clause_bounds(text, q.start, q.end)
+    at = text.rfind(action, clause_start, q.start) if action else -1
+    if at <= clause_start:
+        return None
+    subject = _strip_modal(text[clause_start:at]).lstrip("将把")
+    return subject if len(subject) >= 2 else None
 
 
 _TRAILING_LINK = re.compile(r"(?:至|到|为)$")

@@ -213,22 +213,52 @@ def space_table_rows(lines: list[str]) -> list[str]:
     """A table copied as text with spaces between its cells ('序号 工作任务 责任单位 完成时限', then
     '1 推进…工程。 县发改局 6月底前'): its header and the rows under it with as many cells as the
     header has columns become 'a | b | c' rows (cleaning would join the cells). A row whose count
-    differs (a space inside a cell, as PDF text has) is left alone."""
-    out, width = [], 0
-    for line in lines:
-        if _SPACE_HEADER.match(line):
-            width = len(_CELL_GAP.split(line.strip()))
-            out.append(" | ".join(_CELL_GAP.split(line.strip())))
+    differs (a space inside a cell, as PDF text has) is left alone. A table whose rows wrap (a
+    cell of several units, one a line, then the row's last cell) is written one cell a line
+    instead, the layout `grid` reads with cells that wrap; part headings between rows stay."""
+    out, i = [], 0
+    while i < len(lines):
+        if not _SPACE_HEADER.match(lines[i]):
+            out.append(lines[i])
+            i += 1
             continue
-        if width and _SPACE_ROW.match(line):
-            cells = _CELL_GAP.split(line.strip())
-            if len(cells) == width:
-                out.append(" | ".join(cells))
+        header = _CELL_GAP.split(lines[i].strip())
+        width = len(header)
+        block, j, wrapped = [], i + 1, False  # (line, its cells or None for a line kept as is)
+        while j < len(lines):
+            line = lines[j].strip()
+            if _SPACE_ROW.match(line):
+                cells = _CELL_GAP.split(line)
+                block.append((lines[j], cells))
+                j += 1
+                if len(cells) < width:  # the row wraps: its last cells on the lines after it
+                    count = len(cells)
+                    while j < len(lines) and count < 2 * width and lines[j].strip() \
+                            and not _SPACE_ROW.match(lines[j]) and not _TABLE_PART.match(lines[j].strip()) \
+                            and "|" not in lines[j] and not (count >= width and _ROW_END.search(block[-1][0])):
+                        block.append((lines[j], None))
+                        count += 1
+                        j += 1
+                    wrapped = wrapped or count >= width
                 continue
-        elif width and line.strip() and not _SPACE_ROW.match(line) and "|" not in line:
-            width = width if len(line.strip()) <= 2 else 0  # the table is over
-        out.append(line)
+            if line and len(line) > 2 and not _TABLE_PART.match(line) or "|" in line:
+                break  # the table is over
+            block.append((lines[j], None))
+            j += 1
+        if wrapped:
+            out.extend(header)
+            for line, cells in block:
+                out.extend(cells if cells is not None else [line])
+        else:
+            out.append(" | ".join(header))
+            out.extend(" | ".join(cells) if cells is not None and len(cells) == width else line
+                       for line, cells in block)
+        i = j
     return out
+
+
+_TABLE_PART = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
+_ROW_END = re.compile(r"[。；;]\s*$")
 
 
 def table_row(line: str) -> str:

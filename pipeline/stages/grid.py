@@ -36,6 +36,8 @@ _OWNER_COLUMN = re.compile(r"(?P<role>牵头|主办|配合|协办|参与|责任|
 _ROLE = {"牵头": "lead", "主办": "lead", "配合": "support", "协办": "support", "参与": "support"}
 _PERSON_COLUMN = re.compile(r"领导|责任人|负责人|联系人")
 _DEADLINE_COLUMN = re.compile(r"时限|完成时间|时间节点|建设时间|实施时间|起止年限|建设年限|建设期限|完成期限|办结时间")
+# what has been done so far ('上半年推进情况', '一季度进展情况', '落实进展情况', '完成情况'): results
+_PROGRESS_COLUMN = re.compile(r"(?:推进|进展|完成|落实|执行|办理)情况$|进展$")
 _TASK_COLUMN = re.compile(r"内容|任务|措施|目标|标准|要求|事项|工作")
 _NAME_COLUMN = re.compile(r"名称|项目")
 
@@ -43,7 +45,7 @@ _NAME_COLUMN = re.compile(r"名称|项目")
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # 'number', 'name', 'task', 'owner', 'person', 'deadline', 'value', 'size', 'other'
+    kind: str  # 'number', 'name', 'task', 'owner', 'person', 'deadline', 'progress', 'value', 'size', 'other'
     role: str = ""  # an owner column's role: 'lead', 'support', 'responsible'
     unit: Optional[str] = None  # a value column's unit ('元' for '(万元)') and its multiplier
     mult: float = 1.0
@@ -97,6 +99,8 @@ def column(name: str) -> Column:
         return Column(bare, "person")
     if _DEADLINE_COLUMN.search(bare):
         return Column(bare, "deadline")
+    if _PROGRESS_COLUMN.search(bare):
+        return Column(bare, "progress")
     if unit:
         mult, base = _MULT.get(unit.group("unit"), (1.0, unit.group("unit")))
         # a project's total size ('总投资', '总规模') describes it; the year's amount is delivered
@@ -156,8 +160,24 @@ def _align(cells: list[tuple[int, int, str]], columns: list[Column]) -> tuple[Ce
         out += [Cell(a, b, t, None) for a, b, t in before]
     a, b, t = cells[task_at]
     out.append(Cell(a, b, t, task_col + 1))
+    owners = [k for k in cols_after if columns[k].kind == "owner"]
     if len(after) == len(cols_after):
         out += [Cell(a, b, t, k) for (a, b, t), k in zip(after, cols_after)]
+    elif len(after) > len(cols_after) and len(owners) == 1:
+        # a cell of several units, one a line ('区林业局' / '区供销联社'): the lines the columns
+        # before and after the owner column do not take are that cell's
+        o = cols_after.index(owners[0])
+        tail = len(cols_after) - o - 1
+        spread = [k for k in cols_after[:o]] + [owners[0]] * (len(after) - len(cols_after) + 1) \
+            + cols_after[o + 1:]
+        units = after[o:len(after) - tail]
+        rest = after[:o] + after[len(after) - tail:]
+        # (only where the owner column follows the task and text cells follow it: a page that
+        # leaves an empty cell out would shift a unit into another column)
+        if o == 0 and all(not is_text_cell(t) for _a, _b, t in units) and all(is_text_cell(t) for _a, _b, t in rest):
+            out += [Cell(a, b, t, k) for (a, b, t), k in zip(after, spread)]
+        else:
+            out += [Cell(a, b, t, None) for a, b, t in after]
     else:
         out += [Cell(a, b, t, None) for a, b, t in after]
     return tuple(out)
@@ -178,12 +198,16 @@ def find_grids(text: str) -> tuple[Grid, ...]:
             continue
         j = i + 1
         while j < len(lines) and not _ROW_NUMBER.match(lines[j][2]) and len(lines[j][2]) <= _HEADER_CELL_MAX \
-                and not _SENTENCE_END.search(lines[j][2]) and "，" not in lines[j][2]:
+                and not _SENTENCE_END.search(lines[j][2]) and "，" not in lines[j][2] \
+                and not _PART_HEADING.match(lines[j][2]):
             j += 1
-        if j >= len(lines) or lines[j][2] != "1" or j - i < 3:
+        names = [t for _a, _b, t in lines[i:j]]
+        while j < len(lines) and _PART_HEADING.match(lines[j][2]):
+            j += 1  # '一、主要预期目标' between the header and the first row
+        if j >= len(lines) or lines[j][2] != "1" or len(names) < 3:
             i += 1
             continue
-        columns = [column(n) for n in _header([t for _a, _b, t in lines[i:j]])]
+        columns = [column(n) for n in _header(names)]
         rows, k, n = [], j, 1
         while k < len(lines) and lines[k][2] == str(n):
             shortest = max(2, len(columns) // 2)
@@ -234,20 +258,24 @@ def _pipe_grids(lines: list[tuple[int, int, str]]) -> list[Grid]:
     i = 0
     while i < len(lines):
         head = _pipe_cells(lines[i]) if _PIPE.search(lines[i][2]) else []
-        if len(head) < 3 or not _HEADER_START.match(head[0][2]):
+        h = next((j for j, (_a, _b, t) in enumerate(head[:2]) if _HEADER_START.match(t)), None)
+        if len(head) < 3 or h is None:
             i += 1
             continue
+        # ('大类 | 序号 | …': a group column before the numbers, its cell merged over its rows)
         columns = [column(t) for _a, _b, t in head]
         rows, k, n = [], i + 1, 1
         while k < len(lines):
             cells = _pipe_cells(lines[k]) if _PIPE.search(lines[k][2]) else []
             if not cells:
                 break
-            if cells[0][2] == str(n) and len(cells) >= 3:
-                rest = cells[1:]
-                aligned = len(cells) == len(columns)
+            at = h if len(cells) > h and cells[h][2] == str(n) else 0 if cells[0][2] == str(n) else None
+            if at is not None and len(cells) - at >= 3:
+                rest = cells[at + 1:]
+                aligned = len(cells) - at == len(columns) - h
                 rows.append(Row(str(n), lines[k][0], lines[k][1],
-                                tuple(Cell(a, b, t, (j + 1) if aligned else None) for j, (a, b, t) in enumerate(rest))))
+                                tuple(Cell(a, b, t, (j + h + 1) if aligned else None)
+                                      for j, (a, b, t) in enumerate(rest))))
                 n += 1
             k += 1
         if rows and any(is_text_cell(c.text) for r in rows for c in r.cells):

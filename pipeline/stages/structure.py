@@ -259,43 +259,56 @@ def find_sections(text: str) -> list[Section]:
             continue
         if in_glossary:
             continue
-        found = match_heading(line) or row_parts.get(i)
-        if not found:
-            continue
-        kind, num, _, title = found
-        value = _number_value(kind, num) if num else None
-        if kind == "arabic_loose":
-            if value != last_value.get("arabic", -1) + 1:
-                continue
-            kind = "arabic"
-        kinds = [k for k, _ in stack]
-        if kind in kinds:
-            depth = kinds.index(kind)
-            prev = last_value.get(kind)
-            # a restart at 1 of an open style under a new parent is fine; a jump backwards is not
-            if value is not None and prev is not None and value != prev + 1 and value != 1:
-                if value <= prev:
-                    continue
-            for closed_kind, closed in stack[depth:]:
-                closed.end = start
-            stack = stack[:depth]
-        elif (value not in (None, 1) and value != last_value.get(kind, 0) + 1
-              and kind != "article" and not kind.startswith("chapter")
-              and not (kind in _PART_STYLES and _heading_line(line, title))):
-            # a style opens at 1 or continues its last number (else: a list in a sentence); a
-            # part heading on a line of its own opens where it stands (an excerpt, a lost line)
-            continue
-        parent = stack[-1][1] if stack else None
-        level = len(stack) + 1
-        sec = Section(section_id="", parent_id=parent.section_id if parent else None,
-                      level=level, number=num, title=title, start=start, end=len(text), kind=kind)
-        sec.section_id = f"s{len(sections) + 1:04d}"
-        sec.path = (parent.path + " > " if parent else "") + (f"{num} {title}" if num else title)
-        sections.append(sec)
-        stack.append((kind, sec))
-        if value is not None:
-            last_value[kind] = value
+        heading = match_heading(line)
+        if heading and i in row_parts and "|" in heading[3]:
+            # '一、…保障水平 | 1 | 任务… |': a group cell merged over its rows, then the first row
+            found_all = [heading[:3] + (heading[3].split("|", 1)[0].strip(),), row_parts[i]]
+        else:
+            found_all = [heading or row_parts.get(i)]
+        for found in found_all:
+            if found:
+                stack = _open_section(found, line, start, text, sections, stack, last_value)
     return sections
+
+
+def _open_section(found: tuple, line: str, start: int, text: str, sections: list[Section],
+                  stack: list, last_value: dict[str, int]) -> list:
+    """The stack of open sections after the heading ``found`` on ``line`` (appended to
+    ``sections`` when it opens one)."""
+    kind, num, _, title = found
+    value = _number_value(kind, num) if num else None
+    if kind == "arabic_loose":
+        if value != last_value.get("arabic", -1) + 1:
+            return stack
+        kind = "arabic"
+    kinds = [k for k, _ in stack]
+    if kind in kinds:
+        depth = kinds.index(kind)
+        prev = last_value.get(kind)
+        # a restart at 1 of an open style under a new parent is fine; a jump backwards is not
+        if value is not None and prev is not None and value != prev + 1 and value != 1:
+            if value <= prev:
+                return stack
+        for closed_kind, closed in stack[depth:]:
+            closed.end = start
+        stack = stack[:depth]
+    elif (value not in (None, 1) and value != last_value.get(kind, 0) + 1
+          and kind != "article" and not kind.startswith("chapter")
+          and not (kind in _PART_STYLES and _heading_line(line, title))):
+        # a style opens at 1 or continues its last number (else: a list in a sentence); a
+        # part heading on a line of its own opens where it stands (an excerpt, a lost line)
+        return stack
+    parent = stack[-1][1] if stack else None
+    level = len(stack) + 1
+    sec = Section(section_id="", parent_id=parent.section_id if parent else None,
+                  level=level, number=num, title=title, start=start, end=len(text), kind=kind)
+    sec.section_id = f"s{len(sections) + 1:04d}"
+    sec.path = (parent.path + " > " if parent else "") + (f"{num} {title}" if num else title)
+    sections.append(sec)
+    stack.append((kind, sec))
+    if value is not None:
+        last_value[kind] = value
+    return stack
 
 
 def section_at(sections: list[Section], pos: int) -> Optional[Section]:
