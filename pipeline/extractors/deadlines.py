@@ -123,6 +123,11 @@ def _rules() -> list[_Rule]:
         rule("year_end", "by", 1, ("底", "末"), rf"(?:到|至|于|在)(?:年底|年末)|(?<![每当])(?:年底|年末)(?={verb})"),
         # '年底通过创新型城市建设验收': the year's end opening a clause whose verb closes the task
         rule("year_end", "by", 1, ("底", "末"), rf"(?:^|(?<=[，。；：,;:]))(?:今年)?(?:年底|年末)(?={completes})"),
+        # '2017年底，全市河道劣V类水质实现全消灭': a year's end heading a clause that closes a task
+        rule("year_end", "by", 1, ("底", "末"), rf"(?:^|(?<=[，。；：,;:]))(?P<y>{_Y}){_SP}年(?:底|末)",
+             rf"(?=[，,][^，。；;]{{0,30}}?(?:{_alt(words['completion'])}))"),
+        # '今年秋季投入使用', '2023年春季开工': a season with its completion verb, read as its quarter
+        rule("season", "by", 3, ("季",), rf"(?:今年|(?P<y>{_Y})年)?(?P<s>春|夏|秋|冬)季(?={verb})"),
         rule("by_year", "by", 1, year, rf"{by}(?P<y>{_Y}){_SP}年(?:底|末)?{_BEFORE}?",
              r"(?![的前]?(?:基础|水平|数据|标准|价格|同期|以来|起))"),
         rule("by_year", "by", 1, year, rf"(?P<y>{_Y}){_SP}年(?:底|末)?{_BEFORE}"),
@@ -284,6 +289,8 @@ def resolve(name: str, m: re.Match, plan_year: int, issued: Optional[dt.date] = 
     if name == "quarter":
         q = _cn_int(g["q"])
         return _end_of_month(year, 3 * q) if q and 1 <= q <= 4 else None
+    if name == "season":
+        return _end_of_month(year, 3 * "春夏秋冬".index(g["s"]) + 3)
     if name == "quarterly":
         day = int(g["d"]) if g.get("d") else 31
         return f"{year:04d}-03-{min(day, 31):02d}"
@@ -300,7 +307,7 @@ def resolve(name: str, m: re.Match, plan_year: int, issued: Optional[dt.date] = 
     return None
 
 
-_SUB_YEAR = {"month", "half", "quarter", "year_end"}
+_SUB_YEAR = {"month", "half", "quarter", "season", "year_end"}
 
 
 def _candidates(text: str, plan_year: int, issued: Optional[dt.date], heading: bool) -> list[tuple]:
