@@ -31,6 +31,9 @@ _STOP_DIGITS = "".join(chr(c) for c in range(0x2488, 0x249C))  # ⒈ … ⒛
 _STYLES: list[tuple[str, re.Pattern]] = [
     ("chapter", re.compile(rf"第(?P<num>[{_CN}\d]{{1,4}})(?P<unit>章|节|编|部分)[ 　:：]?")),
     ("article", re.compile(rf"第(?P<num>[{_CN}\d]{{1,4}})条[ 　:：]?")),
+    # '第一，大力实施产业攻坚行动。以…': an ordinal opening a paragraph with a heading phrase that
+    # its 。 ends (not '第一，围绕…，': a sentence's first clause)
+    ("ordinal", re.compile(rf"第(?P<num>[{_CN}]{{1,3}})[，,](?=[^，,。；;：:]{{2,24}}。)")),
     ("cn", re.compile(rf"(?P<num>[{_CN}]{{1,3}})(?:、|\.(?![{_CN}\d]))")),
     ("cn_paren", re.compile(rf"[（(](?P<num>[{_CN}]{{1,3}})[）)][、.]?")),
     ("arabic", re.compile(r"(?P<num>\d{1,3})(?:、|\.(?!\d))(?![%])")),
