@@ -90,7 +90,8 @@ TRADITIONAL_DOCS = {"2020_xiangxizhou_fangguanfu_gongzuojihua_excerpt",  # pages
                     "2022_ninghaixian_minshengshishi_xiangmujindu_excerpt",
                     "2025_huoqiuxian_zhongdiangongzuo_yijidu_excerpt",
                     "2009_shenzhen_guotuju_gonggongfuwubaipishu_excerpt",
-                    "2020_jiangxi_chongdianjichusheshi_sannianxingdong_excerpt"}
+                    "2020_jiangxi_chongdianjichusheshi_sannianxingdong_excerpt",
+                    "2020_gaochunqu_minshengshishi_jindubiao_excerpt"}
 
 
 @pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")), ids=lambda p: p.stem)
