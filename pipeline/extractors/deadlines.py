@@ -33,6 +33,9 @@ from pipeline.extractors.table_cells import cell_deadlines, deadline_table, grid
 from pipeline.stages.grid import grid_rows
 
 _Y = r"(?:19|20)\d\d"
+# a field that states a task's limit ('完成时限：', '时间节点:'), in a note or a row flattened to text
+_LIMIT_LABEL = "(?:" + "|".join(f"(?<={w}[:：])" for w in (
+    "完成时限", "完成时间", "时间节点", "办结时限", "完成期限", "时限要求", "时限")) + ")"
 _SP = r"[ \u3000]?"  # PDF text has spaces inside dates: '2021 年 3 月'
 _MONTH = rf"(?<![\d一二三四五六七八九十])(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _YEAR_OPT = rf"(?:(?P<y>{_Y}){_SP}年{_SP})?"
@@ -107,6 +110,8 @@ def _rules() -> list[_Rule]:
         # '于2023年3月25日、6月25日、9月25日前报告': every date of a list closed by one 前
         rule("month", "by", 4, month, rf"{_YEAR_OPT}{_MONTH}{_SP}月{_SP}(?P<d>[1-3]?\d){_SP}日",
              rf"(?=(?:、(?:{_Y}年)?\d{{1,2}}月\d{{1,2}}日)+{_BEFORE})"),
+        # '完成时限：2023年6月', '时间节点：12月': a month under a time-limit label is its end
+        rule("month", "by", 4, month, rf"{_LIMIT_LABEL}{_SP}{_YEAR_OPT}{_MONTH}{_SP}月(?:份)?(?:底|末)?{_BEFORE}?"),
         # '6月底完成', '到6月底，', '（10月底完善平台…）': the end of a month is a limit
         rule("month", "by", 4, month, rf"(?<!截至)(?<!截止){_YEAR_OPT}{_MONTH}{_SP}月(?:底|末)",
              r"(?![的以止后起开至到—\-])"),

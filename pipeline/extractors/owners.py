@@ -629,8 +629,10 @@ _FIELD_LABEL = re.compile(r"[\u4e00-\u9fff]{2,6}[:：]")  # the next field of a 
 def _label_units(rest: str, offset: int) -> tuple[Optional[tuple[list[tuple[str, int, int, str]], Optional[str]]], bool]:
     """The units after a label: ((units, role from the text or None), whether the list ended the
     group). A label's list ends where its units end: on a line flattened from a table or a page
-    the next item or cell follows right after it (`责任单位：县财政局2.落实…`, `责任单位：A、B 6月底`)."""
-    units = split_units(rest, offset, "list")
+    the next item or cell follows right after it (`责任单位：县财政局2.落实…`, `责任单位：A、B 6月底`).
+    The label types its list as units: a member the name grammar does not know (`汉江国投`) is one
+    when most members are known units (`_tolerant_list`)."""
+    units = split_units(rest, offset, "list", tolerant=True)
     if units:
         return (units, None), True
     lead = len(rest) - len(rest.lstrip())
