@@ -1,0 +1,59 @@
+"""Owner notes whose list holds a unit the name grammar does not know, time limits under a label
+(完成时限：2023年6月), seasons and a year's end heading a clause, and ordinal headings
+(第一，…。) — each on a real development document."""
+from pathlib import Path
+
+from pipeline.config import Settings
+from pipeline.language import pipeline_for, process_text
+from pipeline.stages.structure import match_heading
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+RULES = Settings(chain="rules")
+
+
+def _doc(stem: str):
+    return pipeline_for(RULES)(RAW / f"{stem}.txt")
+
+
+def _dates(text: str, year: int = 2024) -> list[tuple[str, str]]:
+    doc = process_text(text, year=year, extractors=RULES)
+    return [(d.raw, d.date) for c in doc.commitments for d in c.deadlines]
+
+
+def test_labelled_list_keeps_a_unit_the_grammar_does_not_know_and_its_limit():
+    doc = _doc("2023_xiangyangdushiquan_zhongdiangongzuo_qingdan_excerpt")
+    c = next(c for c in doc.commitments if c.text.startswith("2.续建新集枢纽"))
+    assert [o.name for o in c.owners][:3] == ["汉江国投", "襄阳市水利和湖泊局", "襄阳市交通运输局"]
+    assert [d.date for d in c.deadlines] == ["2023-12-31"]
+    first = next(c for c in doc.commitments if "一揽子规划" in c.text)
+    assert [d.date for d in first.deadlines] == ["2023-06-30"]  # 完成时限:2023年6月
+
+
+def test_labelled_list_of_no_known_unit_is_no_owner_list():
+    doc = process_text("1.推进项目建设。（责任单位：加快推进、全面落实）", year=2024, extractors=RULES)
+    assert [o.name for c in doc.commitments for o in c.owners if o.source == "explicit"] == []
+
+
+def test_limit_labels_and_seasons():
+    assert _dates("1.续建新集枢纽。（完成时限：2024年6月）") == [("2024年6月", "2024-06-30")]
+    assert _dates("时间节点：2024年12月底前") == [("2024年12月底前", "2024-12-31")]
+    assert _dates("推进8个教育补短板项目今年秋季投入使用。") == [("今年秋季", "2024-09-30")]
+    assert _dates("春季造林10万亩。") == []  # a season with no completion verb is when, not a limit
+    assert _dates("2024年底，全市河道劣V类水质实现全消灭。") == [("2024年底", "2024-12-31")]
+    assert _dates("2024年底，全市常住人口为100万人。") == []
+
+
+def test_season_and_year_end_on_real_documents():
+    sanming = _doc("2020_sanming_zhengfugongzuobaogao_excerpt")
+    assert "2020-09-30" in {d.date for c in sanming.commitments for d in c.deadlines if d.raw == "今年秋季"}
+    haining = _doc("2017_haining_hezhangzhi_gongzuofangan_excerpt")
+    assert "2017-12-31" in {d.date for c in haining.commitments for d in c.deadlines}
+
+
+def test_ordinal_heading_with_its_phrase_opens_a_section():
+    assert match_heading("第一，大力实施产业攻坚行动。以延链补链强链为抓手")[:2] == ("ordinal", "一")
+    assert match_heading("第一，围绕落实中国式现代化的河北图景，") is None
+    doc = _doc("2022_panzhihua_zhengfugongzuobaogao_excerpt")
+    titles = [s.title for s in doc.sections if s.kind == "ordinal"]
+    assert titles[:5] == ["大力实施产业攻坚行动", "大力实施城市更新行动", "大力实施事业提能行动",
+                          "大力实施乡村建设行动", "大力实施绿色发展行动"]
