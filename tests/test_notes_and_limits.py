@@ -57,3 +57,13 @@ def test_ordinal_heading_with_its_phrase_opens_a_section():
     titles = [s.title for s in doc.sections if s.kind == "ordinal"]
     assert titles[:5] == ["大力实施产业攻坚行动", "大力实施城市更新行动", "大力实施事业提能行动",
                           "大力实施乡村建设行动", "大力实施绿色发展行动"]
+
+
+def test_list_typed_as_units_opening_like_one_is_the_subject_of_its_task():
+    shaxian = _doc("2012_shaxian_disanchanye_shishiyijian_excerpt")
+    c = next(c for c in shaxian.commitments if "培育挖掘限上企业" in c.text)
+    assert [o.name for o in c.owners if o.source == "explicit"] == ["县经贸", "统计", "工商", "税务"]
+    listed = process_text("市发改委、市财政局等部门要加强协调。", year=2024, extractors=RULES)
+    assert [o.name for c in listed.commitments for o in c.owners] == ["市发改委", "市财政局"]
+    generic = process_text("企业、高校等单位要加强协调。", year=2024, extractors=RULES)
+    assert [o.name for c in generic.commitments for o in c.owners if o.source == "explicit"] == []

@@ -1005,6 +1005,9 @@ def _zone_head_re() -> re.Pattern:
     return re.compile("|".join(map(re.escape, _grammar()["zone_heads_t"])))
 
 
+_LIST_TAIL_AT = re.compile(r"等(?:有关|相关)?(?:部门和单位|单位和部门|部门|单位)")
+
+
 def _subject(clause: str, offset: int, known: frozenset[str] = frozenset()) -> list[_Found]:
     """A specific unit (or list) opening a clause and followed by a predicate."""
     g = _grammar()
@@ -1022,10 +1025,16 @@ def _subject(clause: str, offset: int, known: frozenset[str] = frozenset()) -> l
                     and all(k == "org" or k == "place" and _named_zone(_core(n)) for n, _a, _b, k in units)):
                 units, end = [], p
     zoned = bool(units) and units[0][3] == "place" and not body
+    if units and clause.startswith("等", end):  # '市发改委、市财政局等部门要…': the list's tail
+        tail = _LIST_TAIL_AT.match(clause, end)
+        end = tail.end() if tail else end
     typed = False
     if not units and "等" in clause:  # a typed list ends '等部门', '等有关单位'
         m = _TYPED_LIST.match(clause, p)
-        if m and re.match(r"(?:积极|主动|要|共同|分别)*(配合|参与|协助|协同|牵头|负责)", clause[m.end():]):
+        # ('县经贸、统计、工商、税务等部门要…': a list typed as units and opening like one carries
+        # the task its predicate states, as a unit subject does)
+        if m and (re.match(r"(?:积极|主动|要|共同|分别)*(配合|参与|协助|协同|牵头|负责)", clause[m.end():])
+                  or opens_like_unit(m.group(1).split("、")[0]) and _predicate_at(clause, m.end())):
             pieces = m.group(1).split("、")
             if all(not any(w in x for w in g["forbidden_in_name"]) for x in pieces) and \
                     tag(pieces[0])[1][0][:1] != "v":
