@@ -67,3 +67,9 @@ def test_list_typed_as_units_opening_like_one_is_the_subject_of_its_task():
     assert [o.name for c in listed.commitments for o in c.owners] == ["市发改委", "市财政局"]
     generic = process_text("企业、高校等单位要加强协调。", year=2024, extractors=RULES)
     assert [o.name for c in generic.commitments for o in c.owners if o.source == "explicit"] == []
+
+
+def test_parenthesized_ideograph_heading_is_the_style_of_its_bracketed_number():
+    assert match_heading("㈠大力发展商贸业。以…")[:2] == ("cn_paren", "一")
+    doc = _doc("2012_shaxian_disanchanye_shishiyijian_excerpt")
+    assert ("一", "大力发展商贸业") in {(s.number, s.title) for s in doc.sections if s.kind == "cn_paren"}

@@ -24,6 +24,7 @@ from pipeline.stages.grid import column, grid_rows
 _CN = "零〇一二三四五六七八九十百"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _PAREN_DIGITS = "".join(chr(c) for c in range(0x2474, 0x2488))  # ⑴ … ⒇
+_PAREN_IDEOGRAPHS = "".join(chr(c) for c in range(0x3220, 0x322A))  # ㈠ … ㈩
 _STOP_DIGITS = "".join(chr(c) for c in range(0x2488, 0x249C))  # ⒈ … ⒛
 
 # (kind, pattern). The pattern is matched at the start of a line (after any markdown '#'s);
@@ -45,6 +46,8 @@ _STYLES: list[tuple[str, re.Pattern]] = [
     ("circled", re.compile(rf"(?P<num>[{_CIRCLED}])")),
     # '⑴' and '⒈', one character each: the same styles as '(1)' and '1.' (a font's glyphs)
     ("arabic_paren", re.compile(rf"(?P<num>[{_PAREN_DIGITS}])")),
+    # '㈠' … '㈩', one character each: the style of '（一）'
+    ("cn_paren", re.compile(rf"(?P<num>[{_PAREN_IDEOGRAPHS}])")),
     ("arabic", re.compile(rf"(?P<num>[{_STOP_DIGITS}])")),
 ]
 # An attachment or glossary line after the body ('附件', '附件2：', '名词解释', '注释').
@@ -88,6 +91,8 @@ def match_heading(line: str) -> Optional[tuple[str, str, int, str]]:
         num = m.group("num")
         if len(num) == 1 and ("\u2474" <= num <= "\u249b"):
             num = str((ord(num) - 0x2474) % 20 + 1)  # '⑴' / '⒈' → '1'
+        elif len(num) == 1 and "\u3220" <= num <= "\u3229":
+            num = "一二三四五六七八九十"[ord(num) - 0x3220]  # '㈠' → '一'
         if _number_value(kind, num) is None:
             continue
         rest = line[m.end():]
