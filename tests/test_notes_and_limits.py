@@ -73,3 +73,14 @@ def test_parenthesized_ideograph_heading_is_the_style_of_its_bracketed_number():
     assert match_heading("㈠大力发展商贸业。以…")[:2] == ("cn_paren", "一")
     doc = _doc("2012_shaxian_disanchanye_shishiyijian_excerpt")
     assert ("一", "大力发展商贸业") in {(s.number, s.title) for s in doc.sections if s.kind == "cn_paren"}
+
+
+def test_stage_heading_with_its_period_is_the_limit_of_its_tasks():
+    assert _dates("（三）全面整治阶段(2024年7月~2026年6月)。集中整治。") == [("2024年7月~2026年6月", "2026-06-30")]
+    assert _dates("集中整治阶段：5月至10月。") == [("5月至10月", "2024-10-31")]
+    assert _dates("1-7月实际完成情况") == []  # a reporting period, no stage
+    doc = _doc("2015_guangzhou_chuzuwu_zhuanxiangzhengzhi_excerpt")
+    stage = next(c for c in doc.commitments if c.text.startswith("(一)动员部署阶段"))
+    assert [d.date for d in stage.deadlines] == ["2015-07-31"]
+    task = next(c for c in doc.commitments if c.text.startswith("召开全市出租屋专项整治工作会议"))
+    assert [d.date for d in task.deadlines] == ["2015-07-31"]  # the stage's task, no limit of its own

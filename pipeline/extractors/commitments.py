@@ -39,6 +39,8 @@ _TRAILING_NOTES = re.compile(r"(?:[（(][^（）()]*[）)])+$")
 _LABEL = re.compile(r"^[^，,。；;：:]{2,10}[:：]|^[【〖\[][^】〗\]]{2,10}[】〗\]]")  # '责任单位：…', '【牵头单位】…'
 
 _ATTACHMENT_TITLE_MAX = 40
+# a stage heading with its period ('集中整治阶段（2023年5月—10月）', '动员部署阶段（3月15日前）')
+_HEADING_LIMIT = re.compile(r"阶段\s*[（(:：]\s*(?:(?:19|20)\d\d\s*年\s*)?\d{1,2}\s*月[^）)]{0,20}(?:[）)]|$)")
 
 
 def _has_quantity(text: str) -> bool:
@@ -62,6 +64,8 @@ def _is_bare_heading(sent: Sentence, sec: Section, body: bool, leaf: bool, own_l
     ('（二）培育壮大实体经济，构建…体系。坚持…'), or a short title sentence the item's text follows
     ('16.服务青年大学生就业。实施…', '11.121人才梯队项目。重点培养…').
     """
+    if _HEADING_LIMIT.search(sent.text):
+        return False  # '（一）动员部署阶段（2015年6月~7月）': a stage with its limit is a task
     text = _TRAILING_NOTES.sub("", sent.text.strip()).strip()  # notes: owners, deadlines, scores
     found = match_heading(text)
     rest = text[found[2]:] if found else text  # not the number: '第五条', '（3）'

@@ -34,6 +34,7 @@ from pipeline.stages.grid import grid_rows
 
 _Y = r"(?:19|20)\d\d"
 # a field that states a task's limit ('完成时限：', '时间节点:'), in a note or a row flattened to text
+_STAGE = "(?:" + "|".join(f"(?<=阶段{re.escape(b)})" for b in ("(", "（", ":", "：", "")) + ")"
 _LIMIT_LABEL = "(?:" + "|".join(f"(?<={w}[:：])" for w in (
     "完成时限", "完成时间", "时间节点", "办结时限", "完成期限", "时限要求", "时限")) + ")"
 _SP = r"[ \u3000]?"  # PDF text has spaces inside dates: '2021 年 3 月'
@@ -112,6 +113,11 @@ def _rules() -> list[_Rule]:
              rf"(?=(?:、(?:{_Y}年)?\d{{1,2}}月\d{{1,2}}日)+{_BEFORE})"),
         # '完成时限：2023年6月', '时间节点：12月': a month under a time-limit label is its end
         rule("month", "by", 4, month, rf"{_LIMIT_LABEL}{_SP}{_YEAR_OPT}{_MONTH}{_SP}月(?:份)?(?:底|末)?{_BEFORE}?"),
+        # '动员部署阶段（2015年6月~7月）', '全面整治阶段(2015年7月~2017年6月)': a stage of a plan
+        # ends with its period
+        rule("stage", "by", 4, month, rf"{_STAGE}{_SP}(?:(?P<y0>{_Y}){_SP}年{_SP})?(?:1[0-2]|0?[1-9])"
+             rf"{_SP}月(?:{_SP}[1-3]?\d{_SP}日)?(?:{_SP}[上中下]旬)?{_SP}[~～—–\-至到]{_SP}"
+             rf"{_YEAR_OPT}{_MONTH}{_SP}月(?:{day}|份)?(?:底|末|{xun})?"),
         # '6月底完成', '到6月底，', '（10月底完善平台…）': the end of a month is a limit
         rule("month", "by", 4, month, rf"(?<!截至)(?<!截止){_YEAR_OPT}{_MONTH}{_SP}月(?:底|末)",
              r"(?![的以止后起开至到—\-])"),
@@ -285,6 +291,8 @@ def resolve(name: str, m: re.Match, plan_year: int, issued: Optional[dt.date] = 
         return f"{1955 + 5 * (10 + _cn_int(g['fyp'])):04d}-12-31"
     if name == "month":
         return _month_date(g, year)
+    if name == "stage":
+        return _month_date(g, int(g["y"]) if g.get("y") else int(g["y0"]) if g.get("y0") else plan_year)
     if name == "year_head":
         return f"{plan_year:04d}-12-31" if not g.get("y") or int(g["y"]) == plan_year else None
     if name in ("by_year", "year_end", "year_goal", "this_year"):
@@ -312,7 +320,7 @@ def resolve(name: str, m: re.Match, plan_year: int, issued: Optional[dt.date] = 
     return None
 
 
-_SUB_YEAR = {"month", "half", "quarter", "season", "year_end"}
+_SUB_YEAR = {"month", "stage", "half", "quarter", "season", "year_end"}
 
 
 def _candidates(text: str, plan_year: int, issued: Optional[dt.date], heading: bool) -> list[tuple]:
@@ -422,4 +430,33 @@ def extract_deadlines(doc: Document) -> Document:
             cells = grid_deadlines(*rows[c.start], doc.year, lambda t: find_deadlines(t, doc.year, issued))
             found = [d for d in found if all(not (x.start <= d.start < x.end) for x in cells)] + cells
         c.deadlines = found
+    _heading_limits(doc, heading_starts)
     return doc
+
+
+def _heading_limits(doc: Document, heading_starts: set[int]) -> None:
+    """The period a stage heading states ('（一）动员部署阶段（2015年6月~7月）'): the limit of the
+    stage's tasks that state none."""
+    if doc.year is None:
+        return
+    own = {c.start: c for c in doc.commitments}
+    for sec in doc.sections:
+        if "阶段" not in sec.title:
+            continue  # (a part's '用三年时间…' is the part's own aim, not each task's limit)
+        if sec.start in own:  # the heading is a task itself ('（一）动员部署阶段（…）'): its limits
+            found = own[sec.start].deadlines if sec.kind in _PART_KINDS else []
+        else:
+            line_end = doc.text.find("\n", sec.start)
+            line = doc.text[sec.start:line_end if line_end >= 0 else len(doc.text)]
+            found = [Deadline(d.raw, d.date, sec.start + d.start, sec.start + d.end, d.kind)
+                     for d in find_deadlines(line, doc.year, None, heading=True)]
+        if not found:
+            continue
+        for c in doc.commitments:
+            if c.section_id == sec.section_id and c.status == "planned" and not c.deadlines:
+                c.deadlines = [Deadline(d.raw, d.date, d.start, d.end, d.kind) for d in found]
+
+
+# the part headings whose limit is their tasks' ('（一）动员部署阶段（…）'); an item's own limit
+# ('1.…6月底前完成') is the item's
+_PART_KINDS = {"cn", "cn_paren", "chapter_章", "chapter_节", "chapter_部分", "md1", "md2", "md3"}
