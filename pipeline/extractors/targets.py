@@ -835,6 +835,8 @@ def _table_targets(c: Commitment, doc_id: str, counter: list[int]) -> list[Targe
 
 
 _GRID_VALUE = re.compile(r"^\d+(?:\.\d+)?$")
+# a cell that is a figure alone: in a table with a progress column, a result or a rate of a row
+_BARE_FIGURE = re.compile(r"^\d+(?:\.\d+)?\s*(?:%|％)?$")
 _GRID_PERIOD = re.compile(r"^(?:19|20)\d\d(?:[.．/年]\d{1,2}月?)?(?:\s*[-—–~至]\s*(?:(?:19|20)\d\d)?(?:[.．/年]?\d{1,2}月?)?)?$")
 _NOT_TEXT = frozenset({"number", "owner", "person", "deadline", "value", "size"})  # columns whose cells say no task
 
@@ -843,8 +845,10 @@ def _grid_targets(c: Commitment, grid: Grid, row: Row, doc_id: str, counter: lis
     """A grid row's targets: those of its text cells (the task, a name; not a number, a year, an
     owner, a limit or an amount cell: no sentence to read), then the amount under each value column ('年度投资金额(万元)' 300 →
     3,000,000 元, the column's name its entity). A project's total size is no target."""
+    progress = any(col.kind == "progress" for col in grid.columns)
     not_text = [(cell.start, cell.end) for cell in row.cells
                 if _GRID_VALUE.match(cell.text) or _GRID_PERIOD.match(cell.text)
+                or progress and _BARE_FIGURE.match(cell.text)  # '110.69%' beside a progress column
                 or cell.column is not None and grid.columns[cell.column].kind in _NOT_TEXT]
     out = [t for t in c.targets if not any(a <= t.raw_start < b for a, b in not_text)]
     for cell, column in grid.cells_of(row, "value"):

@@ -37,7 +37,7 @@ _ROLE = {"牵头": "lead", "主办": "lead", "配合": "support", "协办": "sup
 _PERSON_COLUMN = re.compile(r"领导|责任人|负责人|联系人")
 _DEADLINE_COLUMN = re.compile(r"时限|完成时间|时间节点|建设时间|实施时间|起止年限|建设年限|建设期限|完成期限|办结时间")
 # what has been done so far ('上半年推进情况', '一季度进展情况', '落实进展情况', '完成情况'): results
-_PROGRESS_COLUMN = re.compile(r"(?:推进|进展|完成|落实|执行|办理)情况$|进展$")
+_PROGRESS_COLUMN = re.compile(r"(?:推进|进展|完成|落实|执行|办理)情况$|进展$|^(?:累计|实际|已)完成|完成率|(?:累计|完成)进度$")
 _TASK_COLUMN = re.compile(r"内容|任务|措施|目标|标准|要求|事项|工作")
 _NAME_COLUMN = re.compile(r"名称|项目")
 
