@@ -33,8 +33,9 @@ from pipeline.extractors.table_cells import cell_deadlines, deadline_table, grid
 from pipeline.stages.grid import grid_rows
 
 _Y = r"(?:19|20)\d\d"
-# a field that states a task's limit ('完成时限：', '时间节点:'), in a note or a row flattened to text
+# the period after a stage's name ('动员部署阶段（2015年6月~7月）')
 _STAGE = "(?:" + "|".join(f"(?<=阶段{re.escape(b)})" for b in ("(", "（", ":", "：", "")) + ")"
+# a field that states a task's limit ('完成时限：', '时间节点:'), in a note or a row flattened to text
 _LIMIT_LABEL = "(?:" + "|".join(f"(?<={w}[:：])" for w in (
     "完成时限", "完成时间", "时间节点", "办结时限", "完成期限", "时限要求", "时限")) + ")"
 _SP = r"[ \u3000]?"  # PDF text has spaces inside dates: '2021 年 3 月'

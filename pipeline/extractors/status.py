@@ -157,7 +157,6 @@ def _block_kinds(doc: Document, year: Optional[int]) -> list[Optional[str]]:
     return out
 
 
-_PROGRESS_COLUMN = re.compile(r"^(?:落实|完成|进展|推进|进度|工作进展|目前进展|执行)(?:情况|进度|进展)$|^工作进展$|^进展$")
 
 
 @lru_cache(maxsize=2)
@@ -180,7 +179,7 @@ def progress_cells(text: str) -> tuple[tuple[int, int], ...]:
             cells.append((part, start + off))
             off += len(part) + 1
         heads = [i for i, (c, _o) in enumerate(cells)
-                 if _PROGRESS_COLUMN.match(c.strip()) or grid_column(c.strip()).kind == "progress"]
+                 if grid_column(c.strip()).kind == "progress"]
         if heads:
             column, width = heads[0], len(cells)
         elif column is not None and len(cells) == width:

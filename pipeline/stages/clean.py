@@ -16,6 +16,7 @@ from functools import lru_cache
 from collections import Counter
 
 from pipeline.records import Document
+from pipeline.stages.grid import PART_HEADING
 
 # Full-width ASCII (digits, letters, %, +, -, ., <, >, =, ~) to half-width. Chinese punctuation
 # such as ，。；：（）“” is kept: it is the documents' own typography and carries structure.
@@ -234,14 +235,14 @@ def space_table_rows(lines: list[str]) -> list[str]:
                 if len(cells) < width:  # the row wraps: its last cells on the lines after it
                     count = len(cells)
                     while j < len(lines) and count < 2 * width and lines[j].strip() \
-                            and not _SPACE_ROW.match(lines[j]) and not _TABLE_PART.match(lines[j].strip()) \
+                            and not _SPACE_ROW.match(lines[j]) and not PART_HEADING.match(lines[j].strip()) \
                             and "|" not in lines[j] and not (count >= width and _ROW_END.search(block[-1][0])):
                         block.append((lines[j], None))
                         count += 1
                         j += 1
                     wrapped = wrapped or count >= width
                 continue
-            if line and len(line) > 2 and not _TABLE_PART.match(line) or "|" in line:
+            if line and len(line) > 2 and not PART_HEADING.match(line) or "|" in line:
                 break  # the table is over
             block.append((lines[j], None))
             j += 1
@@ -257,7 +258,6 @@ def space_table_rows(lines: list[str]) -> list[str]:
     return out
 
 
-_TABLE_PART = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
 _ROW_END = re.compile(r"[。；;]\s*$")
 
 

@@ -22,7 +22,7 @@ _ROW_NUMBER = re.compile(r"^\d{1,3}$")
 _HEADER_CELL_MAX = 16
 # a part heading between rows ('（二）…', '二、…') ends the row before it; an item number inside a
 # row ('(1)地区生产总值…') makes its cells several tasks, no grid row
-_PART_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
+PART_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
 _ITEM = re.compile(r"^(?:[（(]\d{1,2}[）)]|\d{1,2}[.、](?!\d))")
 _TASK_MIN = 30  # a cell this long is text, not a name or a value
 _SENTENCE_END = re.compile(r"[。；;]$")
@@ -37,7 +37,8 @@ _ROLE = {"牵头": "lead", "主办": "lead", "配合": "support", "协办": "sup
 _PERSON_COLUMN = re.compile(r"领导|责任人|负责人|联系人")
 _DEADLINE_COLUMN = re.compile(r"时限|完成时间|时间节点|建设时间|实施时间|起止年限|建设年限|建设期限|完成期限|办结时间")
 # what has been done so far ('上半年推进情况', '一季度进展情况', '落实进展情况', '完成情况'): results
-_PROGRESS_COLUMN = re.compile(r"(?:推进|进展|完成|落实|执行|办理)情况$|进展$|^(?:累计|实际|已)完成|完成率|(?:累计|完成)进度$")
+PROGRESS_COLUMN = re.compile(r"(?:推进|进展|完成|落实|执行|办理)情况$|进展$|^(?:累计|实际|已)完成|完成率|(?:累计|完成)进度$"
+                             r"|^(?:落实|完成|进展|推进|进度|执行)(?:情况|进度|进展)$")
 _TASK_COLUMN = re.compile(r"内容|任务|措施|目标|标准|要求|事项|工作")
 _NAME_COLUMN = re.compile(r"名称|项目")
 
@@ -99,7 +100,7 @@ def column(name: str) -> Column:
         return Column(bare, "person")
     if _DEADLINE_COLUMN.search(bare):
         return Column(bare, "deadline")
-    if _PROGRESS_COLUMN.search(bare):
+    if PROGRESS_COLUMN.search(bare):
         return Column(bare, "progress")
     if unit:
         mult, base = _MULT.get(unit.group("unit"), (1.0, unit.group("unit")))
@@ -199,10 +200,10 @@ def find_grids(text: str) -> tuple[Grid, ...]:
         j = i + 1
         while j < len(lines) and not _ROW_NUMBER.match(lines[j][2]) and len(lines[j][2]) <= _HEADER_CELL_MAX \
                 and not _SENTENCE_END.search(lines[j][2]) and "，" not in lines[j][2] \
-                and not _PART_HEADING.match(lines[j][2]):
+                and not PART_HEADING.match(lines[j][2]):
             j += 1
         names = [t for _a, _b, t in lines[i:j]]
-        while j < len(lines) and _PART_HEADING.match(lines[j][2]):
+        while j < len(lines) and PART_HEADING.match(lines[j][2]):
             j += 1  # '一、主要预期目标' between the header and the first row
         if j >= len(lines) or lines[j][2] != "1" or len(names) < 3:
             i += 1
@@ -214,7 +215,7 @@ def find_grids(text: str) -> tuple[Grid, ...]:
             nxt = next((m for m in range(k + 1 + shortest, min(len(lines), k + 1 + 2 * len(columns)))
                         if lines[m][2] == str(n + 1)), None)
             stop = nxt if nxt is not None else min(len(lines), k + len(columns))
-            stop = next((m for m in range(k + 2, stop) if _PART_HEADING.match(lines[m][2])), stop)
+            stop = next((m for m in range(k + 2, stop) if PART_HEADING.match(lines[m][2])), stop)
             cells = lines[k + 1:stop]
             if not cells or any(_ITEM.match(t) for _a, _b, t in cells[1:]):
                 rows = []  # rows holding numbered items ('(1)…', '(2)…' under a row's name): no one task
