@@ -47,6 +47,7 @@ def _import_spacy() -> None:
 
 _import_spacy()
 from spacy.language import Language  # noqa: E402
+from spacy.tokenizer import Tokenizer  # noqa: E402
 from spacy.tokens import Doc, Span  # noqa: E402
 from spacy.vocab import Vocab  # noqa: E402
 
@@ -330,7 +331,9 @@ def _language(settings: Settings) -> Language:
 
 @lru_cache(maxsize=8)
 def _build(settings: Settings, components: tuple) -> Language:
-    nlp = Language(Vocab())
+    # Docs are made from records (make_doc), never by the tokenizer: a bare one instead of the
+    # default's prefix/suffix/URL patterns (0.09 s of every start to compile)
+    nlp = Language(Vocab(), create_tokenizer=lambda nlp: Tokenizer(nlp.vocab))
     for stage in ("metadata", "structure", "sentences"):
         nlp.add_pipe("policy_stage", name=stage, config={"stage": stage})
     nlp.add_pipe("policy_warn_if_empty", name="warn_if_empty")

@@ -91,7 +91,10 @@ TRADITIONAL_DOCS = {"2020_xiangxizhou_fangguanfu_gongzuojihua_excerpt",  # pages
                     "2025_huoqiuxian_zhongdiangongzuo_yijidu_excerpt",
                     "2009_shenzhen_guotuju_gonggongfuwubaipishu_excerpt",
                     "2020_jiangxi_chongdianjichusheshi_sannianxingdong_excerpt",
-                    "2020_gaochunqu_minshengshishi_jindubiao_excerpt"}
+                    "2020_gaochunqu_minshengshishi_jindubiao_excerpt",
+                    "2021_dongguan_wendingkuodajiuye_shishiyijian_excerpt",
+                    "2023_cangnan_shengminshengshishi_excerpt",
+                    "2023_shaoguan_shuzizhengfu_gongzuoyaodian_excerpt"}
 
 
 @pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")), ids=lambda p: p.stem)

@@ -113,3 +113,46 @@ def test_the_batch_process_never_loads_the_pipeline_and_workers_load_only_what_t
     assert json.loads(out.stdout) == []  # the batch process: no spaCy, no jieba, no pipeline object
     assert json.loads(seen.read_text()) == []  # its worker: no pandas, scipy, spaCy CLI, sklearn
     assert (tmp_path / "out" / "targets.parquet").is_file()
+
+
+def test_the_place_scanner_finds_what_the_alternation_of_names_found():
+    """Place names are found by a scan over names indexed by their first two characters instead
+    of one compiled alternation (0.17 s of every start): the same names, at the same places."""
+    import re
+
+    from pipeline.stages import metadata
+
+    names = sorted(metadata.gazetteer(), key=len, reverse=True)
+    alternation = re.compile("|".join(re.escape(n) for n in names))
+    scanner = metadata._place_pattern()
+    for path in sorted(RAW.glob("*.txt"))[::3]:
+        text = path.read_text(encoding="utf-8")[:5000]
+        assert scanner.findall(text) == [m.group(0) for m in alternation.finditer(text)], path.name
+        for i in range(0, len(text), 53):
+            m = alternation.match(text, i)
+            assert scanner.match(text, i) == (m.group(0) if m else None)
+
+
+def test_chinese_numerals_read_without_cn2an_are_what_cn2an_reads():
+    """The common numerals are read without importing cn2an (0.2 s of every start): each one the
+    fast reader accepts, cn2an reads the same; the forms it leaves alone still come out."""
+    import re
+    from decimal import Decimal
+
+    import cn2an
+
+    from pipeline.stages.cn_numerals import _fast, cn_int, cn_number
+    from pipeline.stages.numbers import _CN
+
+    seen = {cn2an.an2cn(i) for i in range(0, 30001, 7)} | {"三亿五千万", "一亿零五百", "五万亿", "二〇二三",
+                                                          "十二点五", "两千", "零点五"}
+    for path in sorted(RAW.glob("*.txt")):
+        seen.update(m.group(0) for m in re.finditer(_CN, path.read_text(encoding="utf-8")))
+    fast = {s: _fast(s) for s in seen}
+    assert sum(v is not None for v in fast.values()) > 0.95 * len(seen)
+    for s, v in fast.items():
+        if v is not None:
+            assert v == Decimal(str(cn2an.cn2an(s, "smart"))), s
+    assert _fast("三百五") is None and cn_number("三百五") == Decimal(str(cn2an.cn2an("三百五", "smart")))
+    assert _fast("二亿四千") is None and _fast("一百亿亿") is None
+    assert cn_int("十二") == 12 and cn_int("两") == 2 and cn_int("三点五") is None and cn_int("12") == 12

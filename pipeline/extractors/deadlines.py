@@ -25,11 +25,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
-import cn2an
 
 from pipeline.records import Deadline, Document
 from pipeline.extractors import register
 from pipeline.extractors.table_cells import cell_deadlines, deadline_table, grid_deadlines
+from pipeline.stages.cn_numerals import cn_int
 from pipeline.stages.grid import grid_rows
 
 _Y = r"(?:19|20)\d\d"
@@ -91,8 +91,9 @@ def _rules() -> list[_Rule]:
     by = r"(?<![\d年])(?:到|至|截至|截止到?|(?:力争|争取|确保|计划)?(?:到|在|(?<![关对由基属处等])于)|力争|争取|确保)"
     # '上半年完成…', '上半年，…', '上半年在三市开展试点'; not '上半年考评分值'. A quarter needs its
     # verb at once: '一季度地区生产总值下降3%' reports a figure
-    after_quarter = rf"(?=[，,]|{_BEFORE}|内|底|末|{verb})"
-    after_period = rf"(?=[，,]|{_BEFORE}|内|底|末|{verb}|{delivers})"
+    # A colon after it heads an entry of a schedule ('第一季度：完成春季学期转学工作；第二季度：…')
+    after_quarter = rf"(?=[，,：:]|{_BEFORE}|内|底|末|{verb})"
+    after_period = rf"(?=[，,：:]|{_BEFORE}|内|底|末|{verb}|{delivers})"
     limit_word = r"(?:(?<=[在于到至])|(?<=确保)|(?<=力争)|(?<=争取))"
     # a count of years ('3年', '三年'; a range '经过5—10年左右时间' is too vague to be a limit) and
     # the words that make it a period of work ahead: '内', '（的）时间', '（的）（不懈）努力'
@@ -140,8 +141,10 @@ def _rules() -> list[_Rule]:
              rf"(?=[，,][^，。；;]{{0,30}}?(?:{_alt(words['completion'])}))"),
         # '今年秋季投入使用', '2023年春季开工': a season with its completion verb, read as its quarter
         rule("season", "by", 3, ("季",), rf"(?:今年|(?P<y>{_Y})年)?(?P<s>春|夏|秋|冬)季(?={verb})"),
+        # ('至2021年4月30日' is a day of that year, not its end)
         rule("by_year", "by", 1, year, rf"{by}(?P<y>{_Y}){_SP}年(?:底|末)?{_BEFORE}?",
-             r"(?![的前]?(?:基础|水平|数据|标准|价格|同期|以来|起))"),
+             r"(?![的前]?(?:基础|水平|数据|标准|价格|同期|以来|起))",
+             rf"(?!{_SP}(?:1[0-2]|0?[1-9]|[一二三四五六七八九十]{{1,2}}){_SP}月)"),
         rule("by_year", "by", 1, year, rf"(?P<y>{_Y}){_SP}年(?:底|末)?{_BEFORE}"),
         rule("half", "by", 2, ("半年",), rf"{_YEAR_OPT}(?P<h>上半年|下半年){after_period}"),
         rule("half", "by", 2, ("半年",), rf"{limit_word}(?:(?P<y>{_Y})年)?(?P<h>上半年|下半年)"),
@@ -200,7 +203,7 @@ def _action_verbs() -> list[str]:
 
 _NOT_DEADLINE = re.compile(r"(按期|长期|持续|逐年|历年|往年|近年|每年)")
 # A validity period or a start of application: '有效期至2025年底', '执行至2025年'
-_VALIDITY = re.compile(r"(?:有效期|执行期|试行期|施行期|实施期|期限)(?:为|是|限)?$|(?:执行|施行|实行|试行|有效|延续|延长)$")
+_VALIDITY = re.compile(r"(?:有效期|执行期|试行期|施行期|实施期|期限)(?:为|是|限)?$|(?:执行|施行|实行|试行|实施|有效|延续|延长)$")
 _RECURRING = re.compile(r"每年?(?:的)?$")
 _START_YEAR = re.compile(rf"(?:自|从|于)?(?P<y>{_Y})年(?:起|开始)")
 # Every pattern above needs one of these characters: most sentences have none of them.
@@ -220,12 +223,7 @@ def _end_of_month(year: int, month: int) -> str:
 
 
 def _cn_int(s: str) -> Optional[int]:
-    if s.isdigit():
-        return int(s)
-    try:
-        return int(cn2an.cn2an(s.replace("两", "二"), "smart"))
-    except (ValueError, KeyError):
-        return None
+    return cn_int(s)
 
 
 def _jionlp_day(expr: str, year: int) -> Optional[dt.date]:

@@ -811,6 +811,8 @@ def _scan_notes(text: str, offset: int = 0) -> list[_Note]:
             continue
         if g["role_re"].search(n.body) or g["label_re"].search(n.body) or "由" in n.body:
             notes.append(n)
+        elif n.body in _suffix_index()[0] and _ends_like_unit(text[:n.start - offset]):
+            continue  # '各县（市、区）政府（管委会）': the unit's other kind, part of its name
         elif (_closes_task(text, n.end - offset) or _opens_task(text, n.start - offset)) and _bare_unit_list(n.body):
             n.bare = True
             notes.append(n)

@@ -15,7 +15,7 @@ import os
 import re
 from collections import Counter
 from functools import lru_cache
-from typing import Optional
+from typing import Iterable, Optional
 
 from pipeline.records import Document
 
@@ -174,10 +174,38 @@ def _build_places_by_name() -> dict[str, tuple[Place, str, str]]:
     return out
 
 
+class _PlaceScanner:
+    """Leftmost-longest place names, as an alternation of the names longest first would find
+    them, without compiling one (a 3,700-name alternation took 0.17 s of every start): the
+    names are indexed by their first two characters (every name has at least two)."""
+
+    def __init__(self, names: Iterable[str]):
+        self._by_head: dict[str, list[str]] = {}
+        for name in sorted(names, key=len, reverse=True):
+            self._by_head.setdefault(name[:2], []).append(name)
+
+    def match(self, text: str, pos: int = 0) -> Optional[str]:
+        for name in self._by_head.get(text[pos:pos + 2], ()):
+            if text.startswith(name, pos):
+                return name
+        return None
+
+    def findall(self, text: str) -> list[str]:
+        out, i, n, heads = [], 0, len(text) - 1, self._by_head
+        while i < n:
+            if text[i:i + 2] in heads:
+                name = self.match(text, i)
+                if name is not None:
+                    out.append(name)
+                    i += len(name)
+                    continue
+            i += 1
+        return out
+
+
 @lru_cache(maxsize=1)
-def _place_pattern() -> re.Pattern:
-    names = sorted(gazetteer(), key=len, reverse=True)
-    return re.compile("|".join(re.escape(n) for n in names))
+def _place_pattern() -> _PlaceScanner:
+    return _PlaceScanner(gazetteer())
 
 
 def _region_name(place: Place) -> str:
@@ -185,7 +213,7 @@ def _region_name(place: Place) -> str:
 
 
 def find_places(text: str) -> list[Place]:
-    return [gazetteer()[m.group(0)] for m in _place_pattern().finditer(text)]
+    return [gazetteer()[name] for name in _place_pattern().findall(text)]
 
 
 def _cells(line: str) -> list[str]:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterator, NamedTuple, Optional
 
-import cn2an
+from pipeline.stages.cn_numerals import cn_number
 
 
 class Quantity(NamedTuple):
@@ -99,7 +99,7 @@ def _to_decimal(num: str) -> Optional[Decimal]:
     try:
         if re.fullmatch(r"\d+(?:\.\d+)?", num):
             return Decimal(num)
-        return Decimal(str(cn2an.cn2an(num, "smart")))
+        return cn_number(num)
     except (ValueError, KeyError, InvalidOperation, TypeError):
         return None
 

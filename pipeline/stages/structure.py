@@ -13,12 +13,10 @@ end of the main body, `Document.attachments` the spans of the attachments.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Optional
 
-import cn2an
-
 from pipeline.records import Document, Section
+from pipeline.stages.cn_numerals import cn_int
 from pipeline.stages.grid import column, grid_rows
 
 _CN = "零〇一二三四五六七八九十百"
@@ -66,16 +64,10 @@ _CLAUSE_END = re.compile(r"[；;]$")
 _MAX_TITLE = 60
 
 
-@lru_cache(maxsize=4096)  # cn2an costs 17 µs a call; the same few numbers head every document
 def _number_value(kind: str, num: str) -> Optional[int]:
     if kind == "circled":
         return _CIRCLED.index(num) + 1
-    if num.isdigit():
-        return int(num)
-    try:
-        return int(cn2an.cn2an(num, "smart"))
-    except (ValueError, KeyError):
-        return None
+    return cn_int(num)
 
 
 def match_heading(line: str) -> Optional[tuple[str, str, int, str]]:
