@@ -1,7 +1,8 @@
 """What start-up loads, and that each faster way of loading gives what the slower one gave:
 jieba-rs's bundled dictionary plus our user words is our whole dictionary added word by word;
 the cluster model and the classifiers without scipy are scipy's to the bit; the batch process
-never loads the pipeline (its workers do); workers do not import pandas, scipy or spaCy's CLI."""
+never loads the pipeline (its workers do); workers do not import pandas, scipy, spaCy's CLI, joblib
+or cn2an (for the numerals of a report)."""
 from __future__ import annotations
 
 import subprocess
@@ -87,7 +88,7 @@ real = worker.process_document
 def spy(*args, **kwargs):
     out = real(*args, **kwargs)
     if args[1] != "warm_up":  # (in the worker, once it processed a document)
-        seen = sorted(m for m in ("pandas", "scipy", "spacy.cli", "sklearn") if m in sys.modules)
+        seen = sorted(m for m in ("pandas", "scipy", "spacy.cli", "sklearn", "joblib", "cn2an") if m in sys.modules)
         Path(os.environ["SEEN"]).write_text(json.dumps(seen))
     return out
 worker.process_document = spy
@@ -111,7 +112,7 @@ def test_the_batch_process_never_loads_the_pipeline_and_workers_load_only_what_t
                          env={**os.environ, "SEEN": str(seen)})
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == []  # the batch process: no spaCy, no jieba, no pipeline object
-    assert json.loads(seen.read_text()) == []  # its worker: no pandas, scipy, spaCy CLI, sklearn
+    assert json.loads(seen.read_text()) == []  # its worker: no pandas, scipy, spaCy CLI, sklearn, joblib, cn2an
     assert (tmp_path / "out" / "targets.parquet").is_file()
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-import joblib
 
 if TYPE_CHECKING:  # scikit-learn is imported when a model is made or loaded: a run whose
     from sklearn.pipeline import Pipeline  # documents need none starts ~1 s sooner
@@ -65,6 +64,8 @@ def save(model: "Pipeline", path: Path) -> None:
     from pipeline.ml.inference import LinearModel, parameters_path, sha256_of
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    import joblib
+
     joblib.dump(model, path, compress=3)
     LinearModel.from_estimator(model, sha256_of(path)).save(parameters_path(path))
 
@@ -108,6 +109,8 @@ def _load(name: str, models_dir: str):
         if model.source_sha256 == sha256_of(path):  # taken from this very pickle
             return model
     _check_versions(Path(models_dir))
+    import joblib  # (the pickle only when its parameters are missing or stale: 0.05 s to import)
+
     return joblib.load(path)
 
 
@@ -115,11 +118,14 @@ def write_parameters(path: Path) -> None:
     """``<model>.npz`` beside the pickle ``path``: what runs need of it, without scikit-learn."""
     from pipeline.ml.inference import LinearModel, parameters_path, sha256_of
 
+    import joblib
+
     LinearModel.from_estimator(joblib.load(path), sha256_of(path)).save(parameters_path(path))
 
 
 def library_versions() -> dict[str, str]:
     """The versions a pickled model depends on; recorded by `make train`, checked at load."""
+    import joblib
     import numpy
     import sklearn
 

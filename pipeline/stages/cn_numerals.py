@@ -15,6 +15,7 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 _SMALL = {"十": 10, "百": 100, "千": 1000}
 _BIG = {"万": 10_000, "亿": 100_000_000}
 _PLAN_NAME = re.compile(r"十[一二三四五六七八九]五")
+_DIGIT_RUN = re.compile(r"[一二两三四五六七八九]{2}(?=.*[十百千万亿])|[十百千万亿].*[一二两三四五六七八九]{2}")
 
 
 def _integer(s: str) -> Optional[int]:
@@ -93,8 +94,10 @@ def cn_number(num: str) -> Optional[Decimal]:
     value = _fast(num)
     if value is not None:
         return value
-    if not num or num[0] in "百千万亿" or _PLAN_NAME.fullmatch(num):
-        return None  # ('万', '千亿', '百千万', '十四五': no numeral, cn2an rejects them too)
+    if not num or num[0] in "百千万亿" or _PLAN_NAME.fullmatch(num) or _DIGIT_RUN.search(num):
+        # ('万', '千亿', '百千万', '十四五', slogans and lists '一三五十', '六七十': no numeral; on
+        # the corpora cn2an rejects every one of them too)
+        return None
     import cn2an
 
     try:
