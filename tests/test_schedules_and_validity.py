@@ -62,3 +62,43 @@ def test_a_units_other_kind_on_a_real_task_division():
     names = {o.name for c in doc.commitments for o in c.owners if o.source == "explicit"}
     assert "管委会" not in names
     assert {"各县(市、区)政府(管委会)", "市疫情防控指挥部办公室", "市卫生健康委"} <= names
+
+
+def test_a_space_table_whose_header_wrapped_is_read_as_a_grid():
+    """'序号 项目名称 责任单位 目标任务  1-7月' / '实际完成情况' / '任务完成率 备注', then rows with
+    spaces between cells and some empty last cells: each row a section, its owner from the column,
+    its completion cells achievements."""
+    doc = _doc("2019_yueyanglouqu_minshengshishi_wanchengqingkuang_excerpt")
+    rows = [s for s in doc.sections if s.level == 1]
+    assert [s.number for s in rows][:13] == [str(i) for i in range(1, 14)]
+    assert rows[0].title == "新增城镇就业"
+    first = next(c for c in doc.commitments if c.section_id == rows[0].section_id)
+    assert [o.name for o in first.owners if o.source == "explicit"] == ["区人社局"]
+    got = {(t.raw, t.status) for c in doc.commitments for t in c.targets}
+    assert ("8950人", "target") in got and ("6453人", "achievement") in got
+
+
+def test_a_heading_that_is_a_limit_is_the_limit_of_its_tasks():
+    """'三、时间节点' / '（一）2023年4月底前' / tasks: each task under it is due then; '实施部门：' is a
+    label; a markdown title over the document is its title, not a part."""
+    doc = _doc("2023_shanghai_andian_shiyonglv_shishifangan")
+    assert doc.issuer == "上海市交通委员会、上海海事局"
+    assert [(s.level, s.number, s.title) for s in doc.sections[:2]] == [(1, "一", "发展目标"), (1, "二", "主要任务")]
+    sec = next(s for s in doc.sections if s.title == "2023年4月底前")
+    due = {d.date for c in doc.commitments if c.section_id == sec.section_id for d in c.deadlines}
+    assert due == {"2023-04-30"}
+    names = {(o.name, o.role) for c in doc.commitments for o in c.owners if o.source == "explicit"}
+    assert ("市港航中心", "responsible") in names and ("市交通委科技信息处", "lead") in names
+
+
+def test_a_text_file_of_page_markup_is_read_as_a_page():
+    """A .txt that holds a page's markup ('<p>…</p>', '&nbsp;'): its paragraphs, no tags; the per-case
+    shares of a reward list ('参照其…的70%、80%和90%给予'), a split between parties ('按50%比例进行
+    分配') and a procedure's stages ('3个阶段') are no targets; the funds the county sets up are."""
+    doc = _doc("2023_liuhexian_zhongdianchanye_shishiyijian")
+    assert "<p" not in doc.text and "&nbsp;" not in doc.text
+    assert any("markup" in w for w in doc.warnings)
+    assert len([s for s in doc.sections if s.kind == "article"]) == 26
+    raws = sorted(t.raw for c in doc.commitments for t in c.targets if t.status == "target")
+    assert "不低于1亿元" in raws and "不低于1000万元" in raws
+    assert not {"70%", "80%", "90%", "50%", "3个"} & set(raws)

@@ -92,7 +92,9 @@ def _rules() -> list[_Rule]:
     # '上半年完成…', '上半年，…', '上半年在三市开展试点'; not '上半年考评分值'. A quarter needs its
     # verb at once: '一季度地区生产总值下降3%' reports a figure
     # A colon after it heads an entry of a schedule ('第一季度：完成春季学期转学工作；第二季度：…')
-    after_quarter = rf"(?=[，,：:]|{_BEFORE}|内|底|末|{verb})"
+    # or a delivering verb at once ('第一季度发行专项债券'), not a change a figure reports
+    delivers_now = _alt([v for v in _action_verbs() if v not in _CHANGE_VERBS])
+    after_quarter = rf"(?=[，,：:]|{_BEFORE}|内|底|末|{verb}|{delivers_now})"
     after_period = rf"(?=[，,：:]|{_BEFORE}|内|底|末|{verb}|{delivers})"
     limit_word = r"(?:(?<=[在于到至])|(?<=确保)|(?<=力争)|(?<=争取))"
     # a count of years ('3年', '三年'; a range '经过5—10年左右时间' is too vague to be a limit) and
@@ -194,6 +196,11 @@ def _rules() -> list[_Rule]:
              rf"(?={_SP}[，,](?!是|为)(?![^，。；;,：:]{{0,14}}?(?:稳定|保持|控制在|维持))",
              rf"[^，。；;,：:]{{0,6}}?(?:{_alt(_action_verbs())})[^，。；;,：:]{{0,20}}?\d)"),
     ]
+
+
+# Verbs that report how a figure moved ('一季度地区生产总值增长5%'): after a quarter, no limit
+_CHANGE_VERBS = frozenset("新增 增长 下降 降低 减少 压减 提高到 提高 提升到 提升 达到 达 超过 突破 稳定在 控制在 "
+                          "保持在 保持 增加 扩大 拉动 撬动 吸引 惠及 覆盖 带动".split())
 
 
 def _action_verbs() -> list[str]:
@@ -433,14 +440,22 @@ def extract_deadlines(doc: Document) -> Document:
     return doc
 
 
+def _is_limit_title(title: str, year: int) -> bool:
+    """A heading that is a time limit and nothing else ('（一）2023年4月底前', '二、上半年'): the
+    schedule of a plan, its tasks under it."""
+    title = title.strip(" ：:。")
+    found = find_deadlines(title, year, None, heading=True)
+    return len(found) == 1 and len(found[0].raw) >= len(title) - 1
+
+
 def _heading_limits(doc: Document, heading_starts: set[int]) -> None:
-    """The period a stage heading states ('（一）动员部署阶段（2015年6月~7月）'): the limit of the
-    stage's tasks that state none."""
+    """The period a stage heading states ('（一）动员部署阶段（2015年6月~7月）'), or a heading that is
+    a limit by itself ('（一）2023年4月底前'): the limit of its tasks that state none."""
     if doc.year is None:
         return
     own = {c.start: c for c in doc.commitments}
     for sec in doc.sections:
-        if "阶段" not in sec.title:
+        if "阶段" not in sec.title and not _is_limit_title(sec.title, doc.year):
             continue  # (a part's '用三年时间…' is the part's own aim, not each task's limit)
         if sec.start in own:  # the heading is a task itself ('（一）动员部署阶段（…）'): its limits
             found = own[sec.start].deadlines if sec.kind in _PART_KINDS else []

@@ -165,14 +165,23 @@ def _share_of_reward(q: Quantity, text: str, part_a: int, part_b: int) -> bool:
     if q.unit_kind != "percent":
         return False
     a, _ = _bounds(text, _CLAUSE_END, q.start, q.end)
-    if not re.search(r"(按照|按)[^，,。；]{0,16}$", text[a:q.start]):
+    before = text[a:q.start]
+    if not _SHARE_BASE.search(before):
         return False
     return bool(_REWARD_ANY.search(text, part_a, part_b))
+
+
+# '按其营业额的15%', '参照其年度地方财政贡献的70%、80%和90%' (a list of shares, one per bracket)
+_SHARE_BASE = re.compile(r"(?:按照|按|参照|依照)[^，,。；]{0,16}(?:\d+(?:\.\d+)?\s*%\s*[、和及与或至]\s*)*$")
+_SHARE_OF_ALLOCATION = re.compile(r"\s*(?:的)?比例(?:进行|予以)?(?:分配|分成|分担|承担|留成|分享)")
 
 
 def is_standard(q: Quantity, text: str) -> bool:
     """Whether a quantity of a sentence is a standard of a rule (a threshold, a per-case reward,
     a share, a scoring rule) rather than something the issuer commits to deliver."""
+    if q.unit_kind == "percent" and _SHARE_OF_ALLOCATION.match(text, q.end) \
+            and re.search(r"(?:按照|按)\s*$", text[max(0, q.start - 3):q.start]):
+        return True  # '按50%比例进行分配': how a sum is split between parties
     if not _mentions_reward(text):
         # every rule but a scoring rule needs a reward word in the sentence: most have none
         return _scoring_rule(q, text) and not issuer_fund(q, text)

@@ -53,7 +53,8 @@ _INDEX_BEFORE = re.compile(r"(指数|系数|比值|比例|之比|比)[^，。；
 _LINK_BEFORE = re.compile(r"(为|达到|达|提高到|提升到|缩小到|缩小至|降至|降到|下降到|保持在|稳定在|控制在|调整到|优化到)$")
 _PROGRAMME_AFTER = re.compile(r"[\u4e00-\u9fff]{1,10}?(计划|工程|行动|专项)")
 _VERB_IN_NAME = re.compile(r"制定|实施|开展|推进|完成|落实|编制|启动|参与|参加|纳入")  # '…人口制定…计划
-_ASPECTS_AFTER = re.compile(r"^(个|大)?(方面|维度|部分|章节)")
+# (a procedure's steps are no deliverable either: '按…3个阶段，分别按…拨付', '分两个步骤')
+_ASPECTS_AFTER = re.compile(r"^(个|大)?(方面|维度|部分|章节|阶段(?!性)|步骤)")
 _EXISTING_TEXT_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,2}(措施|举措|意见|规定|要求|禁令|条例|政策|指标)")
 # the package a task applies ('落实好全省创新驱动高质量发展29条措施', '紧盯规划确定的24项指标')
 _APPLY_BEFORE = re.compile(r"(落实|贯彻|执行|按照|对照|依据|根据|遵守|严格|紧盯)[^，。；]{0,28}$")

@@ -205,7 +205,12 @@ def cell_line(line: str) -> str:
     return line
 
 
-_SPACE_HEADER = re.compile(r"^\s*序\s?号(?:[ \t\u3000]+[\u4e00-\u9fff（）()]{2,12}){2,}\s*$")
+# (a header cell may name a period: '1-7月', then wrapped onto the next line: '实际完成情况')
+_SPACE_HEADER = re.compile(r"^\s*序\s?号(?:[ \t\u3000]+[\u4e00-\u9fff（）()]{2,12}){2,}"
+                           r"(?:[ \t\u3000]+[\u4e00-\u9fff（）()%\d\-—~～]{2,12})*\s*$")
+# a line of header names only, the header's continuation when it wrapped
+_HEADER_MORE = re.compile(r"^[\u4e00-\u9fff（）()%]{2,12}(?:[ \t\u3000]+[\u4e00-\u9fff（）()%]{2,12})*$")
+_BARE_PERIOD = re.compile(r"^\d{1,2}\s*[-—~～至]\s*\d{1,2}月$|^\d{1,2}月$|^(?:19|20)\d\d年$")
 _SPACE_ROW = re.compile(r"^\s*\d{1,3}[ \t\u3000]+\S")
 _CELL_GAP = re.compile(r"[ \t\u3000]+")
 
@@ -213,8 +218,9 @@ _CELL_GAP = re.compile(r"[ \t\u3000]+")
 def space_table_rows(lines: list[str]) -> list[str]:
     """A table copied as text with spaces between its cells ('序号 工作任务 责任单位 完成时限', then
     '1 推进…工程。 县发改局 6月底前'): its header and the rows under it with as many cells as the
-    header has columns become 'a | b | c' rows (cleaning would join the cells). A row whose count
-    differs (a space inside a cell, as PDF text has) is left alone. A table whose rows wrap (a
+    header has columns (or up to two fewer: empty last cells) become 'a | b | c' rows (cleaning
+    would join the cells); a header that wrapped onto lines of names is joined first. A row with
+    more cells (a space inside a cell, as PDF text has) is left alone. A table whose rows wrap (a
     cell of several units, one a line, then the row's last cell) is written one cell a line
     instead, the layout `grid` reads with cells that wrap; part headings between rows stay."""
     out, i = [], 0
@@ -224,8 +230,20 @@ def space_table_rows(lines: list[str]) -> list[str]:
             i += 1
             continue
         header = _CELL_GAP.split(lines[i].strip())
+        j = i + 1
+        more = []  # a wrapped header: its names on up to 3 lines, then a row
+        while j < len(lines) and len(more) < 3 and _HEADER_MORE.match(lines[j].strip()):
+            more.append(lines[j].strip())
+            j += 1
+        if more and j < len(lines) and _SPACE_ROW.match(lines[j]):
+            names = [c for line in more for c in _CELL_GAP.split(line)]
+            if _BARE_PERIOD.match(header[-1]):  # '1-7月' + '实际完成情况': one column
+                header[-1] += names.pop(0)
+            header += names
+        else:
+            j = i + 1
         width = len(header)
-        block, j, wrapped = [], i + 1, False  # (line, its cells or None for a line kept as is)
+        block, wrapped = [], False  # (line, its cells or None for a line kept as is)
         while j < len(lines):
             line = lines[j].strip()
             if _SPACE_ROW.match(line):
@@ -251,9 +269,10 @@ def space_table_rows(lines: list[str]) -> list[str]:
             for line, cells in block:
                 out.extend(cells if cells is not None else [line])
         else:
+            # a row short of cells at its end (an empty 备注) is still a row of the table
             out.append(" | ".join(header))
-            out.extend(" | ".join(cells) if cells is not None and len(cells) == width else line
-                       for line, cells in block)
+            out.extend(" | ".join(cells) if cells is not None and max(3, width - 2) <= len(cells) <= width
+                       else line for line, cells in block)
         i = j
     return out
 

@@ -254,7 +254,8 @@ def _pipe_cells(line: tuple[int, int, str]) -> list[tuple[int, int, str]]:
 
 def _pipe_grids(lines: list[tuple[int, int, str]]) -> list[Grid]:
     """Tables written a row a line with '|': a header row opening with 序号, then rows whose first
-    cell counts 1, 2, 3…; a row lines up with the header when it has as many cells."""
+    cell counts 1, 2, 3…; a row lines up with the header when it has as many cells, or fewer (its
+    empty last cells)."""
     grids: list[Grid] = []
     i = 0
     while i < len(lines):
@@ -273,7 +274,7 @@ def _pipe_grids(lines: list[tuple[int, int, str]]) -> list[Grid]:
             at = h if len(cells) > h and cells[h][2] == str(n) else 0 if cells[0][2] == str(n) else None
             if at is not None and len(cells) - at >= 3:
                 rest = cells[at + 1:]
-                aligned = len(cells) - at == len(columns) - h
+                aligned = len(cells) - at <= len(columns) - h  # (a short row: its empty last cells dropped)
                 rows.append(Row(str(n), lines[k][0], lines[k][1],
                                 tuple(Cell(a, b, t, (j + h + 1) if aligned else None)
                                       for j, (a, b, t) in enumerate(rest))))

@@ -217,11 +217,30 @@ def _decode_detected(data: bytes, binary: PipelineError) -> tuple[str, str, list
 
 
 def _read_text(data: bytes, path: Path, limits: Limits = Limits()) -> _Extracted:
-    """.txt / .md: the text as written, only decoded."""
+    """.txt / .md: the text as written, only decoded; a text that is a page's markup (saved from
+    a browser or a site's source: '<p>…</p>', '&nbsp;') is read as HTML is, one line a block."""
     text, encoding, warnings = _decode_text(data, path)
     _check_chars(path, len(text), limits)
     fmt = "md" if path.suffix.lower() == ".md" else "txt"
+    if _is_markup(text):
+        from bs4 import BeautifulSoup
+
+        text = "\n".join(_block_lines(BeautifulSoup(text, "lxml")))
+        warnings = warnings + [MARKUP_WARNING]
     return _Extracted(text, fmt, encoding, warnings)
+
+
+MARKUP_WARNING = "the text file holds HTML markup: read as an HTML page (tags dropped, entities decoded)"
+_BLOCK_MARKUP = re.compile(r"<(?:p|div|br|td|li|h[1-6])\b[^<>]{0,300}>|</(?:p|div|td|li)>", re.I)
+
+
+def _is_markup(text: str) -> bool:
+    """Whether block tags carry the text's paragraphs: at least 5, and one a line or more for
+    every 4 lines (a text that only mentions '<p>' here and there is text)."""
+    n = sum(1 for _ in zip(range(5), _BLOCK_MARKUP.finditer(text)))
+    if n < 5:
+        return False
+    return len(_BLOCK_MARKUP.findall(text)) * 4 >= text.count("\n") + 1
 
 
 # --------------------------------------------------------------------------- HTML

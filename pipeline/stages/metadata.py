@@ -785,8 +785,9 @@ def find_source_url(doc: Document, lines: list[str]) -> Optional[str]:
 
 def _metadata_lines(text: str) -> list[str]:
     """The text's lines with a web table's outer cell borders stripped ('…的通知 |' → '…的通知';
-    '||' → ''): a title or a signature copied from a page table is still one."""
-    return [re.sub(r"^[|\s]+|[|\s]+$", "", line) for line in text.split("\n")]
+    '||' → ''), and a markdown heading's marks ('# 关于印发…的通知' → '关于印发…的通知'): a title or a
+    signature copied from a page table or kept as markdown is still one."""
+    return [re.sub(r"^(?:#{1,6}\s+)?[|\s]+|^#{1,6}\s+|[|\s]+$", "", line) for line in text.split("\n")]
 
 
 def metadata(doc: Document) -> Document:

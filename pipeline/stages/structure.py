@@ -248,6 +248,7 @@ def find_sections(text: str) -> list[Section]:
     offset = 0
     lines = text.split("\n")
     row_parts = _row_part_headings(text, lines)
+    title_line = _markdown_title_line(lines)
     for i, line in enumerate(lines):
         start = offset
         offset += len(line) + 1
@@ -259,7 +260,7 @@ def find_sections(text: str) -> list[Section]:
             continue
         if in_glossary:
             continue
-        heading = match_heading(line)
+        heading = match_heading(line) if i != title_line else None
         if heading and i in row_parts and "|" in heading[3]:
             # '一、…保障水平 | 1 | 任务… |': a group cell merged over its rows, then the first row
             found_all = [heading[:3] + (heading[3].split("|", 1)[0].strip(),), row_parts[i]]
@@ -269,6 +270,24 @@ def find_sections(text: str) -> list[Section]:
             if found:
                 stack = _open_section(found, line, start, text, sections, stack, last_value)
     return sections
+
+
+def _markdown_title_line(lines: list[str]) -> Optional[int]:
+    """The first line when it is a markdown heading of its own level that no other line shares
+    ('# 关于印发…的通知' over a document kept as markdown): the document's title, not a part."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return None
+    found = match_heading(lines[first])
+    if not found or not found[0].startswith("md") or found[1]:
+        return None
+    kind = found[0]
+    for line in lines[first + 1:]:
+        if line.startswith("#"):
+            other = match_heading(line)
+            if other and other[0] == kind:
+                return None
+    return first
 
 
 def _open_section(found: tuple, line: str, start: int, text: str, sections: list[Section],
