@@ -102,3 +102,14 @@ def test_a_text_file_of_page_markup_is_read_as_a_page():
     raws = sorted(t.raw for c in doc.commitments for t in c.targets if t.status == "target")
     assert "不低于1亿元" in raws and "不低于1000万元" in raws
     assert not {"70%", "80%", "90%", "50%", "3个"} & set(raws)
+
+
+def test_a_web_table_of_pipe_led_cells_is_read_under_its_header_of_names():
+    """'工作要点' / '| 工作任务' / '| 牵头单位' / '| 参与单位', then each row's first cell and its other
+    cells led by '|' (no row numbers; rows missing their merged first cell): every row's owners
+    from its columns, no row a section."""
+    doc = _doc("nd_zhuzhou_zhengfugongzuo_renwufenjie_excerpt")
+    assert [(s.number, s.title) for s in doc.sections] == [("一", "不断提高新型工业化水平")]
+    by_task = {c.text[:6]: {(o.name, o.role) for o in c.owners if o.source == "explicit"} for c in doc.commitments}
+    assert by_task["优化产业布局"] >= {("市发改委", "lead"), ("市招商局", "support")}
+    assert by_task["毫不动摇地巩"] >= {("市企业发展促进局", "lead"), ("市工商联", "support")}

@@ -215,6 +215,35 @@ _SPACE_ROW = re.compile(r"^\s*\d{1,3}[ \t\u3000]+\S")
 _CELL_GAP = re.compile(r"[ \t\u3000]+")
 
 
+_PIPE_LED = re.compile(r"^[|｜]\s*(?P<cell>[^|｜]+?)\s*$")
+_OWNER_HEADER_CELL = re.compile(r"(?:牵头|责任|配合|参与|协办|主办|负责)(?:单位|部门)")
+
+
+def pipe_led_rows(lines: list[str]) -> list[str]:
+    """A web table written one cell a line, every cell after a row's first led by '|' ('工作要点',
+    '| 工作任务', '| 牵头单位', '| 参与单位', then '打造产业旗舰。', '| 全面实施…', '| 市发改委'):
+    each row on one line, 'a | b | c', as `grid` reads pipe rows. Only under a header of names
+    of this shape with an owner column: elsewhere a line led by '|' is left as it is."""
+    if not any(_PIPE_LED.match(line) for line in lines):
+        return lines
+    out, i, in_table = [], 0, False
+    while i < len(lines):
+        j = i + 1
+        while j < len(lines) and _PIPE_LED.match(lines[j]):
+            j += 1
+        if j - i >= 2 and not _PIPE_LED.match(lines[i]) and "|" not in lines[i]:
+            cells = [lines[i].strip()] + [_PIPE_LED.match(x).group("cell") for x in lines[i + 1:j]]
+            if not in_table and all(len(c) <= 12 for c in cells) and any(_OWNER_HEADER_CELL.search(c) for c in cells):
+                in_table = True  # the header row
+            if in_table:
+                out.append(" | ".join(cells))
+                i = j
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def space_table_rows(lines: list[str]) -> list[str]:
     """A table copied as text with spaces between its cells ('序号 工作任务 责任单位 完成时限', then
     '1 推进…工程。 县发改局 6月底前'): its header and the rows under it with as many cells as the
@@ -474,6 +503,7 @@ def clean_text(raw: str) -> tuple[str, dict]:
         text = "\n".join(space_table_rows(text.split("\n")))
     lines = [part.strip() for line in text.split("\n") for part in split_flattened(line.strip())]
     lines = [cell_line(line) for line in lines if line and not is_page_furniture(line) and not is_cell_rule(line)]
+    lines = pipe_led_rows(lines)
     lines = [tidy_spacing(line) for line in _join_lines(lines)]
     lines = _join_broken_title(_drop_boilerplate([line for line in lines if line]))
     return "\n".join(lines) + ("\n" if lines else ""), meta

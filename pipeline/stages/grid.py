@@ -187,12 +187,13 @@ def _align(cells: list[tuple[int, int, str]], columns: list[Column]) -> tuple[Ce
 @lru_cache(maxsize=32)
 def find_grids(text: str) -> tuple[Grid, ...]:
     """Every grid of the text: a `序号` line, column names, then rows numbered 1, 2, 3…, of which
-    at least one holds a task sentence."""
-    if "序" not in text:
+    at least one holds a task sentence; pipe rows under a header (`_pipe_grids`)."""
+    piped = "|" in text or "｜" in text
+    if "序" not in text and not piped:
         return ()
     lines = _lines(text)
     grids: list[Grid] = []
-    i = 0
+    i = 0 if "序" in text else len(lines)
     while i < len(lines):
         if not _HEADER_START.match(lines[i][2]):
             i += 1
@@ -227,7 +228,7 @@ def find_grids(text: str) -> tuple[Grid, ...]:
         if rows and any(is_text_cell(c.text) for r in rows for c in r.cells):
             grids.append(Grid(tuple(columns), tuple(rows)))
         i = max(k, i + 1)
-    if "|" in text or "｜" in text:
+    if piped:
         grids.extend(_pipe_grids(lines))
     return tuple(grids)
 
@@ -261,6 +262,12 @@ def _pipe_grids(lines: list[tuple[int, int, str]]) -> list[Grid]:
     while i < len(lines):
         head = _pipe_cells(lines[i]) if _PIPE.search(lines[i][2]) else []
         h = next((j for j, (_a, _b, t) in enumerate(head[:2]) if _HEADER_START.match(t)), None)
+        if len(head) >= 3 and h is None and _names_with_owner_column(head):
+            grid, k = _unnumbered_grid(lines, i, head)
+            if grid is not None:
+                grids.append(grid)
+            i = max(k, i + 1)
+            continue
         if len(head) < 3 or h is None:
             i += 1
             continue
@@ -284,6 +291,37 @@ def _pipe_grids(lines: list[tuple[int, int, str]]) -> list[Grid]:
             grids.append(Grid(tuple(columns), tuple(rows)))
         i = max(k, i + 1)
     return grids
+
+
+def _names_with_owner_column(head: list[tuple[int, int, str]]) -> bool:
+    """A header row without 序号: short column names, a task column and an owner column."""
+    kinds = [column(t).kind for _a, _b, t in head]
+    return all(len(t) <= _HEADER_CELL_MAX and not is_text_cell(t) for _a, _b, t in head) \
+        and "owner" in kinds and "task" in kinds
+
+
+def _unnumbered_grid(lines: list[tuple[int, int, str]], i: int,
+                     head: list[tuple[int, int, str]]) -> tuple[Optional[Grid], int]:
+    """The rows under a header of names (a row a pipe line, no row numbers). A row short of
+    cells lost its first ones (a group cell merged over the rows below it): its cells line up
+    with the last columns. Rows have no number (no section of their own)."""
+    columns = [column(t) for _a, _b, t in head]
+    rows, k = [], i + 1
+    while k < len(lines):
+        cells = _pipe_cells(lines[k]) if _PIPE.search(lines[k][2]) else []
+        if not cells and k + 1 < len(lines) and 2 <= len(_pipe_cells(lines[k + 1])) <= len(columns) \
+                and _PIPE.search(lines[k + 1][2]):
+            k += 1  # a row of one cell (its others merged with a row's around it): not read
+            continue
+        if len(cells) < 2 or len(cells) > len(columns):
+            break
+        shift = len(columns) - len(cells)
+        rows.append(Row("", lines[k][0], lines[k][1],
+                        tuple(Cell(a, b, t, j + shift) for j, (a, b, t) in enumerate(cells))))
+        k += 1
+    if not rows or not any(is_text_cell(c.text) for r in rows for c in r.cells):
+        return None, k
+    return Grid(tuple(columns), tuple(rows)), k
 
 
 def grid_rows(text: str) -> dict[int, tuple[Grid, Row]]:

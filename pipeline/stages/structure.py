@@ -223,8 +223,8 @@ def _grid_row_headings(text: str, lines: list[str]) -> dict[int, tuple[str, str,
     for i, line in enumerate(lines):
         hit = rows.get(offset + len(line) - len(line.lstrip()))
         offset += len(line) + 1
-        if hit is None or not hit[0].task_cells(hit[1]) or not hit[1].cells:
-            continue
+        if hit is None or not hit[1].number or not hit[0].task_cells(hit[1]) or not hit[1].cells:
+            continue  # (a row of a table without row numbers heads no item)
         grid, first = hit[0], hit[1].cells[0]
         named = first.column is not None and grid.columns[first.column].kind in ("name", "task")
         if not named and not _is_task_cell(first.text):
