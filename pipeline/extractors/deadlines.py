@@ -125,6 +125,8 @@ def _rules() -> list[_Rule]:
         # '6月底完成', '到6月底，', '（10月底完善平台…）': the end of a month is a limit
         rule("month", "by", 4, month, rf"(?<!截至)(?<!截止){_YEAR_OPT}{_MONTH}{_SP}月(?:底|末)",
              r"(?![的以止后起开至到—\-])"),
+        # '4月：制定工作方案', '3-4月：完成选址': a month heading an entry of a schedule (the range's end)
+        rule("month", "by", 4, month, rf"(?:(?<![\d年])\d{{1,2}}{_SP}[-—~～至]{_SP})?{_YEAR_OPT}{_MONTH}{_SP}月(?:份)?(?=[：:])"),
         # '（12月取得明显成效）', '6月份完成', '6月30日完成': a bare month needs a completion verb
         rule("month", "by", 4, month, rf"{_YEAR_OPT}{_MONTH}{_SP}月(?:{day}|份)?(?:{xun})?(?={verb})"),
         rule("holiday", "holiday", 6, ("前",), rf"(?<![一二三四五六七八九十\d第])[“\"]?(?P<hol>{holiday})[”\"]?",

@@ -212,6 +212,7 @@ _SPACE_HEADER = re.compile(r"^\s*序\s?号(?:[ \t\u3000]+[\u4e00-\u9fff（）()]
 _HEADER_MORE = re.compile(r"^[\u4e00-\u9fff（）()%]{2,12}(?:[ \t\u3000]+[\u4e00-\u9fff（）()%]{2,12})*$")
 _BARE_PERIOD = re.compile(r"^\d{1,2}\s*[-—~～至]\s*\d{1,2}月$|^\d{1,2}月$|^(?:19|20)\d\d年$")
 _SPACE_ROW = re.compile(r"^\s*\d{1,3}[ \t\u3000]+\S")
+_SPACED_NAME = re.compile(r"(?<=[ \t\u3000])([\u4e00-\u9fff])[ \t\u3000]+([\u4e00-\u9fff])(?=[ \t\u3000]|$)")
 _CELL_GAP = re.compile(r"[ \t\u3000]+")
 
 
@@ -254,6 +255,8 @@ def space_table_rows(lines: list[str]) -> list[str]:
     instead, the layout `grid` reads with cells that wrap; part headings between rows stay."""
     out, i = [], 0
     while i < len(lines):
+        if lines[i].lstrip().startswith("序"):  # '单 位', '备  注': a name spaced out in its cell
+            lines[i] = _SPACED_NAME.sub(r"\1\2", lines[i])
         if not _SPACE_HEADER.match(lines[i]):
             out.append(lines[i])
             i += 1
@@ -288,6 +291,12 @@ def space_table_rows(lines: list[str]) -> list[str]:
                         count += 1
                         j += 1
                     wrapped = wrapped or count >= width
+                continue
+            cells = _CELL_GAP.split(line) if line else []
+            if max(3, width - 3) <= len(cells) < width and "|" not in line and not _ROW_END.search(line) \
+                    and block and not PART_HEADING.match(line):
+                block.append((lines[j], cells))  # a row's sub-item without a number of its own
+                j += 1
                 continue
             if line and len(line) > 2 and not PART_HEADING.match(line) or "|" in line:
                 break  # the table is over
