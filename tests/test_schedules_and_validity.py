@@ -113,3 +113,16 @@ def test_a_web_table_of_pipe_led_cells_is_read_under_its_header_of_names():
     by_task = {c.text[:6]: {(o.name, o.role) for o in c.owners if o.source == "explicit"} for c in doc.commitments}
     assert by_task["优化产业布局"] >= {("市发改委", "lead"), ("市招商局", "support")}
     assert by_task["毫不动摇地巩"] >= {("市企业发展促进局", "lead"), ("市工商联", "support")}
+
+
+def test_figures_take_their_unit_from_a_unit_column():
+    """'序号 考核指标 单 位 工作目标 已完成数 …' (a name spaced out in its header cell), then
+    '1 城镇新增就业 万人 5.2 7.23 139.1% 人力资源社会保障局': 5.2 万人 the target, 7.23 万人 done;
+    '责任' + '单位' is still one owner column elsewhere."""
+    from pipeline.stages.grid import _header
+
+    doc = _doc("2019_yueyang_zhongdianminshengshishi_luoshi_excerpt")
+    got = {(t.raw, t.value, t.unit, t.status) for c in doc.commitments for t in c.targets}
+    assert ("5.2", 52000.0, "人", "target") in got and ("7.23", 72300.0, "人", "achievement") in got
+    assert _header(["项目名称", "责任", "单位"]) == ["项目名称", "责任单位"]
+    assert _header(["考核指标", "单位", "工作目标"]) == ["考核指标", "单位", "工作目标"]

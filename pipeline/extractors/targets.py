@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable, Iterator, Optional
 
-from pipeline.stages.numbers import Quantity, quantity_mentions, units
+from pipeline.stages.numbers import Quantity, find_quantities, quantity_mentions, units
 from pipeline.records import Commitment, Document, Sentence, Target
 from pipeline.stages.tokens import first_action, tag
 from pipeline.extractors import register
@@ -852,6 +852,7 @@ def _grid_targets(c: Commitment, grid: Grid, row: Row, doc_id: str, counter: lis
                 or progress and _BARE_FIGURE.match(cell.text)  # '110.69%' beside a progress column
                 or cell.column is not None and grid.columns[cell.column].kind in _NOT_TEXT]
     out = [t for t in c.targets if not any(a <= t.raw_start < b for a, b in not_text)]
+    out += _figures_with_unit_cell(c, grid, row, doc_id, counter)
     for cell, column in grid.cells_of(row, "value"):
         if not _GRID_VALUE.match(cell.text) or float(cell.text) == 0:
             continue
@@ -861,6 +862,40 @@ def _grid_targets(c: Commitment, grid: Grid, row: Row, doc_id: str, counter: lis
             value=round(float(cell.text) * column.mult, 6), value_max=None, unit=column.unit,
             comparator="=", raw_start=cell.start, raw_end=cell.end, entity=column.name, action=None,
             status="achievement" if c.sentence.review else "target"))
+    return out
+
+
+_UNIT_CELL = re.compile(r"[\u4e00-\u9fff/／]{1,8}")
+_FIGURE_COLUMNS = frozenset({"task", "progress", "other"})
+
+
+def _figures_with_unit_cell(c: Commitment, grid: Grid, row: Row, doc_id: str, counter: list[int]) -> list[Target]:
+    """The bare figures of a row whose unit stands in a unit column ('城镇新增就业 | 万人 | 5.2 |
+    7.23'): 5.2 万人 under the goal column a target of 52,000 人, 7.23 under a progress column an
+    achievement; the row's first text cell (its indicator) their entity."""
+    if not grid.cells_of(row, "unit"):
+        return []
+    out, unit, name = [], None, None
+    for cell in row.cells:  # (a sub-item's cells after the row's: its own name and unit)
+        kind = grid.columns[cell.column].kind if cell.column is not None else None
+        if kind == "unit":
+            unit = cell.text if _UNIT_CELL.fullmatch(cell.text) else None
+            continue
+        if kind in ("name", "task", "other") and not _GRID_VALUE.match(cell.text) and \
+                cell.column == min(i for i, col in enumerate(grid.columns) if col.kind != "number"):
+            name = cell.text
+        if unit is None or kind not in _FIGURE_COLUMNS or not _GRID_VALUE.match(cell.text) \
+                or float(cell.text) == 0:
+            continue
+        found = find_quantities(cell.text + unit)
+        if len(found) != 1 or found[0].unit is None or found[0].end != len(cell.text) + len(unit):
+            continue
+        counter[0] += 1
+        out.append(Target(
+            target_id=f"{doc_id}:t{counter[0]:04d}", raw=cell.text, value=float(found[0].value),
+            value_max=None, unit=found[0].unit, comparator="=", raw_start=cell.start, raw_end=cell.end,
+            entity=name, action=None,
+            status="achievement" if kind == "progress" or c.sentence.review else "target"))
     return out
 
 

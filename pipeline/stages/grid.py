@@ -20,6 +20,7 @@ from typing import Optional
 _HEADER_START = re.compile(r"^序\s*号$")
 _ROW_NUMBER = re.compile(r"^\d{1,3}$")
 _HEADER_CELL_MAX = 16
+_GRID_FIGURE = re.compile(r"^[\d.]+\s*%?$")
 # a part heading between rows ('（二）…', '二、…') ends the row before it; an item number inside a
 # row ('(1)地区生产总值…') makes its cells several tasks, no grid row
 PART_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
@@ -32,6 +33,7 @@ _NAME_END = re.compile(r"(?:单位|部门|处室|科室|股室|来源|年限|时
 _UNIT_NOTE = re.compile(r"[（(]\s*(?P<unit>万元|亿元|元|千元|公里|万平方米|平方米|亩|万亩|个|人|%)\s*[）)]")
 _MULT = {"万元": (1e4, "元"), "亿元": (1e8, "元"), "千元": (1e3, "元"), "元": (1.0, "元"),
          "万平方米": (1e4, "平方米"), "万亩": (1e4, "亩")}
+_UNIT_COLUMN = re.compile(r"(?:计量|数量)?单\s*位")
 _OWNER_COLUMN = re.compile(r"(?P<role>牵头|主办|配合|协办|参与|责任|实施|承办|负责)\s*(?:单位|部门|处室|科室|股室)")
 _ROLE = {"牵头": "lead", "主办": "lead", "配合": "support", "协办": "support", "参与": "support"}
 _PERSON_COLUMN = re.compile(r"领导|责任人|负责人|联系人")
@@ -46,7 +48,7 @@ _NAME_COLUMN = re.compile(r"名称|项目")
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # 'number', 'name', 'task', 'owner', 'person', 'deadline', 'progress', 'value', 'size', 'other'
+    kind: str  # 'number', 'name', 'task', 'owner', 'person', 'deadline', 'progress', 'value', 'size', 'unit', 'other'
     role: str = ""  # an owner column's role: 'lead', 'support', 'responsible'
     unit: Optional[str] = None  # a value column's unit ('元' for '(万元)') and its multiplier
     mult: float = 1.0
@@ -93,6 +95,8 @@ def column(name: str) -> Column:
     bare = _UNIT_NOTE.sub("", name).strip()
     if _HEADER_START.match(bare):
         return Column(bare, "number")
+    if _UNIT_COLUMN.fullmatch(bare):  # '单位' alone: the unit of the row's figures ('万人', '公里')
+        return Column(bare, "unit")
     owner = _OWNER_COLUMN.search(bare)
     if owner:
         return Column(bare, "owner", role=_ROLE.get(owner.group("role"), "responsible"))
@@ -113,6 +117,9 @@ def column(name: str) -> Column:
     return Column(bare, "other")
 
 
+_WHOLE_NAMES = frozenset({"备注", "备 注", "说明", "序号"})
+
+
 def _header(names: list[str]) -> list[str]:
     """Column names with their wrapped pieces joined: a bracket alone ('(万元)') and a fragment
     whose join ends a column name ('建设起' + '止年限', '责任' + '单位')."""
@@ -120,7 +127,10 @@ def _header(names: list[str]) -> list[str]:
     for name in names:
         ended = bool(out) and (out[-1][-1:] in "）)" or _NAME_END.search(out[-1]) is not None)
         # '责任单位' after '民生实事' is a column of its own; after '区政府' it ends that one
-        whole = column(name).kind not in ("other", "number") and len(out[-1] if out else "") > 3
+        whole = column(name).kind not in ("other", "number", "unit") and len(out[-1] if out else "") > 3 \
+            or name in _WHOLE_NAMES  # ('占年任务之比' + '备注': two columns)
+        if name == "单位":  # '责任' + '单位' one owner column; '考核指标', '单位' two columns
+            whole = not (out and _OWNER_COLUMN.search(out[-1] + name))
         if out and (name[:1] in "（(" or not ended and not whole and _NAME_END.search(out[-1] + name)):
             out[-1] += name
         else:
@@ -146,6 +156,11 @@ def _align(cells: list[tuple[int, int, str]], columns: list[Column]) -> tuple[Ce
     rest = columns[1:]
     if len(cells) == len(rest):
         return tuple(Cell(a, b, t, i + 1) for i, (a, b, t) in enumerate(cells))
+    if len(rest) < len(cells) <= 2 * len(rest) and not any(is_text_cell(t) for _a, _b, t in cells) \
+            and not _GRID_FIGURE.match(cells[len(rest)][2]):
+        # a row of figures and its sub-item without a number ('提质改造农村公路 | 公里 | 168 | …'):
+        # each under the columns one to one, the sub-item short of its last cells
+        return tuple(Cell(a, b, t, i % len(rest) + 1) for i, (a, b, t) in enumerate(cells))
     task_col = next((i for i, c in enumerate(rest) if c.kind == "task"), None)
     task_at = next((i for i, (_a, _b, t) in enumerate(cells) if is_text_cell(t)), None)
     if task_col is None or task_at is None:
@@ -225,7 +240,7 @@ def find_grids(text: str) -> tuple[Grid, ...]:
             k, n = stop, n + 1
             if nxt is None:
                 break
-        if rows and any(is_text_cell(c.text) for r in rows for c in r.cells):
+        if rows and (any(is_text_cell(c.text) for r in rows for c in r.cells) or _progress_of_figures(columns)):
             grids.append(Grid(tuple(columns), tuple(rows)))
         i = max(k, i + 1)
     if piped:
@@ -234,6 +249,13 @@ def find_grids(text: str) -> tuple[Grid, ...]:
 
 
 _PIPE = re.compile(r"[|｜]")
+
+
+def _progress_of_figures(columns: list[Column]) -> bool:
+    """A table of figures and their progress ('考核指标 | 单位 | 工作目标 | 已完成数'): a grid even
+    when no cell is a sentence, as its rows are the year's tasks."""
+    kinds = {c.kind for c in columns}
+    return "progress" in kinds and "unit" in kinds
 
 
 def _pipe_cells(line: tuple[int, int, str]) -> list[tuple[int, int, str]]:
