@@ -126,3 +126,13 @@ def test_figures_take_their_unit_from_a_unit_column():
     assert ("5.2", 52000.0, "人", "target") in got and ("7.23", 72300.0, "人", "achievement") in got
     assert _header(["项目名称", "责任", "单位"]) == ["项目名称", "责任单位"]
     assert _header(["考核指标", "单位", "工作目标"]) == ["考核指标", "单位", "工作目标"]
+
+
+def test_a_space_table_row_with_spaces_inside_its_text_keeps_its_owner_cells():
+    """'1 加强水资源保 护 严守… 市水利局 市发展改革委、…等 各县(市、区)党委和人民政府,…' (a PDF-like row:
+    more cells than the header): the number first, the
+    cells under 牵头单位/参与单位/责任单位 from the right, the text in one cell."""
+    doc = _doc("2018_pingdingshan_hezhangzhi_renwufenjie_excerpt")
+    owners = {(c.text.split("|")[0].strip(), o.name, o.role) for c in doc.commitments for o in c.owners
+              if o.source == "explicit"}
+    assert ("1", "市水利局", "lead") in owners and ("2", "市发展改革委", "support") in owners

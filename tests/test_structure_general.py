@@ -85,7 +85,7 @@ def test_paragraph_texts_keep_their_lines(path):
     raw_lines = set(squeezed)
     for line in text.split("\n"):
         if len(line) > 30:
-            whole, cells = "".join(line.split()), "".join(line.replace(" | ", "").split())
+            whole, cells = "".join(line.split()), "".join(line.replace("|", "").split())
             header = " | " in line and any(  # (a row whose cells were a line each, led by '|')
                 cells in "".join(squeezed[i:i + 8]).replace("|", "") for i in range(len(squeezed)))
             assert header or any(whole in r or cells in r for r in raw_lines), line

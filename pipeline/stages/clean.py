@@ -307,15 +307,41 @@ def space_table_rows(lines: list[str]) -> list[str]:
             for line, cells in block:
                 out.extend(cells if cells is not None else [line])
         else:
-            # a row short of cells at its end (an empty 备注) is still a row of the table
+            # a row short of cells at its end (an empty 备注) is still a row of the table; a row
+            # with more (spaces inside its text, as PDF text has) keeps its number and its last
+            # cells under the owner and limit columns that end the header, its text in one cell
             out.append(" | ".join(header))
-            out.extend(" | ".join(cells) if cells is not None and max(3, width - 2) <= len(cells) <= width
-                       else line for line, cells in block)
+            tail = _trailing_short_columns(header)
+            for line, cells in block:
+                if cells is not None and len(cells) > width and tail and _SPACE_ROW.match(line):
+                    middle = width - 1 - tail
+                    cells = [cells[0], " ".join(cells[1:len(cells) - tail])] + [""] * (middle - 1) + cells[-tail:]
+                elif cells is not None and tail and max(3, width - 2) <= len(cells) < width \
+                        and _SPACE_ROW.match(line) and _UNITISH.search(cells[-1]):
+                    # short of its first text cells (merged over the rows above), not of its last
+                    cells = cells[:1] + [""] * (width - len(cells)) + cells[1:]
+                out.append(" | ".join(cells) if cells is not None and max(3, width - 2) <= len(cells) <= width
+                           else line)
         i = j
     return out
 
 
 _ROW_END = re.compile(r"[。；;]\s*$")
+
+
+_UNITISH = re.compile(r"(?:局|委|办|厅|政府|管委会|中心|公司|集团|单位|部门|等)$")
+
+
+def _trailing_short_columns(header: list[str]) -> int:
+    """How many columns of owners, people or limits end the header ('牵头单位 参与单位 责任单位')."""
+    from pipeline.stages.grid import column
+
+    n = 0
+    for name in reversed(header):
+        if column(name).kind not in ("owner", "person", "deadline"):
+            break
+        n += 1
+    return n if n < len(header) - 1 else 0
 
 
 def table_row(line: str) -> str:
