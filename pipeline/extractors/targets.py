@@ -17,7 +17,7 @@ from pipeline.records import Commitment, Document, Sentence, Target
 from pipeline.stages.tokens import first_action, tag
 from pipeline.extractors import register
 from pipeline.extractors.status import progress_cells
-from pipeline.stages.grid import Grid, Row, grid_rows
+from pipeline.stages.grid import BARE_FIGURE, Grid, Row, grid_rows
 from pipeline.extractors.entity import entity_and_action, part_of_action, place_as_subject, verb_over_framing
 from pipeline.extractors.standards import char_patterns, comparator_before, is_standard, issuer_fund
 
@@ -836,8 +836,6 @@ def _table_targets(c: Commitment, doc_id: str, counter: list[int]) -> list[Targe
 
 
 _GRID_VALUE = re.compile(r"^\d+(?:\.\d+)?$")
-# a cell that is a figure alone: in a table with a progress column, a result or a rate of a row
-_BARE_FIGURE = re.compile(r"^\d+(?:\.\d+)?\s*(?:%|％)?$")
 _GRID_PERIOD = re.compile(r"^(?:19|20)\d\d(?:[.．/年]\d{1,2}月?)?(?:\s*[-—–~至]\s*(?:(?:19|20)\d\d)?(?:[.．/年]?\d{1,2}月?)?)?$")
 _NOT_TEXT = frozenset({"number", "owner", "person", "deadline", "value", "size"})  # columns whose cells say no task
 
@@ -849,7 +847,7 @@ def _grid_targets(c: Commitment, grid: Grid, row: Row, doc_id: str, counter: lis
     progress = any(col.kind == "progress" for col in grid.columns)
     not_text = [(cell.start, cell.end) for cell in row.cells
                 if _GRID_VALUE.match(cell.text) or _GRID_PERIOD.match(cell.text)
-                or progress and _BARE_FIGURE.match(cell.text)  # '110.69%' beside a progress column
+                or progress and BARE_FIGURE.match(cell.text)  # '110.69%' beside a progress column
                 or cell.column is not None and grid.columns[cell.column].kind in _NOT_TEXT]
     out = [t for t in c.targets if not any(a <= t.raw_start < b for a, b in not_text)]
     out += _figures_with_unit_cell(c, grid, row, doc_id, counter)
@@ -876,13 +874,13 @@ def _figures_with_unit_cell(c: Commitment, grid: Grid, row: Row, doc_id: str, co
     if not grid.cells_of(row, "unit"):
         return []
     out, unit, name = [], None, None
+    first = min(i for i, col in enumerate(grid.columns) if col.kind != "number")  # the indicator's
     for cell in row.cells:  # (a sub-item's cells after the row's: its own name and unit)
         kind = grid.columns[cell.column].kind if cell.column is not None else None
         if kind == "unit":
             unit = cell.text if _UNIT_CELL.fullmatch(cell.text) else None
             continue
-        if kind in ("name", "task", "other") and not _GRID_VALUE.match(cell.text) and \
-                cell.column == min(i for i, col in enumerate(grid.columns) if col.kind != "number"):
+        if cell.column == first and kind in ("name", "task", "other") and not _GRID_VALUE.match(cell.text):
             name = cell.text
         if unit is None or kind not in _FIGURE_COLUMNS or not _GRID_VALUE.match(cell.text) \
                 or float(cell.text) == 0:

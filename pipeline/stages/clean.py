@@ -16,7 +16,7 @@ from functools import lru_cache
 from collections import Counter
 
 from pipeline.records import Document
-from pipeline.stages.grid import PART_HEADING
+from pipeline.stages.grid import PART_HEADING, column
 
 # Full-width ASCII (digits, letters, %, +, -, ., <, >, =, ~) to half-width. Chinese punctuation
 # such as ，。；：（）“” is kept: it is the documents' own typography and carries structure.
@@ -250,18 +250,20 @@ def space_table_rows(lines: list[str]) -> list[str]:
     '1 推进…工程。 县发改局 6月底前'): its header and the rows under it with as many cells as the
     header has columns (or up to two fewer: empty last cells) become 'a | b | c' rows (cleaning
     would join the cells); a header that wrapped onto lines of names is joined first. A row with
-    more cells (a space inside a cell, as PDF text has) is left alone. A table whose rows wrap (a
+    more cells (a space inside a cell, as PDF text has) is kept only when owner or limit columns
+    end the header (they are read from the right); else it is left alone. A table whose rows wrap (a
     cell of several units, one a line, then the row's last cell) is written one cell a line
     instead, the layout `grid` reads with cells that wrap; part headings between rows stay."""
     out, i = [], 0
     while i < len(lines):
-        if lines[i].lstrip().startswith("序"):  # '单 位', '备  注': a name spaced out in its cell
-            lines[i] = _SPACED_NAME.sub(r"\1\2", lines[i])
-        if not _SPACE_HEADER.match(lines[i]):
+        head = lines[i]
+        if head.lstrip().startswith("序"):  # '单 位', '备  注': a name spaced out in its cell
+            head = _SPACED_NAME.sub(r"\1\2", head)
+        if not _SPACE_HEADER.match(head):
             out.append(lines[i])
             i += 1
             continue
-        header = _CELL_GAP.split(lines[i].strip())
+        header = _CELL_GAP.split(head.strip())
         j = i + 1
         more = []  # a wrapped header: its names on up to 3 lines, then a row
         while j < len(lines) and len(more) < 3 and _HEADER_MORE.match(lines[j].strip()):
@@ -334,8 +336,6 @@ _UNITISH = re.compile(r"(?:局|委|办|厅|政府|管委会|中心|公司|集团
 
 def _trailing_short_columns(header: list[str]) -> int:
     """How many columns of owners, people or limits end the header ('牵头单位 参与单位 责任单位')."""
-    from pipeline.stages.grid import column
-
     n = 0
     for name in reversed(header):
         if column(name).kind not in ("owner", "person", "deadline"):

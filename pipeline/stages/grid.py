@@ -20,7 +20,8 @@ from typing import Optional
 _HEADER_START = re.compile(r"^序\s*号$")
 _ROW_NUMBER = re.compile(r"^\d{1,3}$")
 _HEADER_CELL_MAX = 16
-_GRID_FIGURE = re.compile(r"^[\d.]+\s*%?$")
+# a cell that is a figure alone ('1022', '117.6%'): a result, a rate or a goal of a row
+BARE_FIGURE = re.compile(r"^\d+(?:\.\d+)?\s*(?:%|％)?$")
 # a part heading between rows ('（二）…', '二、…') ends the row before it; an item number inside a
 # row ('(1)地区生产总值…') makes its cells several tasks, no grid row
 PART_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
@@ -64,7 +65,7 @@ class Cell:
 
 @dataclass(frozen=True)
 class Row:
-    number: str
+    number: str  # '' in a table without row numbers
     start: int  # the row number's line
     end: int
     cells: tuple[Cell, ...]  # the lines after the number (the cells after the first, a row a line)
@@ -157,7 +158,7 @@ def _align(cells: list[tuple[int, int, str]], columns: list[Column]) -> tuple[Ce
     if len(cells) == len(rest):
         return tuple(Cell(a, b, t, i + 1) for i, (a, b, t) in enumerate(cells))
     if len(rest) < len(cells) <= 2 * len(rest) and not any(is_text_cell(t) for _a, _b, t in cells) \
-            and not _GRID_FIGURE.match(cells[len(rest)][2]):
+            and not BARE_FIGURE.match(cells[len(rest)][2]):
         # a row of figures and its sub-item without a number ('提质改造农村公路 | 公里 | 168 | …'):
         # each under the columns one to one, the sub-item short of its last cells
         return tuple(Cell(a, b, t, i % len(rest) + 1) for i, (a, b, t) in enumerate(cells))
