@@ -89,6 +89,7 @@ def test_a_heading_that_is_a_limit_is_the_limit_of_its_tasks():
     assert due == {"2023-04-30"}
     names = {(o.name, o.role) for c in doc.commitments for o in c.owners if o.source == "explicit"}
     assert ("市港航中心", "responsible") in names and ("市交通委科技信息处", "lead") in names
+    assert not any(c.text.startswith("#") for c in doc.commitments)  # (the title is no commitment)
 
 
 def test_a_text_file_of_page_markup_is_read_as_a_page():

@@ -118,6 +118,9 @@ def _row_part_titles(doc: Document, parents: set) -> set[int]:
     return out
 
 
+_MARKDOWN_TITLE = re.compile(r"#{1,6}\s")
+
+
 @register("commitments")
 def find_commitments(doc: Document) -> Document:
     heading_ends = {sec.start: sec for sec in doc.sections}
@@ -133,8 +136,8 @@ def find_commitments(doc: Document) -> Document:
     for sent in doc.sentences:
         text = sent.text.strip()
         if len(text) < 4 or (_FURNITURE.match(text) and not sent.table_row) or _is_attachment_title(sent) \
-                or sent.start in cells:
-            continue
+                or sent.start in cells or _MARKDOWN_TITLE.match(text) and sent.start not in heading_ends:
+            continue  # ('# 关于印发…的通知': a markdown heading no section took is the title)
         sec = heading_ends.get(sent.start)
         own_line = doc.text[sent.end:sent.end + 1] in ("\n", "")
         if sec is not None and _is_bare_heading(sent, sec, sec.section_id in with_body,
