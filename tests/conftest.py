@@ -121,6 +121,23 @@ def tables(extracted) -> dict[str, pd.DataFrame]:
     return {n: pd.read_parquet(extracted / f"{n}.parquet") for n in names}
 
 
+def rules_doc(stem: str):
+    """A development document (``data/raw/<stem>.txt``) through the rules alone, in-process."""
+    from pipeline.config import Settings
+    from pipeline.language import pipeline_for
+
+    return pipeline_for(Settings(chain="rules"))(RAW / f"{stem}.txt")
+
+
+def rules_dates(text: str, year: int) -> list[tuple[str, str]]:
+    """(raw, date) of every deadline the rules find in ``text`` of plan year ``year``."""
+    from pipeline.config import Settings
+    from pipeline.language import process_text
+
+    doc = process_text(text, year=year, extractors=Settings(chain="rules"))
+    return [(d.raw, d.date) for c in doc.commitments for d in c.deadlines]
+
+
 def work_report(province: str, year: int, review: str, plan: str, issuer: bool = True) -> str:
     """A minimal provincial government work report: a review of last year, this year's goals."""
     head = f"---\ntitle: {year}年{province}政府工作报告\n---\n\n" + (f"{province}人民政府\n\n" if issuer else "")

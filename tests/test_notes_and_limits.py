@@ -1,23 +1,16 @@
 """Owner notes whose list holds a unit the name grammar does not know, time limits under a label
 (完成时限：2023年6月), seasons and a year's end heading a clause, and ordinal headings
 (第一，…。) — each on a real development document."""
-from pathlib import Path
-
+from conftest import rules_dates, rules_doc as _doc
 from pipeline.config import Settings
-from pipeline.language import pipeline_for, process_text
+from pipeline.language import process_text
 from pipeline.stages.structure import match_heading
 
-RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 RULES = Settings(chain="rules")
 
 
-def _doc(stem: str):
-    return pipeline_for(RULES)(RAW / f"{stem}.txt")
-
-
 def _dates(text: str, year: int = 2024) -> list[tuple[str, str]]:
-    doc = process_text(text, year=year, extractors=RULES)
-    return [(d.raw, d.date) for c in doc.commitments for d in c.deadlines]
+    return rules_dates(text, year)
 
 
 def test_labelled_list_keeps_a_unit_the_grammar_does_not_know_and_its_limit():

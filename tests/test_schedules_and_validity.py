@@ -2,22 +2,15 @@
 X至Y实施) that are no deadlines, a day of a year that is not the year's end, a unit's other kind
 in brackets (各县（市、区）政府（管委会）) that is part of its name — on
 sentences and on real development documents."""
-from pathlib import Path
-
+from conftest import rules_dates, rules_doc as _doc
 from pipeline.config import Settings
-from pipeline.language import pipeline_for, process_text
+from pipeline.language import process_text
 
-RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 RULES = Settings(chain="rules")
 
 
-def _doc(stem: str):
-    return pipeline_for(RULES)(RAW / f"{stem}.txt")
-
-
 def _dates(text: str, year: int = 2023) -> list[tuple[str, str]]:
-    doc = process_text(text, year=year, extractors=RULES)
-    return [(d.raw, d.date) for c in doc.commitments for d in c.deadlines]
+    return rules_dates(text, year)
 
 
 def _owners(text: str) -> list[str]:
