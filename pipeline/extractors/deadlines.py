@@ -231,10 +231,6 @@ def _end_of_month(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
 
 
-def _cn_int(s: str) -> Optional[int]:
-    return cn_int(s)
-
-
 def _jionlp_day(expr: str, year: int) -> Optional[dt.date]:
     """The first day jionlp reads in ``expr`` (a holiday name), in the given year."""
     try:
@@ -252,7 +248,7 @@ def _jionlp_day(expr: str, year: int) -> Optional[dt.date]:
 
 
 def _month_date(g: dict, year: int) -> Optional[str]:
-    month = _cn_int(g["m"])
+    month = cn_int(g["m"])
     if month is None or not 1 <= month <= 12:
         return None
     last = calendar.monthrange(year, month)[1]
@@ -296,7 +292,7 @@ def resolve(name: str, m: re.Match, plan_year: int, issued: Optional[dt.date] = 
     g = m.groupdict()
     year = int(g["y"]) if g.get("y") else plan_year
     if name == "plan_period":
-        return f"{1955 + 5 * (10 + _cn_int(g['fyp'])):04d}-12-31"
+        return f"{1955 + 5 * (10 + cn_int(g['fyp'])):04d}-12-31"
     if name == "month":
         return _month_date(g, year)
     if name == "stage":
@@ -308,7 +304,7 @@ def resolve(name: str, m: re.Match, plan_year: int, issued: Optional[dt.date] = 
     if name == "half":
         return f"{year:04d}-06-30" if g["h"] == "上半年" else f"{year:04d}-12-31"
     if name == "quarter":
-        q = _cn_int(g["q"])
+        q = cn_int(g["q"])
         return _end_of_month(year, 3 * q) if q and 1 <= q <= 4 else None
     if name == "season":
         return _end_of_month(year, 3 * "春夏秋冬".index(g["s"]) + 3)
@@ -316,12 +312,12 @@ def resolve(name: str, m: re.Match, plan_year: int, issued: Optional[dt.date] = 
         day = int(g["d"]) if g.get("d") else 31
         return f"{year:04d}-03-{min(day, 31):02d}"
     if name == "within_years":
-        n = _cn_int(g["n"])
+        n = cn_int(g["n"])
         return f"{year + n - 1:04d}-12-31" if n and n <= 30 else None
     if name == "holiday":
         return _holiday_eve(g["hol"], year)
     if name == "relative":
-        n = _cn_int(g["n"])
+        n = cn_int(g["n"])
         if issued is None or not n:
             return None
         return _add_period(issued, n, g["u"]).isoformat()

@@ -225,15 +225,16 @@ def pipe_led_rows(lines: list[str]) -> list[str]:
     '| 工作任务', '| 牵头单位', '| 参与单位', then '打造产业旗舰。', '| 全面实施…', '| 市发改委'):
     each row on one line, 'a | b | c', as `grid` reads pipe rows. Only under a header of names
     of this shape with an owner column: elsewhere a line led by '|' is left as it is."""
-    if not any(_PIPE_LED.match(line) for line in lines):
+    if not any(line.startswith(("|", "｜")) for line in lines):
         return lines
+    led = [_PIPE_LED.match(line) for line in lines]
     out, i, in_table = [], 0, False
     while i < len(lines):
         j = i + 1
-        while j < len(lines) and _PIPE_LED.match(lines[j]):
+        while j < len(lines) and led[j]:
             j += 1
-        if j - i >= 2 and not _PIPE_LED.match(lines[i]) and "|" not in lines[i]:
-            cells = [lines[i].strip()] + [_PIPE_LED.match(x).group("cell") for x in lines[i + 1:j]]
+        if j - i >= 2 and not led[i] and "|" not in lines[i]:
+            cells = [lines[i].strip()] + [m.group("cell") for m in led[i + 1:j]]
             if not in_table and all(len(c) <= 12 for c in cells) and any(_OWNER_HEADER_CELL.search(c) for c in cells):
                 in_table = True  # the header row
             if in_table:
