@@ -251,6 +251,9 @@ def unit_kind(name: str) -> Optional[str]:
 _ABBREVIATION = re.compile(r"(?:[省市县区州旗盟乡镇]|[省市县区州]委)[\u4e00-\u9fff]{2,4}[办局委厅]")
 
 
+_ZONE_LEVELS = frozenset({"开发区", "高新区", "经开区", "园区", "开发园区", "工业园区", "产业园区", "功能区"})
+
+
 def _named_zone(core: str) -> Optional[str]:
     """'立山经济开发区', '成都高新区': a zone with a name of its own is a place (its administration is
     a unit); a zone named only by its kind ('经济开发区', '各类园区', '国家级新区') is None."""
@@ -261,6 +264,8 @@ def _named_zone(core: str) -> Optional[str]:
     if zone is None:
         return None
     stem = core[:-len(zone)]
+    if stem == "各" and zone in _ZONE_LEVELS:
+        return "place"  # '各开发区', '各园区': every zone of the region, a named level as '各区' is
     changed = True
     while changed:  # '经济技术', '高新技术产业', '国家级' describe the zone; they do not name it
         changed = False
@@ -516,6 +521,10 @@ def split_units(text: str, offset: int = 0, mode: str = "list",
     typed = bool(tail) and tail.group(0) != "等"
     if tail:
         t = t[:tail.start()]
+    if mode == "list" and "等" in t:
+        joined = _joined_after_class(t, offset, tolerant)
+        if joined is not None:
+            return joined
     by = _LIST_BY.match(t)
     base = offset + by.end()
     t = t[by.end():].rstrip(" ")
@@ -546,14 +555,35 @@ def split_units(text: str, offset: int = 0, mode: str = "list",
     return None
 
 
+# 'A、B、C等省直有关部门和各市人民政府': the class closes the first list, the conjunction opens another
+_CLASS_JOIN = re.compile(r"等(?P<cls>[\u4e00-\u9fff]{0,8}?(?:部门|单位)(?:和单位|和部门)?)(?:和|及|以及|、)")
+
+
+def _joined_after_class(t: str, offset: int, tolerant: bool) -> Optional[list[tuple[str, int, int, str]]]:
+    for m in _CLASS_JOIN.finditer(t):
+        if not _is_generic(m.group("cls")):
+            continue
+        head = split_units(t[:m.start()], offset, "list", tolerant)
+        tail = split_units(t[m.end():], offset + m.end(), "list", tolerant)
+        if head and tail:
+            return head + tail
+    return None
+
+
 def _members(t: str, base: int) -> Optional[list[tuple[str, int, int, str]]]:
-    """A list read member by member: every piece between '、' a unit by itself."""
+    """A list read member by member: every piece between '、' a unit by itself.
+
+    A bare level after a member opened by 各 shares its 各 (`各开发区、镇（街道）`: every zone and
+    every town), as the 各 of `各县、市、区政府` is written once for all."""
     out, pos = [], 0
     for piece in t.split("、"):
         kind = unit_kind(piece) if piece else None
+        name = piece
+        if kind is None and out and out[0][0].startswith("各") and _LEVEL_ALONE.fullmatch(_core(piece)):
+            name, kind = "各" + piece, unit_kind("各" + piece)
         if kind not in ("org", "place", "generic"):
             return None
-        out.append((piece, base + pos, base + pos + len(piece), kind))
+        out.append((name, base + pos, base + pos + len(piece), kind))
         pos += len(piece) + 1
     return out
 
@@ -1637,8 +1667,10 @@ def extract_owners(doc: Document) -> Document:
             continue
         sec = it.heads
         for d in items:
+            # (a task whose notes name only supporting units, `协同单位：A`, is led by the heading's)
             if d is not it and sec.start <= d.start < sec.end and d.commitment is not None \
-                    and not any(f.kind in ("note", "label", "table") for f in d.found):
+                    and not any(f.kind in ("note", "label", "table") and f.owner.role != "support"
+                                for f in d.found):
                 give(d, [_Found(_copy(f.owner), "heading") for f in it.found])
     # a note names the owners of the sentences before it on its line (or, failing one after
     # them, the last note before them)

@@ -1,0 +1,49 @@
+"""Owner lists of the tenth round: a 各 shared by a bare level after it (各开发区、镇（街道）), a class
+that closes one list before a conjunction opens another (A、B等省直有关部门和各市人民政府), a zone
+level (各开发区), and a part heading's lead kept for tasks whose notes name only supporting units
+(协同单位：…) — on sentences and on real development documents."""
+from conftest import rules_doc as _doc
+from pipeline.config import Settings
+from pipeline.extractors.owners import split_units, unit_kind
+from pipeline.language import process_text
+
+RULES = Settings(chain="rules")
+
+
+def _owners_of(doc, head: str) -> set[tuple[str, str]]:
+    c = next(c for c in doc.commitments if c.text.lstrip().startswith(head))
+    return {(o.name, o.role) for o in c.owners if o.source == "explicit"}
+
+
+def test_a_shared_ge_is_distributed_over_a_bare_level():
+    assert [n for n, *_x in split_units("各开发区、镇(街道)")] == ["各开发区", "各镇(街道)"]
+    assert unit_kind("各开发区") == "place"
+    assert unit_kind("经济开发区") is None  # a zone named by its kind alone stays no unit
+    assert split_units("镇(街道)") is None  # a bare level with no 各 to share is no unit
+
+
+def test_a_class_between_two_lists_closes_the_first():
+    got = split_units("省财政厅、省人事厅、省农业厅等省直有关部门和各市人民政府")
+    assert [n for n, *_x in got] == ["省财政厅", "省人事厅", "省农业厅", "各市人民政府"]
+    # a generic member after the class is kept with its kind (the caller drops it)
+    assert split_units("省财政厅等省直有关部门和各有关单位") == [("省财政厅", 0, 4, "org"), ("各有关单位", 12, 17, "generic")]
+
+
+def test_a_heading_lead_stays_with_tasks_whose_notes_name_only_support():
+    doc = process_text("一、孟学农省长负责的工作\n（二）省审计厅牵头的工作\n全面加强审计工作。\n"
+                       "协同单位：省直各部门和各市人民政府。\n", year=2008, extractors=RULES)
+    assert _owners_of(doc, "全面加强审计工作") == {("省审计厅", "lead"), ("各市人民政府", "support")}
+
+
+def test_a_province_task_division_by_leading_department():
+    doc = _doc("2008_shanxi_gongzuomubiao_zerenfenjie_excerpt")
+    got = _owners_of(doc, "2.积极稳妥地推进乡镇机构改革")
+    assert got == {("省编办", "lead"), ("省财政厅", "support"), ("省人事厅", "support"),
+                   ("省农业厅", "support"), ("各市人民政府", "support")}
+    assert ("省审计厅", "lead") in _owners_of(doc, "全面加强审计工作")
+
+
+def test_a_county_task_division_with_labels_under_every_task():
+    doc = _doc("2023_haicheng_renwufenjie_zerenfengong_excerpt")
+    assert _owners_of(doc, "3.固定资产投资增长15%以上") == {
+        ("市发展和改革局", "lead"), ("各开发区", "responsible"), ("各镇(街道)", "responsible")}
