@@ -184,6 +184,11 @@ def _rules() -> list[_Rule]:
         rule("plan_period", "plan_period", 1, ("五",), rf"{fyp}期间(?=[，,]?{completes})"),
         rule("year_goal", "by", 1, year, rf"(?:^|(?<=[，。；：,;:]))(?P<y>{_Y})年[，,]?",
              r"(?=初步|基本|全面|实现|建成|完成|达到|力争|确保|要|将|争取)"),
+        # '2020年，全市用水总量控制在3.8亿立方米以内' in a 2017 plan: a later year heading a clause that
+        # sets a figure is the goal's year, as '到2020年' is (the plan year itself heads reports and
+        # tasks alike, `year_head`)
+        rule("later_year", "by", 1, year, rf"(?:^|(?<=[，。；：,;:]))(?P<y>{_Y}){_SP}年[，,]",
+             rf"(?=[^，。；;,：:]{{0,30}}?(?:{_alt(_GOAL_VERBS)})[^，。；;,：:]{{0,12}}?\d)"),
         # '任务目标：2024年计划改造完成…': the year of a plan with a completion verb in its clause
         rule("year_goal", "by", 1, year, rf"(?:^|(?<=[，。；：,;:]))(?P<y>{_Y})年(?:度)?计划(?={completes})"),
         # '今年，…' or the plan year itself ('2024年，…' in a 2024 plan) heading a sentence, read like
@@ -198,6 +203,11 @@ def _rules() -> list[_Rule]:
              rf"(?={_SP}[，,](?!是|为)(?![^，。；;,：:]{{0,14}}?(?:稳定|保持|控制在|维持))",
              rf"[^，。；;,：:]{{0,6}}?(?:{_alt(_action_verbs())})[^，。；;,：:]{{0,20}}?\d)"),
     ]
+
+
+# Verbs that set a figure for a goal year ('2020年，用水总量控制在…以内', '2025年，覆盖率达到90%')
+_GOAL_VERBS = ("达到", "控制在", "超过", "突破", "提高到", "提升到", "增长", "下降", "降低", "不低于", "不少于",
+               "不超过", "稳定在", "保持在", "增加到", "减少到", "降至", "降到", "提高至", "达")
 
 
 # Verbs that report how a figure moved ('一季度地区生产总值增长5%'): after a quarter, no limit
@@ -297,6 +307,8 @@ def resolve(name: str, m: re.Match, plan_year: int, issued: Optional[dt.date] = 
         return _month_date(g, year)
     if name == "stage":
         return _month_date(g, int(g["y"]) if g.get("y") else int(g["y0"]) if g.get("y0") else plan_year)
+    if name == "later_year":
+        return f"{year:04d}-12-31" if year > plan_year else None
     if name == "year_head":
         return f"{plan_year:04d}-12-31" if not g.get("y") or int(g["y"]) == plan_year else None
     if name in ("by_year", "year_end", "year_goal", "this_year"):

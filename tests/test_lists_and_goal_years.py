@@ -1,7 +1,9 @@
-"""Owner lists of the tenth round: a 各 shared by a bare level after it (各开发区、镇（街道）), a class
+"""Owner lists and goal years of the tenth round: a 各 shared by a bare level after it
+(各开发区、镇（街道）), a class
 that closes one list before a conjunction opens another (A、B等省直有关部门和各市人民政府), a zone
 level (各开发区), and a part heading's lead kept for tasks whose notes name only supporting units
-(协同单位：…) — on sentences and on real development documents."""
+(协同单位：…); a later year heading a figure (2020年，…控制在…以内) as its goal year — on sentences
+and on real development documents."""
 from conftest import rules_doc as _doc
 from pipeline.config import Settings
 from pipeline.extractors.owners import split_units, unit_kind
@@ -47,3 +49,13 @@ def test_a_county_task_division_with_labels_under_every_task():
     doc = _doc("2023_haicheng_renwufenjie_zerenfengong_excerpt")
     assert _owners_of(doc, "3.固定资产投资增长15%以上") == {
         ("市发展和改革局", "lead"), ("各开发区", "responsible"), ("各镇(街道)", "responsible")}
+
+
+def test_a_later_year_heading_a_figure_is_its_goal_year():
+    from conftest import rules_dates
+    assert rules_dates("2020年,全市用水总量控制在3.8422亿立方米以内。", 2017) == [("2020年,", "2020-12-31")]
+    assert rules_dates("2025年，全市规上工业增加值达到500亿元。", 2023) == [("2025年，", "2025-12-31")]
+    # a past year heading a figure reports it: no limit
+    assert rules_dates("2022年，全市地区生产总值增长6%。", 2023) == []
+    doc = _doc("2017_haining_hezhangzhi_gongzuofangan_excerpt")
+    assert "2020-12-31" in {d.date for c in doc.commitments for d in c.deadlines}
