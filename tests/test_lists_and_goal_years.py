@@ -1,9 +1,8 @@
 """Owner lists and goal years of the tenth round: a 各 shared by a bare level after it
-(各开发区、镇（街道）), a class
-that closes one list before a conjunction opens another (A、B等省直有关部门和各市人民政府), a zone
-level (各开发区), and a part heading's lead kept for tasks whose notes name only supporting units
-(协同单位：…); a later year heading a figure (2020年，…控制在…以内) as its goal year — on sentences
-and on real development documents."""
+(各开发区、镇（街道）), a class that closes one list before a conjunction opens another
+(A、B等省直有关部门和各市人民政府), a zone level (各开发区), a part heading's lead kept for tasks whose
+notes name only supporting units (协同单位：…), and a later year heading a figure
+(2020年，…控制在…以内) as its goal year — on sentences and on real development documents."""
 from conftest import rules_doc as _doc
 from pipeline.config import Settings
 from pipeline.extractors.owners import split_units, unit_kind
