@@ -2,7 +2,8 @@
 (各开发区、镇（街道）), a class that closes one list before a conjunction opens another
 (A、B等省直有关部门和各市人民政府), a zone level (各开发区), a part heading's lead kept for tasks whose
 notes name only supporting units (协同单位：…), and a later year heading a figure
-(2020年，…控制在…以内) as its goal year — on sentences and on real development documents."""
+(2020年，…控制在…以内) as its goal year, a bare level (各区) as the subject that carries a task —
+on sentences and on real development documents."""
 from conftest import rules_doc as _doc
 from pipeline.config import Settings
 from pipeline.extractors.owners import split_units, unit_kind
@@ -58,3 +59,15 @@ def test_a_later_year_heading_a_figure_is_its_goal_year():
     assert rules_dates("2022年，全市地区生产总值增长6%。", 2023) == []
     doc = _doc("2017_haining_hezhangzhi_gongzuofangan_excerpt")
     assert "2020-12-31" in {d.date for c in doc.commitments for d in c.deadlines}
+
+
+def test_a_bare_level_carries_a_task_opening_its_sentence_or_when_charged():
+    def named(text):
+        doc = process_text(text, year=2015, extractors=RULES)
+        return sorted({o.name for c in doc.commitments for o in c.owners if o.source == "explicit"})
+    assert named("1.各区根据市的统一部署制订行动计划，层层做好动员部署。") == ["各区"]
+    assert named("1.对主要约束性指标进行分解，各区县、各有关部门要确保完成。") == ["各区县"]
+    # opening a later clause uncharged, it reports what each does
+    assert named("1.省级平台数量超过100个，各市实现与省级统一平台的对接。") == []
+    doc = _doc("2015_guangzhou_chuzuwu_zhuanxiangzhengzhi_excerpt")
+    assert ("各区", "responsible") in _owners_of(doc, "各区根据市的统一部署制订行动计划")

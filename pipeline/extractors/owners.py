@@ -300,7 +300,9 @@ def _strong_name(name: str) -> bool:
     """Running text needs more than a unit-like ending: `建设大数据中心` ends like a unit too.
     The name must not open with a task verb or a word class that never starts a unit."""
     g = _grammar()
-    if len(_core(name)) < 3 and not _NAMED_LEVEL.fullmatch(name):
+    if _NAMED_LEVEL.fullmatch(_core(name)):
+        return True  # '各区', '各县': jieba tags them one pronoun
+    if len(_core(name)) < 3:
         return False
     words, tags = tag(_core(name))
     if not words:
@@ -332,7 +334,7 @@ def opens_like_unit(name: str) -> bool:
     if not words:
         return False
     first = words[0]
-    return first in _OPENING_WORDS or tags[0] == "nt" or _starts_with_place(name) or \
+    return first in _OPENING_WORDS or first.startswith("各") or tags[0] == "nt" or _starts_with_place(name) or \
         any(first.startswith(w) for w in ("省委", "省政府", "市委", "市政府", "县委", "县政府"))
 
 
@@ -1155,6 +1157,9 @@ def defined_bodies(text: str) -> frozenset[str]:
     return frozenset(m.group("name") for m in _SETS_UP.finditer(text) if unit_kind(m.group("name")) == "org")
 
 
+_CHARGED = re.compile(r"[^，,。；;]{0,16}?(?:要|应|须|必须|负责|牵头|负总责)")
+
+
 def running_owners_found(text: str, offset: int = 0, known: frozenset[str] = frozenset()) -> list[_Found]:
     out: list[_Found] = []
     listed: list[tuple[str, int, int, str]] = []  # a clause that is only a list of organisations
@@ -1167,6 +1172,12 @@ def running_owners_found(text: str, offset: int = 0, known: frozenset[str] = fro
         if "由" in clause:
             out.extend(_by(clause, off))
         subject = _subject(clause, off, known)
+        if subject and cm.start() and _CJK.search(text, 0, cm.start()) and not _CHARGED.match(clause) and \
+                all(_NAMED_LEVEL.fullmatch(_core(f.owner.name)) for f in subject):
+            # a bare level ('各市', '各区') opening a later clause reports what each does
+            # ('…，各市实现与省级平台的对接'); opening the sentence, or charged ('…，各区县要确保完成'),
+            # it carries the task
+            subject = []
         if subject and listed and text[cm.start() - 1:cm.start()] in ",，":
             # '各省辖市政府，济源示范区、航空港区管委会要…': a subject list broken by a comma
             out.extend(_owners(listed, subject[0].owner.role, "running"))
