@@ -71,3 +71,24 @@ def test_a_bare_level_carries_a_task_opening_its_sentence_or_when_charged():
     assert named("1.省级平台数量超过100个，各市实现与省级统一平台的对接。") == []
     doc = _doc("2015_guangzhou_chuzuwu_zhuanxiangzhengzhi_excerpt")
     assert ("各区", "responsible") in _owners_of(doc, "各区根据市的统一部署制订行动计划")
+
+
+def test_a_department_named_by_its_field_alone_is_a_unit():
+    assert unit_kind("建设厅") == "org" and unit_kind("招商局") == "org"
+    assert unit_kind("建设") is None
+    got = split_units("省政府办公厅、财政厅、地税局等和各市、县人民政府")
+    assert [n for n, *_x in got] == ["省政府办公厅", "财政厅", "地税局", "各市、县人民政府"]
+
+
+def test_a_flattened_page_splits_before_a_heading_after_a_colon():
+    from pipeline.stages.clean import clean_text
+    text, _meta = clean_text("现将工作目标责任分解安排如下: 第一部分:“十一五”期间主要工作任务的责任分解 "
+                             "一、于幼军省长负责的工作 对主要工作任务负总责,同时具体负责以下工作: "
+                             "(一)省监察委员会牵头的工作 强化行政监察,建立健全惩治和预防腐败体系。" * 3)
+    lines = text.split("\n")
+    assert "第一部分:“十一五”期间主要工作任务的责任分解" in lines
+    assert "(一)省监察委员会牵头的工作" in lines
+    doc = _doc("2006_shanxi_shiyiwugangyaobaogao_mubiaozerenfenjie_excerpt")
+    assert [(s.level, s.number) for s in doc.sections][:4] == [(1, "一"), (2, "一"), (3, "一"), (3, "二")]
+    got = _owners_of(doc, "强化行政监察")
+    assert ("省监察委员会", "lead") in got and ("建设厅", "support") in got and ("物价局", "support") in got

@@ -226,9 +226,11 @@ def unit_kind(name: str) -> Optional[str]:
         return zone
     if name in g["not_units_set"] or name.endswith(g["not_unit_endings_t"]):
         return None
+    suffix = _org_suffix(core)
+    if suffix and len(suffix) == 1 and core[:-1] in g["unit_verbs_set"]:
+        return "org"  # '建设厅', '审计局': a department named by its field alone (the province's)
     if not _ABBREVIATION.fullmatch(core) and _has_task_verb(core[:len(core) - len(group)]):
         return None
-    suffix = _org_suffix(core)
     if suffix:
         stem = core[:-len(suffix)]
         if suffix == "单位" and (not group or core == group):
@@ -557,13 +559,14 @@ def split_units(text: str, offset: int = 0, mode: str = "list",
     return None
 
 
-# 'A、B、C等省直有关部门和各市人民政府': the class closes the first list, the conjunction opens another
-_CLASS_JOIN = re.compile(r"等(?P<cls>[\u4e00-\u9fff]{0,8}?(?:部门|单位)(?:和单位|和部门)?)(?:和|及|以及|、)")
+# 'A、B、C等省直有关部门和各市人民政府', 'A、B等和C': the class (or 等) closes the first list, the
+# conjunction opens another
+_CLASS_JOIN = re.compile(r"等(?P<cls>[\u4e00-\u9fff]{0,8}?(?:部门|单位)(?:和单位|和部门)?)?(?:和|及|以及|、)")
 
 
 def _joined_after_class(t: str, offset: int, tolerant: bool) -> Optional[list[tuple[str, int, int, str]]]:
     for m in _CLASS_JOIN.finditer(t):
-        if not _is_generic(m.group("cls")):
+        if m.group("cls") and not _is_generic(m.group("cls")):  # ('A、B等和C': the list's 等 alone)
             continue
         head = split_units(t[:m.start()], offset, "list", tolerant)
         tail = split_units(t[m.end():], offset + m.end(), "list", tolerant)

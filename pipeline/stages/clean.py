@@ -76,11 +76,12 @@ _HEADING_NUMBER = (rf"(?:#{{1,6}}\s*)?(?:第[{_CN_NUM}\d]{{1,4}}[章节条编]|�
                    rf"|[{_CIRCLED}])")
 _HEADING_START = re.compile(rf"^(?:{_HEADING_NUMBER}|附件|附表)")
 # Paragraphs flattened into one line by web extraction, with a space where each one ended:
-# after a sentence end ('…执行。 2022年是…'), or before a heading number that follows a word
-# ('…责任分解 一、王丹县长牵头重点工作 1.全县生产总值…'). Chinese puts no space between sentences.
+# after a sentence end ('…执行。 2022年是…'), or before a heading number that follows a word or a
+# colon ('…责任分解 一、王丹县长牵头重点工作 1.全县生产总值…', '…负责以下工作: （一）…'). Chinese puts no
+# space between sentences.
 _SPACE_AFTER_SENTENCE = re.compile(r"(?:(?<=[。！？；])|(?<=[。！？；][”’」』）)]))[ \t]+(?=\S)")
 _SPACE_BEFORE_HEADING = re.compile(
-    rf"(?<=[\u4e00-\u9fff”’」』）)])(?<![第按和及与至到、])[ \t]+(?=(?:{_HEADING_NUMBER})[\u4e00-\u9fff“《（(])")
+    rf"(?<=[\u4e00-\u9fff”’」』）):：])(?<![第按和及与至到、])[ \t]+(?=(?:{_HEADING_NUMBER})[:：]?[\u4e00-\u9fff“《（(])")
 # '…分解方案 一、2023年全区…': a Chinese-numbered heading opening with a year or a figure
 _SPACE_BEFORE_CN_HEADING = re.compile(
     rf"(?<=[\u4e00-\u9fff”’」』）)])(?<![第按和及与至到、])[ \t]+(?=(?:[{_CN_NUM}]{{1,3}}、|[（(][{_CN_NUM}]{{1,3}}[）)])\d)")
