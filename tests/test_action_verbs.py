@@ -41,3 +41,15 @@ def test_a_verb_that_belongs_to_the_noun_stays(entity):
 def test_a_year_or_its_end_heading_a_clause_that_delivers(sentence, dates):
     doc = process_text(sentence, year=2024, extractors=RULES)
     assert [d.date for c in doc.commitments for d in c.deadlines] == dates
+
+
+def test_a_verbless_clause_goes_on_with_a_framing_verb_before_it():
+    from pipeline.config import Settings
+    from pipeline.language import process_text
+    doc = process_text("严格执行责任制，确保粮食播种面积68万亩、产量26万吨以上，生猪存栏40万头以上。",
+                       year=2023, extractors=Settings(chain="rules"))
+    got = {t.raw: (t.entity, t.action) for c in doc.commitments for t in c.targets}
+    assert got["40万头以上"] == ("生猪存栏", "确保")
+    # a clause with a change verb of its own keeps it
+    doc = process_text("确保粮食播种面积68万亩，农民收入增长7%。", year=2023, extractors=Settings(chain="rules"))
+    assert {t.raw: t.action for c in doc.commitments for t in c.targets}["7%"] == "增长"

@@ -1346,10 +1346,11 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: Union[Pair, Callabl
             entity, own_verb = r.nominal, None
         action = own_verb or prev[1]
     elif prev and r.action is None and _thing(r.entity) and _verbless_clause(sent, cs, q) \
-            and _commits(prev[1]) and 0 <= prev_end < cs and text[cs - 1:cs] in ("，", ",") \
-            and _verb_leads(text, prev):
-        # '选拔资助A不少于100名，B不少于500名': a clause of a subject and a number alone goes on
-        # with the previous clause's verb, which stood before its object
+            and (_commits(prev[1]) or prev[1] in _FRAMING_ACTIONS) and 0 <= prev_end < cs \
+            and text[cs - 1:cs] in ("，", ",") and _verb_leads(text, prev):
+        # '选拔资助A不少于100名，B不少于500名', '确保粮食播种面积68万亩，生猪存栏40万头以上': a clause
+        # of a subject and a number alone goes on with the previous clause's verb (a framing one
+        # too), which stood before its object
         action = prev[1]
     elif prev and prev[0] and prev[1] and action is None and 0 <= prev_end < q.start \
             and text[prev_end:q.start] == prev[0] and _thing(prev[0]) and _thing(r.entity) \
