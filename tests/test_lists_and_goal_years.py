@@ -2,8 +2,8 @@
 (各开发区、镇（街道）), a class that closes one list before a conjunction opens another
 (A、B等省直有关部门和各市人民政府), a zone level (各开发区), a part heading's lead kept for tasks whose
 notes name only supporting units (协同单位：…), and a later year heading a figure
-(2020年，…控制在…以内) as its goal year, a bare level (各区) as the subject that carries a task —
-on sentences and on real development documents."""
+(2020年，…控制在…以内) as its goal year, a bare level (各区) as the subject that carries a task, owner
+cells of comma groups and heads written once (A党委和人民政府) — on sentences and on real development documents."""
 from conftest import rules_doc as _doc
 from pipeline.config import Settings
 from pipeline.extractors.owners import split_units, unit_kind
@@ -92,3 +92,24 @@ def test_a_flattened_page_splits_before_a_heading_after_a_colon():
     assert [(s.level, s.number) for s in doc.sections][:4] == [(1, "一"), (2, "一"), (3, "一"), (3, "二")]
     got = _owners_of(doc, "强化行政监察")
     assert ("省监察委员会", "lead") in got and ("建设厅", "support") in got and ("物价局", "support") in got
+
+
+def test_an_owner_cell_of_comma_groups_and_shared_heads():
+    from pipeline.extractors.owners import cell_unit_list
+    got = cell_unit_list("市经信局、市财政局等,各县、市、区政府,咸宁高新区管委会", 0)
+    assert [n for n, *_x in got] == ["市经信局", "市财政局", "各县、市、区政府", "咸宁高新区管委会"]
+    got = cell_unit_list("各县(市、区)党委和人民政府,城乡一体化示范区、高新区党工委和管委会", 0)
+    assert [n for n, *_x in got] == ["各县(市、区)党委", "各县(市、区)人民政府", "城乡一体化示范区党工委",
+                                     "城乡一体化示范区管委会", "高新区党工委", "高新区管委会"]
+    # two whole names joined by 和 stay two names
+    assert [n for n, *_x in split_units("市发展改革委和市财政局")] == ["市发展改革委", "市财政局"]
+
+
+def test_task_tables_with_such_owner_cells():
+    doc = _doc("2020_xianning_zhengcecuoshi_zerenfengong_excerpt")
+    item = next(c for c in doc.commitments if c.text.startswith("2.纳入工信部支持新冠肺炎防护用品"))
+    got = {o.name for c in doc.commitments if c.section_id == item.section_id for o in c.owners}
+    assert {"市经信局", "市财政局", "各县、市、区政府", "咸宁高新区管委会"} <= got
+    doc = _doc("2018_pingdingshan_hezhangzhi_renwufenjie_excerpt")
+    names = {o.name for c in doc.commitments for o in c.owners}
+    assert {"各县(市、区)人民政府", "高新区管委会", "城乡一体化示范区党工委"} <= names and "管委会" not in names

@@ -436,6 +436,41 @@ def _candidate_ends(s: str, pos: int, limit: int = 40) -> tuple[int, ...]:
     return tuple(ends[::-1])
 
 
+# the heads a list may write once for several stems: '各县（市、区）党委和人民政府', '高新区党工委和管委会'
+_SHARED_HEADS = ("人民政府", "党工委", "管委会", "管理委员会", "党委", "政府")
+
+
+def _bare_head(name: str) -> bool:
+    return name in _SHARED_HEADS
+
+
+def _share_stems(units: list[tuple[str, int, int, str]], text: str, base: int) -> list[tuple[str, int, int, str]]:
+    """`A党委和人民政府` → A党委, A人民政府; `B、C党工委和管委会` → B党工委, B管委会, C党工委, C管委会:
+    a head written alone after 和/及 shares the stem of the unit before it, and the bare places
+    listed right before that unit share its heads. `text`/`base`: the list and its offset."""
+    if not any(_bare_head(n) for n, *_x in units):
+        return units
+    out = list(units)
+    i = 1
+    while i < len(out):
+        name, a, b, _k = out[i]
+        prev = out[i - 1]
+        head = next((h for h in _SHARED_HEADS if prev[0].endswith(h) and len(prev[0]) > len(h)), None)
+        if _bare_head(name) and head and _CONJ.fullmatch(text[prev[2] - base:a - base]):
+            stem = prev[0][:-len(head)]
+            heads = [head, name]
+            out[i] = (stem + name, a, b, unit_kind(stem + name) or "org")
+            j = i - 2  # bare places listed with '、' right before: 'B、C党工委和管委会'
+            while j >= 0 and out[j][3] == "place" and not out[j][0].endswith(_SHARED_HEADS) \
+                    and text[out[j][2] - base:out[j + 1][1] - base] == "、":
+                j -= 1
+            shared = [(m + h, ma, mb, "org") for m, ma, mb, _mk in out[j + 1:i - 1] for h in heads]
+            out[j + 1:i - 1] = shared
+            i += len(shared) - (i - 1 - (j + 1))
+        i += 1
+    return out
+
+
 def _split_conj(name: str, start: int, mode: str) -> list[tuple[str, int, int, str]]:
     """`A和B`, `A与B`, `A及B` as two units when both sides are units; otherwise one."""
     for m in _CONJ.finditer(name):
@@ -538,6 +573,8 @@ def split_units(text: str, offset: int = 0, mode: str = "list",
         units, end = _units_at(t, 0, mode)
         if units and end == len(t):
             out = [(n, base + a, base + b, k) for n, a, b, k in units]
+            if mode == "list":
+                out = _share_stems(out, t, base)
             return _unglued(out) if mode == "list" else out
     if mode == "list" and "、" in t:
         members = _members(t, base)  # ('各街道、区市场局': '各街道、区' is no list of levels here)
@@ -1275,7 +1312,18 @@ def _delimited_rows(text: str) -> list[tuple[int, int, list[_Found]]]:
 def cell_unit_list(cell: str, offset: int) -> Optional[list[tuple[str, int, int, str]]]:
     """The units of an owner cell: a list (`A、B`), units separated by spaces (`县教体局 各相关乡镇政府`)
     or written one after the other (`区发改局区统计局`: a table cell, or cleaning joined the space
-    between two names); None unless every piece is a unit."""
+    between two names), comma groups of lists (`市经信局、市财政局等,各县、市、区政府,咸宁高新区管委会`);
+    None unless every piece is a unit."""
+    if "," in cell or "，" in cell:
+        groups, out, pos = re.split(r"[,，]", cell), [], 0
+        for grp in groups:
+            units = cell_unit_list(grp, offset + pos) if grp.strip() else None
+            if not units:
+                break
+            out.extend(units)
+            pos += len(grp) + 1
+        else:
+            return out
     out = []
     for m in re.finditer(r"\S+", cell):
         piece = m.group(0)
