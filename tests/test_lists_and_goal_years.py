@@ -113,3 +113,12 @@ def test_task_tables_with_such_owner_cells():
     doc = _doc("2018_pingdingshan_hezhangzhi_renwufenjie_excerpt")
     names = {o.name for c in doc.commitments for o in c.owners}
     assert {"各县(市、区)人民政府", "高新区管委会", "城乡一体化示范区党工委"} <= names and "管委会" not in names
+
+
+def test_a_year_right_before_the_verb_that_sets_a_figure_stages_the_goal():
+    from conftest import rules_dates
+    assert rules_dates("高新技术企业2024年突破3.5万家、2025年突破3.8万家。", 2024) == [
+        ("2024年", "2024-12-31"), ("2025年", "2025-12-31")]
+    assert rules_dates("全市高新技术企业2022年达到55万家。", 2023) == []  # a past year: a result
+    doc = _doc("2024_shandong_shidachuangxin_xingdongjihua_excerpt")
+    assert {"2024-12-31", "2025-12-31"} <= {d.date for c in doc.commitments for d in c.deadlines}

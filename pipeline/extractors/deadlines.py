@@ -189,6 +189,10 @@ def _rules() -> list[_Rule]:
         # tasks alike, `year_head`)
         rule("later_year", "by", 1, year, rf"(?:^|(?<=[，。；：,;:]))(?P<y>{_Y}){_SP}年[，,]",
              rf"(?=[^，。；;,：:]{{0,30}}?(?:{_alt(_GOAL_VERBS)})[^，。；;,：:]{{0,12}}?\d)"),
+        # '高新技术企业2024年突破3.5万家、2025年突破3.8万家': a year (the plan's or later) right before
+        # the verb that sets a figure stages the goal
+        rule("staged_year", "by", 1, year, rf"(?<![\d至到—\-~])(?P<y>{_Y}){_SP}年(?!底|末|度|[，,])",
+             rf"(?=(?:{_alt(_STAGE_VERBS)})[^，。；;,：:、]{{0,10}}?\d)"),
         # '任务目标：2024年计划改造完成…': the year of a plan with a completion verb in its clause
         rule("year_goal", "by", 1, year, rf"(?:^|(?<=[，。；：,;:]))(?P<y>{_Y})年(?:度)?计划(?={completes})"),
         # '今年，…' or the plan year itself ('2024年，…' in a 2024 plan) heading a sentence, read like
@@ -208,6 +212,10 @@ def _rules() -> list[_Rule]:
 # Verbs that set a figure for a goal year ('2020年，用水总量控制在…以内', '2025年，覆盖率达到90%')
 _GOAL_VERBS = ("达到", "控制在", "超过", "突破", "提高到", "提升到", "增长", "下降", "降低", "不低于", "不少于",
                "不超过", "稳定在", "保持在", "增加到", "减少到", "降至", "降到", "提高至", "达")
+
+
+# Verbs a staged goal names right after its year ('2025年突破3.8万家', '2024年达到60%')
+_STAGE_VERBS = ("突破", "达到", "超过", "力争达到", "力争突破", "争取达到", "提高到", "提升到", "降至", "降到")
 
 
 # Verbs that report how a figure moved ('一季度地区生产总值增长5%'): after a quarter, no limit
@@ -307,6 +315,8 @@ def resolve(name: str, m: re.Match, plan_year: int, issued: Optional[dt.date] = 
         return _month_date(g, year)
     if name == "stage":
         return _month_date(g, int(g["y"]) if g.get("y") else int(g["y0"]) if g.get("y0") else plan_year)
+    if name == "staged_year":
+        return f"{year:04d}-12-31" if year >= plan_year else None
     if name == "later_year":
         return f"{year:04d}-12-31" if year > plan_year else None
     if name == "year_head":
