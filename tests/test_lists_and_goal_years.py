@@ -122,3 +122,12 @@ def test_a_year_right_before_the_verb_that_sets_a_figure_stages_the_goal():
     assert rules_dates("全市高新技术企业2022年达到55万家。", 2023) == []  # a past year: a result
     doc = _doc("2024_shandong_shidachuangxin_xingdongjihua_excerpt")
     assert {"2024-12-31", "2025-12-31"} <= {d.date for c in doc.commitments for d in c.deadlines}
+
+
+def test_a_column_of_notes_holding_units_names_the_rows_owners():
+    doc = _doc("2019_yueyang_zhongdianminshengshishi_luoshi_excerpt")
+    names = {o.name for c in doc.commitments for o in c.owners if o.source == "explicit"}
+    assert {"人力资源社会保障局", "交通局", "水利局", "教体局"} <= names
+    # a table with an owner column of its own keeps reading that column only
+    doc = _doc("2020_xianning_zhengcecuoshi_zerenfengong_excerpt")
+    assert "2020年12月" not in {o.name for c in doc.commitments for o in c.owners}

@@ -16,7 +16,7 @@ import re
 from typing import Callable, Optional
 
 from pipeline.records import Commitment, Deadline, Document, Owner
-from pipeline.stages.grid import Grid, Row, is_text_cell
+from pipeline.stages.grid import Column, Grid, Row, is_text_cell
 
 _OWNER_COLUMN = re.compile(r"^\s*(牵头|责任|配合|协办|主办|参与)\s*(?:单位|部门|处室|科室|股室)(?:[（(](?:单位|部门)[）)])?\s*$",
                            re.M)
@@ -191,11 +191,48 @@ def cell_deadlines(doc: Document, c: Commitment, header_start: int, starts: froz
 
 # ---------------------------------------------------------------- a table read as a grid
 
+_CONTENT_SHARE = 0.6  # of a column's cells that must be units for the column to name owners
+
+
+def _content_owner_columns(grid: Grid, unit_list: Callable) -> frozenset[int]:
+    """Columns named for nothing in particular (`备注`, `说明`) whose cells are units in most rows
+    (`人力资源社会保障局`, `交通局`, …): in a table with no owner column they name each row's
+    owner. Asked once per grid."""
+    key = id(grid)
+    hit = _CONTENT_COLUMNS.get(key)
+    if hit is not None and hit[0] is grid:
+        return hit[1]
+    found = set()
+    if not any(c.kind == "owner" for c in grid.columns):
+        for k, col in enumerate(grid.columns):
+            if col.kind != "other":
+                continue
+            cells = [c for r in grid.rows for c in r.cells if c.column == k and c.text.strip()]
+            units = sum(bool(unit_list(c.text.strip(), c.start)) for c in cells)
+            if len(cells) >= 2 and units >= _CONTENT_SHARE * len(cells):
+                found.add(k)
+    if len(_CONTENT_COLUMNS) > 64:
+        _CONTENT_COLUMNS.clear()
+    _CONTENT_COLUMNS[key] = (grid, frozenset(found))
+    return frozenset(found)
+
+
+_CONTENT_COLUMNS: dict[int, tuple[Grid, frozenset[int]]] = {}  # (a cache: grids are immutable)
+
+
 def grid_owners(grid: Grid, row: Row, unit_list: Callable) -> list[Owner]:
     """The units under a grid row's owner columns, each with its column's role (牵头 leads, 配合
     supports, 责任 is responsible); a ★ names the lead of its cell. A row that does not line up
-    with its header reads the unit cells after its task (`_unaligned_owners`)."""
+    with its header reads the unit cells after its task (`_unaligned_owners`). A table with no
+    owner column may hold its units in a column of notes (`_content_owner_columns`)."""
     cells = grid.cells_of(row, "owner")
+    if not cells and not any(c.kind == "owner" for c in grid.columns):
+        content = _content_owner_columns(grid, unit_list)
+        col = lambda k: Column(grid.columns[k].name, "owner", role="responsible")  # noqa: E731
+        cells = [(c, col(c.column)) for c in row.cells if c.column in content]
+        last = len(grid.columns) - 1
+        if not cells and last in content and row.cells and row.cells[-1].column is None:
+            cells = [(row.cells[-1], col(last))]  # a row that does not line up: its last cell
     if not cells and any(c.column is None for c in row.cells):
         return _unaligned_owners(grid, row, unit_list)
     out: list[Owner] = []
