@@ -3,7 +3,9 @@
 (A、B等省直有关部门和各市人民政府), a zone level (各开发区), a part heading's lead kept for tasks whose
 notes name only supporting units (协同单位：…), and a later year heading a figure
 (2020年，…控制在…以内) as its goal year, a bare level (各区) as the subject that carries a task, owner
-cells of comma groups and heads written once (A党委和人民政府) — on sentences and on real development documents."""
+cells of comma groups and heads written once (A党委和人民政府), a column of notes holding units,
+pinyin glosses (重点(diǎn)), a space table whose last column is free text — on sentences and on real
+development documents."""
 from conftest import rules_doc as _doc
 from pipeline.config import Settings
 from pipeline.extractors.owners import split_units, unit_kind
@@ -131,3 +133,20 @@ def test_a_column_of_notes_holding_units_names_the_rows_owners():
     # a table with an owner column of its own keeps reading that column only
     doc = _doc("2020_xianning_zhengcecuoshi_zerenfengong_excerpt")
     assert "2020年12月" not in {o.name for c in doc.commitments for o in c.owners}
+
+
+def test_pinyin_glosses_of_a_web_converter_are_no_text():
+    from pipeline.stages.clean import normalise_chars
+    assert normalise_chars("序號(hào) 重點(diǎn)工作任務(wù)，实施项目78个(gè)以上") == "序號 重點工作任務，实施项目78个以上"
+    assert normalise_chars("城镇新增就业(人)、长度(km)") == "城镇新增就业(人)、长度(km)"  # no tone mark: kept
+
+
+def test_a_space_table_whose_last_column_is_free_text():
+    from pipeline.stages.clean import space_table_rows
+    rows = space_table_rows(["序号 重点工作任务 牵头责任单位 一季度完成情况",
+                             "1 地区生产总值增长6%以上。 县发改委 一季度地区生产总值增长6.8%",
+                             "2 规模工业增加值增长4.5%。 县工信局 规模工业增加值增长 11.9%"])
+    assert rows[2] == "2 | 规模工业增加值增长4.5%。 | 县工信局 | 规模工业增加值增长 11.9%"
+    doc = _doc("2025_huoqiuxian_zhongdiangongzuo_yijidu_excerpt")
+    assert [s.number for s in doc.sections] == [str(n) for n in range(1, 9)]
+    assert _owners_of(doc, "3 | 财政一般公共预算收入增长3.7%以上") == {("县财政局", "lead"), ("县税务局", "lead")}  # (牵头责任单位 leads)

@@ -90,9 +90,16 @@ _BARE_NUMBER = re.compile(rf"^{_HEADING_NUMBER}$")
 _LINE_END = re.compile(r"[。！？；：!?;:]['\"”’）)]*$")
 
 
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# A pinyin gloss a web converter wrote after a character ('重点(diǎn)', '个(gè)'): no part of the text
+_PINYIN_GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff])[(（][a-zü]*[{_TONED}][a-zü{_TONED}]*[)）]")
+
+
 def normalise_chars(text: str) -> str:
     """Character-level normalisation shared with `evaluate`, so gold quotes match cleaned text."""
     text = _FULLWIDTH_CHAR.sub(_half_width, text)  # (``text.translate(str.maketrans(_FULLWIDTH))``)
+    if "(" in text:  # (glosses are half-width by now)
+        text = _PINYIN_GLOSS.sub("", text)
     return _CONTROL.sub("", text)
 
 
@@ -320,6 +327,12 @@ def space_table_rows(lines: list[str]) -> list[str]:
                 if cells is not None and len(cells) > width and tail and _SPACE_ROW.match(line):
                     middle = width - 1 - tail
                     cells = [cells[0], " ".join(cells[1:len(cells) - tail])] + [""] * (middle - 1) + cells[-tail:]
+                elif cells is not None and len(cells) > width and not tail and _SPACE_ROW.match(line) \
+                        and _FREE_TEXT_COLUMN.search(header[-1]) and _ROW_END.search(cells[1]) \
+                        and not any(_ROW_END.search(c) for c in cells[2:width - 1]):
+                    # the row's task closes its sentence where the header says, the spaces are in
+                    # its last cell, written as text ('一季度完成情况': '…增加值增长 11.9%')
+                    cells = cells[:width - 1] + [" ".join(cells[width - 1:])]
                 elif cells is not None and tail and max(3, width - 2) <= len(cells) < width \
                         and _SPACE_ROW.match(line) and _UNITISH.search(cells[-1]):
                     # short of its first text cells (merged over the rows above), not of its last
@@ -334,6 +347,10 @@ _ROW_END = re.compile(r"[。；;]\s*$")
 
 
 _UNITISH = re.compile(r"(?:局|委|办|厅|政府|管委会|中心|公司|集团|单位|部门|等)$")
+
+
+# a last column of free text ('完成情况', '进展情况', '备注', '说明')
+_FREE_TEXT_COLUMN = re.compile(r"(?:情况|进展|进度|备注|说明|成效)$")
 
 
 def _trailing_short_columns(header: list[str]) -> int:

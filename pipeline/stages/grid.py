@@ -35,7 +35,7 @@ _UNIT_NOTE = re.compile(r"[（(]\s*(?P<unit>万元|亿元|元|千元|公里|万�
 _MULT = {"万元": (1e4, "元"), "亿元": (1e8, "元"), "千元": (1e3, "元"), "元": (1.0, "元"),
          "万平方米": (1e4, "平方米"), "万亩": (1e4, "亩")}
 _UNIT_COLUMN = re.compile(r"(?:计量|数量)?单\s*位")
-_OWNER_COLUMN = re.compile(r"(?P<role>牵头|主办|配合|协办|参与|责任|实施|承办|负责)\s*(?:单位|部门|处室|科室|股室)")
+_OWNER_COLUMN = re.compile(r"(?P<role>牵头|主办|配合|协办|参与|责任|实施|承办|负责)\s*(?:责任|负责)?\s*(?:单位|部门|处室|科室|股室)")
 _ROLE = {"牵头": "lead", "主办": "lead", "配合": "support", "协办": "support", "参与": "support"}
 _PERSON_COLUMN = re.compile(r"领导|责任人|负责人|联系人")
 _DEADLINE_COLUMN = re.compile(r"时限|完成时间|时间节点|建设时间|实施时间|起止年限|建设年限|建设期限|完成期限|办结时间")
