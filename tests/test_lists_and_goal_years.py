@@ -4,7 +4,8 @@
 notes name only supporting units (协同单位：…), and a later year heading a figure
 (2020年，…控制在…以内) as its goal year, a bare level (各区) as the subject that carries a task, owner
 cells of comma groups and heads written once (A党委和人民政府), a column of notes holding units,
-pinyin glosses (重点(diǎn)), a space table whose last column is free text — on sentences and on real
+pinyin glosses (重点(diǎn)), a space table whose last column is free text, pipe rows with a merged
+heading cell under a wrapped header — on sentences and on real
 development documents."""
 from conftest import rules_doc as _doc
 from pipeline.config import Settings
@@ -150,3 +151,17 @@ def test_a_space_table_whose_last_column_is_free_text():
     doc = _doc("2025_huoqiuxian_zhongdiangongzuo_yijidu_excerpt")
     assert [s.number for s in doc.sections] == [str(n) for n in range(1, 9)]
     assert _owners_of(doc, "3 | 财政一般公共预算收入增长3.7%以上") == {("县财政局", "lead"), ("县税务局", "lead")}  # (牵头责任单位 leads)
+
+
+def test_pipe_rows_under_a_wrapped_header_with_a_merged_heading_cell():
+    from pipeline.stages.clean import split_heading_cells
+    assert split_heading_cells(["一、做好财政信息公开。 | 7.积极推进预算公开。 | 市财政局牵头 |"]) == [
+        "一、做好财政信息公开。", "7.积极推进预算公开。 | 市财政局牵头 |"]
+    assert [n for n, *_x in split_units("各镇(街)")] == ["各镇(街)"]
+    doc = _doc("2021_taishan_zhengwugongkai_gongzuoyaodian_fengong_excerpt")
+    assert [(s.level, s.number) for s in doc.sections][:3] == [(1, "一"), (2, "1"), (2, "2")]
+    assert _owners_of(doc, "2.做好“十一五”规划至“十三五”规划") == {
+        ("市政府办公室", "lead"), ("市发展和改革局", "lead"), ("各镇(街)", "support")}
+    # without an owner column in the text, a last cell of units owns nothing
+    plain = process_text("项目 | 说明\n1.建设学校。 | 市教育局 |\n", year=2021, extractors=RULES)
+    assert not [o for c in plain.commitments for o in c.owners if o.source == "explicit"]

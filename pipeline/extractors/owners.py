@@ -423,8 +423,9 @@ def _candidate_ends(s: str, pos: int, limit: int = 40) -> tuple[int, ...]:
             depth -= 1
             if depth < 0:
                 break
-            if depth == 0 and e - 1 - opened >= 2 and _bracketed_unit(s[opened:e - 1]) and ends \
-                    and ends[-1] == opened - 1:
+            inner = s[opened:e - 1]
+            if depth == 0 and (e - 1 - opened >= 2 and _bracketed_unit(inner) or inner in _BRACKETED_LEVELS) \
+                    and ends and ends[-1] == opened - 1:
                 ends.append(e)  # '各县（市、区）政府（管委会）', '县发改局（粮食局）': the unit's other name
         elif depth == 0 and ch in "，,；;。：:\n ":
             break
@@ -528,14 +529,17 @@ def _bracketed_unit(inner: str) -> bool:
     return inner in _suffix_index()[0] or unit_kind(inner) == "org"
 
 
+_BRACKETED_LEVELS = frozenset({"街", "镇", "乡", "村", "社区", "街道"})  # '各镇（街）': towns and their streets
+
+
 def _ends_like_unit(t: str) -> bool:
     """Whether a unit suffix (of at most five characters) ends `t`: `_units_at` can reach the end
     of `t` only at an end `_candidate_ends` offers, and every such end closes a suffix (or a
     bracket naming the unit's other name after one)."""
     suffixes, last_chars = _suffix_index()
     if t and t[-1] in "）)〕":
-        m = re.search(r"[（(〔]([^（）()〔〕]{2,12})[）)〕]$", t)
-        if m and _bracketed_unit(m.group(1)):
+        m = re.search(r"[（(〔]([^（）()〔〕]{1,12})[）)〕]$", t)
+        if m and (_bracketed_unit(m.group(1)) or m.group(1) in _BRACKETED_LEVELS):
             t = t[:m.start()]
     if not t:
         return False
@@ -1309,6 +1313,37 @@ def _delimited_rows(text: str) -> list[tuple[int, int, list[_Found]]]:
     return out
 
 
+_OWNER_HEADER = re.compile(r"(?:^|\|)[ \t]*(?:牵头|责任|配合|主办|承办|负责)(?:单位|部门)[ \t]*(?:\||$)", re.M)
+
+
+def _trailing_owner_cells(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, list[_Found]]]:
+    """Rows written with '|' whose header does not line up with them (a merged first cell, a
+    header wrapped over two lines: `工作任务 | 具体要求` / `责任单位`): in a text with an owner
+    column, the last cell of a row that is nothing but owner groups (`A、B牵头,C配合;各镇（街）参照落实`)
+    owns the row. `covered`: the rows `_delimited_rows` read already."""
+    if "|" not in text or not _OWNER_HEADER.search(text):
+        return []
+    out: list[tuple[int, int, list[_Found]]] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if "|" not in line or any(a <= start < b for a, b in covered):
+            continue
+        parts = line.split("|")
+        while parts and not parts[-1].strip():
+            parts.pop()
+        if len(parts) < 2 or not parts[0].strip():
+            continue
+        last = parts[-1]
+        off = start + len(line[:len("|".join(parts[:-1])) + 1]) + (len(last) - len(last.lstrip()))
+        groups = _parse_groups(last.strip(), off, in_note=True, bare=True)
+        if groups.found and groups.only_owners:
+            for f in groups.found:
+                f.kind = "table"
+            out.append((start, start + len(line), groups.found))
+    return out
+
+
 def cell_unit_list(cell: str, offset: int) -> Optional[list[tuple[str, int, int, str]]]:
     """The units of an owner cell: a list (`A、B`), units separated by spaces (`县教体局 各相关乡镇政府`)
     or written one after the other (`区发改局区统计局`: a table cell, or cleaning joined the space
@@ -1688,7 +1723,9 @@ def extract_owners(doc: Document) -> Document:
         names = {f.owner.name for f in it.found}
         it.found += [f for f in fs if f.owner.name not in names]
 
-    for start, end, fs in _delimited_rows(doc.text):
+    rows = _delimited_rows(doc.text)
+    rows += _trailing_owner_cells(doc.text, [(a, b) for a, b, _f in rows])
+    for start, end, fs in rows:
         for it in items:
             if start <= it.start < end:
                 give(it, [_Found(_copy(f.owner), f.kind) for f in fs])

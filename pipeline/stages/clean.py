@@ -254,6 +254,24 @@ def pipe_led_rows(lines: list[str]) -> list[str]:
     return out
 
 
+_PART_CELL = re.compile(rf"^[{_CN_NUM}]{{1,3}}、")
+_ITEM_CELL = re.compile(r"^\d{1,3}[.、．](?!\d)")
+
+
+def split_heading_cells(lines: list[str]) -> list[str]:
+    """A row whose first cell is a part heading merged over the rows below it ('一、做好财政信息
+    公开。 | 7.积极推进… | 市财政局牵头 |'): the heading on a line of its own, the row after it."""
+    out = []
+    for line in lines:
+        if " | " in line and _PART_CELL.match(line):
+            head, rest = line.split(" | ", 1)
+            if _ITEM_CELL.match(rest.lstrip()):
+                out += [head.strip(), rest.strip()]
+                continue
+        out.append(line)
+    return out
+
+
 def space_table_rows(lines: list[str]) -> list[str]:
     """A table copied as text with spaces between its cells ('序号 工作任务 责任单位 完成时限', then
     '1 推进…工程。 县发改局 6月底前'): its header and the rows under it with as many cells as the
@@ -557,7 +575,7 @@ def clean_text(raw: str) -> tuple[str, dict]:
         text = "\n".join(space_table_rows(text.split("\n")))
     lines = [part.strip() for line in text.split("\n") for part in split_flattened(line.strip())]
     lines = [cell_line(line) for line in lines if line and not is_page_furniture(line) and not is_cell_rule(line)]
-    lines = pipe_led_rows(lines)
+    lines = split_heading_cells(pipe_led_rows(lines))
     lines = [tidy_spacing(line) for line in _join_lines(lines)]
     lines = _join_broken_title(_drop_boilerplate([line for line in lines if line]))
     return "\n".join(lines) + ("\n" if lines else ""), meta
