@@ -67,7 +67,8 @@ class Text:
         s = str(s)
         k = self._cache.get(s)
         if k is None:
-            k = unicodedata.normalize("NFKC", self.normalise(s)).translate(PUNCT)
+            # (spacing first: a gloss spaced out, '發 ( f ā )', is still a gloss)
+            k = unicodedata.normalize("NFKC", self.normalise(_WS.sub("", s))).translate(PUNCT)
             k = _WS.sub("", k)
             self._cache[s] = k
         return k
