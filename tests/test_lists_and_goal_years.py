@@ -165,3 +165,10 @@ def test_pipe_rows_under_a_wrapped_header_with_a_merged_heading_cell():
     # without an owner column in the text, a last cell of units owns nothing
     plain = process_text("项目 | 说明\n1.建设学校。 | 市教育局 |\n", year=2021, extractors=RULES)
     assert not [o for c in plain.commitments for o in c.owners if o.source == "explicit"]
+
+
+def test_an_item_whose_only_body_is_its_progress_report_is_a_task():
+    doc = _doc("2020_qingyunpuqu_zhengfugongzuobaogao_ducha_excerpt")
+    assert _owners_of(doc, "1.严格落实“五个闭环”管理") == {
+        ("区卫生健康委", "responsible"), ("区教体局", "responsible"), ("区市场监管局", "responsible"),
+        ("区民政局", "responsible")}

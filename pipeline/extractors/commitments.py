@@ -119,6 +119,9 @@ def _row_part_titles(doc: Document, parents: set) -> set[int]:
 
 
 _MARKDOWN_TITLE = re.compile(r"#{1,6}\s")
+# a line reporting an item's progress, under the item ('贯彻落实情况：已完成并长期坚持。…')
+_PROGRESS_LINE = re.compile(r"^(?:贯彻落实情况|落实情况|完成情况|进展情况|推进情况|工作进展|进度情况|目前进展|实施情况"
+                            r"|进展|进度)\s*[:：]", re.M)
 
 
 @register("commitments")
@@ -129,9 +132,13 @@ def find_commitments(doc: Document) -> Document:
     # sections holding text of their own besides the heading's (labels and notes are not text:
     # '责任单位：县财政局', '（牵头单位：市发展改革委）')
     cells = _owner_cells(doc) | _row_part_titles(doc, parents)
+    # (nor is the progress an item reports: '贯彻落实情况：已完成…' under '1.严格落实…。')
+    progress = [(m.start(), doc.text.find("\n", m.start())) for m in _PROGRESS_LINE.finditer(doc.text)] \
+        if "情况" in doc.text or "进展" in doc.text else []
     with_body = {sent.section_id for sent in doc.sentences
                  if sent.section_id and sent.start not in heading_ends and sent.start not in cells
-                 and not _LABEL.match(sent.text.strip()) and not _TRAILING_NOTES.fullmatch(sent.text.strip())}
+                 and not _LABEL.match(sent.text.strip()) and not _TRAILING_NOTES.fullmatch(sent.text.strip())
+                 and not any(a <= sent.start and (b < 0 or sent.start < b) for a, b in progress)}
     out = []
     for sent in doc.sentences:
         text = sent.text.strip()
