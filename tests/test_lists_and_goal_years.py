@@ -172,3 +172,11 @@ def test_an_item_whose_only_body_is_its_progress_report_is_a_task():
     assert _owners_of(doc, "1.严格落实“五个闭环”管理") == {
         ("区卫生健康委", "responsible"), ("区教体局", "responsible"), ("区市场监管局", "responsible"),
         ("区民政局", "responsible")}
+
+
+def test_the_period_a_progress_report_covers_is_no_limit():
+    from conftest import rules_dates
+    assert rules_dates("2025年县政府重点工作任务一季度完成情况", 2025) == []
+    assert rules_dates("一季度完成选址。", 2025) == [("一季度", "2025-03-31")]
+    doc = _doc("2025_huoqiuxian_zhongdiangongzuo_yijidu_excerpt")
+    assert not [d for c in doc.commitments for d in c.deadlines]  # its progress column reports, sets no limit

@@ -94,7 +94,8 @@ def _rules() -> list[_Rule]:
     # A colon after it heads an entry of a schedule ('第一季度：完成春季学期转学工作；第二季度：…')
     # or a delivering verb at once ('第一季度发行专项债券'), not a change a figure reports
     delivers_now = _alt([v for v in _action_verbs() if v not in _CHANGE_VERBS])
-    after_quarter = rf"(?=[，,：:]|{_BEFORE}|内|底|末|{verb}|{delivers_now})"
+    # ('一季度完成情况', '第二季度推进情况': the period a report covers, no limit)
+    after_quarter = rf"(?![^，,。；;：:]{{0,4}}?(?:情况|进展|进度))(?=[，,：:]|{_BEFORE}|内|底|末|{verb}|{delivers_now})"
     after_period = rf"(?=[，,：:]|{_BEFORE}|内|底|末|{verb}|{delivers})"
     limit_word = r"(?:(?<=[在于到至])|(?<=确保)|(?<=力争)|(?<=争取))"
     # a count of years ('3年', '三年'; a range '经过5—10年左右时间' is too vague to be a limit) and
@@ -453,8 +454,12 @@ def extract_deadlines(doc: Document) -> Document:
         if not found and table is not None:
             found = cell_deadlines(doc, c, table, starts, lambda t: find_deadlines(t, doc.year, issued))
         if rows and c.start in rows:  # a task table read as a grid: its deadline column
-            cells = grid_deadlines(*rows[c.start], doc.year, lambda t: find_deadlines(t, doc.year, issued))
-            found = [d for d in found if all(not (x.start <= d.start < x.end) for x in cells)] + cells
+            grid, row = rows[c.start]
+            cells = grid_deadlines(grid, row, doc.year, lambda t: find_deadlines(t, doc.year, issued))
+            # (a progress cell reports what was done by when: '一季度实施…项目68个')
+            progress = [cell for cell, _col in grid.cells_of(row, "progress")]
+            found = [d for d in found if all(not (x.start <= d.start < x.end) for x in cells)
+                     and all(not (p.start <= d.start < p.end) for p in progress)] + cells
         c.deadlines = found
     _heading_limits(doc, heading_starts)
     return doc
