@@ -180,3 +180,13 @@ def test_the_period_a_progress_report_covers_is_no_limit():
     assert rules_dates("一季度完成选址。", 2025) == [("一季度", "2025-03-31")]
     doc = _doc("2025_huoqiuxian_zhongdiangongzuo_yijidu_excerpt")
     assert not [d for c in doc.commitments for d in c.deadlines]  # its progress column reports, sets no limit
+
+
+def test_a_quarter_entry_naming_its_month_and_a_quarter_with_a_later_completion():
+    from conftest import rules_dates
+    assert rules_dates("第一季度:举行结对仪式;第四季度(11月份):组织开展同步课堂示范课。", 2023) == [
+        ("第一季度", "2023-03-31"), ("11月份", "2023-11-30")]
+    assert ("四季度", "2023-12-31") in rules_dates("三季度基本完成项目建设;四季度新改建公厕投入使用。", 2023)
+    assert rules_dates("一季度地区生产总值增长5%。", 2023) == []  # a change a figure reports
+    doc = _doc("2023_cangnan_shengminshengshishi_excerpt")
+    assert "2023-11-30" in {d.date for c in doc.commitments for d in c.deadlines}

@@ -95,7 +95,7 @@ def _rules() -> list[_Rule]:
     # or a delivering verb at once ('第一季度发行专项债券'), not a change a figure reports
     delivers_now = _alt([v for v in _action_verbs() if v not in _CHANGE_VERBS])
     # ('一季度完成情况', '第二季度推进情况': the period a report covers, no limit)
-    after_quarter = rf"(?![^，,。；;：:]{{0,4}}?(?:情况|进展|进度))(?=[，,：:]|{_BEFORE}|内|底|末|{verb}|{delivers_now})"
+    after_quarter = rf"(?![^，,。；;：:]{{0,4}}?(?:情况|进展|进度))(?=[，,：:]|{_BEFORE}|内|底|末|{verb}|{delivers_now}|{completes})"
     after_period = rf"(?=[，,：:]|{_BEFORE}|内|底|末|{verb}|{delivers})"
     limit_word = r"(?:(?<=[在于到至])|(?<=确保)|(?<=力争)|(?<=争取))"
     # a count of years ('3年', '三年'; a range '经过5—10年左右时间' is too vague to be a limit) and
@@ -127,7 +127,9 @@ def _rules() -> list[_Rule]:
         rule("month", "by", 4, month, rf"(?<!截至)(?<!截止){_YEAR_OPT}{_MONTH}{_SP}月(?:底|末)",
              r"(?![的以止后起开至到—\-])"),
         # '4月：制定工作方案', '3-4月：完成选址': a month heading an entry of a schedule (the range's end)
+        # ('第四季度（11月份）：组织开展…': the month a quarter's entry names, in brackets)
         rule("month", "by", 4, month, rf"(?:(?<![\d年])\d{{1,2}}{_SP}[-—~～至]{_SP})?{_YEAR_OPT}{_MONTH}{_SP}月(?:份)?(?=[：:])"),
+        rule("month", "by", 4, month, rf"(?<=[（(]){_MONTH}{_SP}月(?:份)?(?=[）)][：:])"),
         # '（12月取得明显成效）', '6月份完成', '6月30日完成': a bare month needs a completion verb
         rule("month", "by", 4, month, rf"{_YEAR_OPT}{_MONTH}{_SP}月(?:{day}|份)?(?:{xun})?(?={verb})"),
         rule("holiday", "holiday", 6, ("前",), rf"(?<![一二三四五六七八九十\d第])[“\"]?(?P<hol>{holiday})[”\"]?",
