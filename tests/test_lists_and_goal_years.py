@@ -190,3 +190,10 @@ def test_a_quarter_entry_naming_its_month_and_a_quarter_with_a_later_completion(
     assert rules_dates("一季度地区生产总值增长5%。", 2023) == []  # a change a figure reports
     doc = _doc("2023_cangnan_shengminshengshishi_excerpt")
     assert "2023-11-30" in {d.date for c in doc.commitments for d in c.deadlines}
+
+
+def test_word_marks_of_a_copy_are_no_text():
+    from pipeline.stages.clean import normalise_chars
+    assert normalise_chars("到@@2025年@@,城镇新增就业@@325万人@@以上") == "到2025年,城镇新增就业325万人以上"
+    doc = _doc("2022_hunan_jiuyecujin_shishifangan_excerpt")
+    assert "325万人以上" in {t.raw for c in doc.commitments for t in c.targets}

@@ -95,11 +95,16 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN_GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff])[(（][a-zü]*[{_TONED}][a-zü{_TONED}]*[)）]")
 
 
+_WORD_MARKS = re.compile(r"@{2,}")
+
+
 def normalise_chars(text: str) -> str:
     """Character-level normalisation shared with `evaluate`, so gold quotes match cleaned text."""
     text = _FULLWIDTH_CHAR.sub(_half_width, text)  # (``text.translate(str.maketrans(_FULLWIDTH))``)
     if "(" in text:  # (glosses are half-width by now)
         text = _PINYIN_GLOSS.sub("", text)
+    if "@@" in text:  # the word-boundary marks some copies keep ('就业促进规划@@》')
+        text = _WORD_MARKS.sub("", text)
     return _CONTROL.sub("", text)
 
 
