@@ -197,3 +197,16 @@ def test_word_marks_of_a_copy_are_no_text():
     assert normalise_chars("到@@2025年@@,城镇新增就业@@325万人@@以上") == "到2025年,城镇新增就业325万人以上"
     doc = _doc("2022_hunan_jiuyecujin_shishifangan_excerpt")
     assert "325万人以上" in {t.raw for c in doc.commitments for t in c.targets}
+
+
+def test_pipe_rows_one_cell_longer_than_their_header_line_up_from_the_right():
+    from pipeline.stages.grid import find_grids
+    doc = _doc("2020_gaochunqu_minshengshishi_jindubiao_excerpt")
+    grid = find_grids(doc.text)[0]
+    row = grid.rows[0]
+    assert [c.column for c in row.cells][:3] == [None, 1, 2]  # the name cell the header does not name
+    got = {t.raw: t.status for c in doc.commitments for t in c.targets}
+    assert got["4个"] == "target" and got["135个"] == "achievement"
+    # a two-line header (sub-columns in the middle) is not shifted
+    doc = _doc("2022_ninghaixian_minshengshishi_xiangmujindu_excerpt")
+    assert len({d.date for c in doc.commitments for d in c.deadlines}) >= 1

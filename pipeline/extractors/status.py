@@ -167,10 +167,15 @@ def progress_cells(text: str) -> tuple[tuple[int, int], ...]:
     if "情况" not in text and "进展" not in text:
         return ()
     spans: list[tuple[int, int]] = []
+    grids = find_grids(text)
+    # (a row a grid reads is aligned by it: a column the header does not name shifts the cells)
+    in_grid = {row.start for grid in grids for row in grid.rows}
     column, width, pos = None, 0, 0
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
         sep = "|" if line.count("|") >= 2 else "｜" if line.count("｜") >= 2 else None
+        if start in in_grid:
+            continue
         if sep is None:
             column = None
             continue
@@ -185,7 +190,7 @@ def progress_cells(text: str) -> tuple[tuple[int, int], ...]:
         elif column is not None and len(cells) == width:
             cell, at = cells[column]
             spans.append((at, at + len(cell)))
-    for grid in find_grids(text):  # a table one cell a line: the cells under its progress column
+    for grid in grids:  # a table one cell a line (or a pipe grid): the cells under its progress column
         spans += [(cell.start, cell.end) for row in grid.rows for cell, _col in grid.cells_of(row, "progress")]
     return tuple(sorted(set(spans)))  # (cached: the status and targets stages read it of the same text)
 

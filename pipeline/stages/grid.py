@@ -296,20 +296,32 @@ def _pipe_grids(lines: list[tuple[int, int, str]]) -> list[Grid]:
             continue
         # ('大类 | 序号 | …': a group column before the numbers, its cell merged over its rows)
         columns = [column(t) for _a, _b, t in head]
-        rows, k, n = [], i + 1, 1
+        found, k, n = [], i + 1, 1
         while k < len(lines):
             cells = _pipe_cells(lines[k]) if _PIPE.search(lines[k][2]) else []
             if not cells:
                 break
             at = h if len(cells) > h and cells[h][2] == str(n) else 0 if cells[0][2] == str(n) else None
             if at is not None and len(cells) - at >= 3:
-                rest = cells[at + 1:]
-                aligned = len(cells) - at <= len(columns) - h  # (a short row: its empty last cells dropped)
-                rows.append(Row(str(n), lines[k][0], lines[k][1],
-                                tuple(Cell(a, b, t, (j + h + 1) if aligned else None)
-                                      for j, (a, b, t) in enumerate(rest))))
+                found.append((str(n), lines[k], cells[at + 1:]))
                 n += 1
             k += 1
+        width = len(columns) - h - 1  # the columns after the number
+        excess = {len(rest) - width for _n, _line, rest in found if len(rest) > width}
+        # every longer row longer by the same cells: a column the header does not name (a merged
+        # '项目' over '序号 | 年度任务 | …'): the rows line up with the header from the right
+        # (one column: a header of two lines names sub-columns in the middle, not one on the left)
+        shift = excess.pop() if excess == {1} and found and found[0][1] is lines[i + 1] \
+            and 2 * sum(len(r) > width for *_x, r in found) >= len(found) else None
+        rows = []
+        for num, line, rest in found:
+            if len(rest) <= width:  # (a short row: its empty last cells dropped)
+                cols = [j + h + 1 for j in range(len(rest))]
+            elif shift is not None and len(rest) - width == shift:
+                cols = [j - shift + h + 1 if j >= shift else None for j in range(len(rest))]
+            else:
+                cols = [None] * len(rest)
+            rows.append(Row(num, line[0], line[1], tuple(Cell(a, b, t, c) for (a, b, t), c in zip(rest, cols))))
         if rows and any(is_text_cell(c.text) for r in rows for c in r.cells):
             grids.append(Grid(tuple(columns), tuple(rows)))
         i = max(k, i + 1)
