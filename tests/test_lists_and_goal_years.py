@@ -210,3 +210,11 @@ def test_pipe_rows_one_cell_longer_than_their_header_line_up_from_the_right():
     # a two-line header (sub-columns in the middle) is not shifted
     doc = _doc("2022_ninghaixian_minshengshishi_xiangmujindu_excerpt")
     assert len({(c.section_id, d.date) for c in doc.commitments for d in c.deadlines}) >= 6
+
+
+def test_places_listed_before_one_places_office_share_it():
+    got = split_units("襄阳市、十堰市、随州市、神农架林区发改委")
+    assert [n for n, *_x in got] == ["襄阳市发改委", "十堰市发改委", "随州市发改委", "神农架林区发改委"]
+    # before a government, and in a list of places alone, the places stay as written
+    assert [n for n, *_x in split_units("托克托县、清水河县人民政府")][0] == "托克托县"
+    assert [n for n, *_x in split_units("济南市、历下区")] == ["济南市", "历下区"]

@@ -445,10 +445,33 @@ def _bare_head(name: str) -> bool:
     return name in _SHARED_HEADS
 
 
+_PLACE_ENDS = ("市", "县", "区", "州", "旗", "盟")
+
+
+def _share_office(units: list[tuple[str, int, int, str]], text: str, base: int) -> list[tuple[str, int, int, str]]:
+    """`襄阳市、十堰市、随州市、神农架林区发改委`: places listed before one place's office share the
+    office (each place's 发改委); places alone in a list, and places before a government, are kept
+    as they are."""
+    if len(units) < 2 or units[-1][3] != "org" or not all(k == "place" for *_x, k in units[:-1]):
+        return units
+    name = units[-1][0]
+    places, longest = _place_names()
+    k = next((k for k in range(min(longest, len(name) - 2), 1, -1)
+              if name[:k] in places and name[:k].endswith(_PLACE_ENDS)), 0)
+    office = name[k:]
+    if not k or _org_suffix(office) is None or len(office) < 2 or office.endswith(("政府", "党委")):
+        return units  # ('托克托县、清水河县人民政府': the places as written, as their governments are)
+    if any(n.startswith("各") or _NAMED_LEVEL.fullmatch(_core(n)) for n, *_x in units[:-1]) \
+            or any(text[units[j][2] - base:units[j + 1][1] - base] != "、" for j in range(len(units) - 1)):
+        return units
+    return [(n + office, a, b, "org") for n, a, b, _k in units[:-1]] + [units[-1]]
+
+
 def _share_stems(units: list[tuple[str, int, int, str]], text: str, base: int) -> list[tuple[str, int, int, str]]:
     """`A党委和人民政府` → A党委, A人民政府; `B、C党工委和管委会` → B党工委, B管委会, C党工委, C管委会:
     a head written alone after 和/及 shares the stem of the unit before it, and the bare places
     listed right before that unit share its heads. `text`/`base`: the list and its offset."""
+    units = _share_office(units, text, base)
     if not any(_bare_head(n) for n, *_x in units):
         return units
     out = list(units)
