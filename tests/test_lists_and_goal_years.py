@@ -218,3 +218,10 @@ def test_places_listed_before_one_places_office_share_it():
     # before a government, and in a list of places alone, the places stay as written
     assert [n for n, *_x in split_units("托克托县、清水河县人民政府")][0] == "托克托县"
     assert [n for n, *_x in split_units("济南市、历下区")] == ["济南市", "历下区"]
+
+
+def test_a_list_opened_by_a_named_level_is_a_subject():
+    doc = process_text("（一）动员部署阶段（2010年9月10日至9月17日）。一是召开全市动员部署大会。"
+                       "各区县政府和地区管委会建立健全组织机构,制定工作方案。", year=2010, extractors=RULES)
+    got = {o.name for c in doc.commitments for o in c.owners if o.source == "explicit"}
+    assert got == {"各区县政府", "地区管委会"}

@@ -312,9 +312,9 @@ def _strong_name(name: str) -> bool:
     first, t = words[0], tags[0]
     if first in g["task_verbs_set"] or name.startswith(g["long_task_verbs_t"]):
         return False
-    if t[:1] in ("v", "a", "d", "p", "c", "m", "q", "u") and t not in ("vn",) and first not in ("各",):
+    if t[:1] in ("v", "a", "d", "p", "c", "m", "q", "u") and t not in ("vn",) and not first.startswith("各"):
         return False
-    if t == "r" and first not in ("各",):
+    if t == "r" and not first.startswith("各"):  # ('各区县政府': jieba tags '各区' a pronoun)
         return False
     return True
 
@@ -1667,7 +1667,10 @@ def _owned_heading(text: str, sec: Section) -> list[_Found]:
     alone = m.re is _UNIT_HEADING
     if not units or any(k not in (("org",) if alone else ("org", "place")) for *_x, k in units):
         return []
-    if alone and not all(_LEVEL_UNIT.match(n) and _strong_name(n) for n, *_x in units):
+    # (a list of two or more units, or a named level, needs no level prefix: '首都综治办、市委督查室',
+    # '各区县政府和地区管委会')
+    if alone and not all((_LEVEL_UNIT.match(n) or len(units) >= 2 or n.startswith("各")) and _strong_name(n)
+                         for n, *_x in units):
         return []  # a heading that only ends like a unit ('…贯彻落实中央决策部署') names a task
     role = "lead" if m.groupdict().get("role") == "牵头" else "responsible"
     return [_Found(Owner(n, role, "explicit", a, b), "note") for n, a, b, k in units]
