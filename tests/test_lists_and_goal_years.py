@@ -225,3 +225,10 @@ def test_a_list_opened_by_a_named_level_is_a_subject():
                        "各区县政府和地区管委会建立健全组织机构,制定工作方案。", year=2010, extractors=RULES)
     got = {o.name for c in doc.commitments for o in c.owners if o.source == "explicit"}
     assert got == {"各区县政府", "地区管委会"}
+
+
+def test_a_heading_that_is_a_list_of_units_owns_the_tasks_under_it():
+    doc = process_text("三、职责分工\n（一）各区县政府和地区管委会。\n落实属地责任,制定专项整治方案和应急预案。\n"
+                       "（二）市公安局、市城管委。\n负责组织对整治行动进行专项督查。\n", year=2010, extractors=RULES)
+    got = {c.text[:6]: sorted(o.name for o in c.owners) for c in doc.commitments}
+    assert got == {"落实属地责任": ["各区县政府", "地区管委会"], "负责组织对整": ["市公安局", "市城管委"]}
