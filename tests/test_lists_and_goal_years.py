@@ -232,3 +232,12 @@ def test_a_heading_that_is_a_list_of_units_owns_the_tasks_under_it():
                        "（二）市公安局、市城管委。\n负责组织对整治行动进行专项督查。\n", year=2010, extractors=RULES)
     got = {c.text[:6]: sorted(o.name for o in c.owners) for c in doc.commitments}
     assert got == {"落实属地责任": ["各区县政府", "地区管委会"], "负责组织对整": ["市公安局", "市城管委"]}
+
+
+def test_issuers_of_a_page_header_and_of_a_flattened_notice():
+    # '发布部门:' is a labelled issuer; a source field after the date on one header line names one
+    assert _doc("2020_huaian_weiminbanshijianshishi_xiangmubiao_excerpt").issuer == "淮安市人民政府办公室"
+    assert _doc("2025_wanzhouqu_zhongdianminshengshishi_tuijinqingkuang_excerpt").issuer == "重庆市万州区发展和改革委员会"
+    # a whole notice on one line: its document number on a line of its own, the title before it
+    doc = _doc("2006_shanxi_shiyiwugangyaobaogao_mubiaozerenfenjie_excerpt")
+    assert doc.issuer == "山西省人民政府" and doc.title.endswith("责任分解的通知")

@@ -397,6 +397,9 @@ def table_row(line: str) -> str:
     return stripped
 
 
+_DOC_NUMBER_SPACES = re.compile(r"[ \t]+([\u4e00-\u9fff]{1,8}[〔\[［](?:19|20)\d\d[〕\]］]\d{1,4}号)[ \t]+")
+
+
 def split_flattened(line: str) -> list[str]:
     """The paragraphs of a line that web extraction flattened, split where a space ends one or
     where a numbered item runs in after a sentence (`split_run_in_items`)."""
@@ -408,8 +411,10 @@ def split_flattened(line: str) -> list[str]:
         line = _SPACE_AFTER_SENTENCE.sub("\n", line)
         line = _SPACE_BEFORE_HEADING.sub("\n", line)
         line = _SPACE_BEFORE_CN_HEADING.sub("\n", line)
-        if flattened:  # a whole page on one line: a heading's title ends at the space after it
+        if flattened:  # a whole page on one line: a heading's title ends at the space after it,
+            # a document number stands on a line of its own ('…的通知 晋政发〔2006〕10号 各市…')
             line = _SPACE_AFTER_TITLE.sub(lambda m: m.group(1) + "\n", line)
+            line = _DOC_NUMBER_SPACES.sub(lambda m: "\n" + m.group(1) + "\n", line)
         parts = line.split("\n")
     if not _RUN_IN_ITEM.search(line):  # (most lines: no number after a sentence end)
         return parts

@@ -25,7 +25,7 @@ Place = tuple[str, Optional[str], Optional[str]]  # (province, city, county)
 _DOC_TYPE = (r"(要点|计划|方案|报告|意见|通知|规划|清单|办法|纲要|决定|细则|总结|规定|条例|指南|措施|任务"
              r"|公报|公告|通告|通报|批复|决议|议案|纪要|指引)")
 _TITLE_LINE = re.compile(rf"^[^，。；：:！？]{{4,120}}{_DOC_TYPE}(?:[（(][^）)]*[）)])?$")
-_LABEL = {"title": r"标\s*题|[Tt]itle", "issuer": r"发文机关|发布机关|发布机构|发文单位|来源单位|制发机关",
+_LABEL = {"title": r"标\s*题|[Tt]itle", "issuer": r"发文机关|发布机关|发布机构|发布部门|发文单位|来源单位|制发机关",
           "date": r"成文日期|发文日期|印发日期", "url": r"原文链接|原文地址|原文网址|来源链接|链接地址",
           "source": r"(?:信息|文章|稿件)?来源"}
 _NATIONAL = re.compile(r"^(国务院|中共中央|全国人民代表大会|全国人大|中央|国家|.{1,10}部$|.{1,10}总局$|.{1,10}委员会$)")
@@ -475,9 +475,16 @@ def expand_generic(org: str, region: Optional[str], formal: bool = False) -> str
     return name + suffix if name else org
 
 
+# '日期:2025-04-11 来源:重庆市万州区发展和改革委员会': a page header's source field after another one
+_LATER_SOURCE = re.compile(r"(?<=[\s\d])(?:信息|文章|稿件)?来源\s*[:：]\s*(?P<v>[\u4e00-\u9fff（）()]{4,40})")
+
+
 def _source_field(lines: list[str]) -> Optional[str]:
     """'来源：X市工业和信息化局' when it names an organisation (not a newspaper or a site)."""
     value = _labelled(lines, "source")
+    if not value:
+        m = next((m for line in lines[:20] for m in [_LATER_SOURCE.search(line)] if m), None)
+        value = _NEXT_FIELD.split(m.group("v"), 1)[0] if m else None
     if value:
         value = re.sub(r"[（(][^）)]*[）)]$", "", value).strip()
         return _org_line(value)
