@@ -26,7 +26,9 @@ from pipeline.ml.models import MODELS_DIR, models_version
 # (the 93 earlier ones score as before), so the bars moved with the data, not with the code. The
 # ninth round's 14 (progress tables with a unit column, a pinyin-annotated mirror, a policy saved
 # as page markup) score targets 0.50 on arrival-and-after; the 125 before them rose to 0.960
-# (owners 0.960, sections 0.973): the whole set's 0.949 moved the targets bars again.
+# (owners 0.960, sections 0.973): the whole set's 0.949 moved the targets bars again. The tenth
+# round's 21 (flattened notices, pipe and space tables with notes or progress columns, dated
+# plans) score targets 0.87, deadlines 0.83 after its fixes; the whole set 0.952 / 0.955.
 BARS = {
     ("targets_lenient", "f1"): 0.94,
     ("targets_strict", "f1"): 0.935,
@@ -34,11 +36,11 @@ BARS = {
     ("owners", "f1"): 0.93,
     ("sections", "f1"): 0.96,
 }
-# The blind split (73 documents, mostly page excerpts of task lists and plans since the eighth
-# round): bars a little under today's figures (targets 0.930, deadlines 0.833, owners 0.746,
-# sections 0.939), to catch a rule that fits the development documents only.
-BLIND_BARS = {("targets_lenient", "f1"): 0.92, ("deadlines", "f1"): 0.80, ("owners", "f1"): 0.72,
-              ("sections", "f1"): 0.92}
+# The blind split (97 documents, mostly page excerpts of task lists and plans since the eighth
+# round): bars a little under today's figures (targets 0.931, deadlines 0.828, owners 0.755,
+# sections 0.947), to catch a rule that fits the development documents only.
+BLIND_BARS = {("targets_lenient", "f1"): 0.92, ("deadlines", "f1"): 0.81, ("owners", "f1"): 0.74,
+              ("sections", "f1"): 0.93}
 BLIND = ROOT / "data" / "blind"
 BLIND_GOLD = ROOT / "data" / "gold_blind"
 
@@ -110,8 +112,10 @@ def test_metadata_on_the_development_documents(default_report):
     0.90 / 0.93 then; the eighth round's excerpts print fewer (progress tables under a site's
     banner, news reports, 区政府 as the only issuer): 0.82 / 0.87 then; the ninth round's (a
     county's progress table under its site's name only, a policy inside a script's page markup,
-    an excerpt that starts at its preamble) 8 of 14: 0.80 / 0.84 today, bars a little under. One year is wrong by the gold's own choice (株洲: no year printed; '2012年…比重超过60%'
-    reads as 2012)."""
+    an excerpt that starts at its preamble) 8 of 14; the tenth round's 21 (issuers inferred by the
+    annotators from 经市政府同意 or the site) 16 of 21: 0.81 / 0.84 today, bars a little under. One
+    year is wrong by the gold's own choice (株洲: no year printed; '2012年…比重超过60%' reads as
+    2012)."""
     overall = default_report["overall"]
     assert overall["year_accuracy"] >= 0.99
     assert overall["issuer_accuracy"] >= 0.78
