@@ -441,10 +441,6 @@ def _candidate_ends(s: str, pos: int, limit: int = 40) -> tuple[int, ...]:
 _SHARED_HEADS = ("人民政府", "党工委", "管委会", "管理委员会", "党委", "政府")
 
 
-def _bare_head(name: str) -> bool:
-    return name in _SHARED_HEADS
-
-
 _PLACE_ENDS = ("市", "县", "区", "州", "旗", "盟")
 
 
@@ -472,7 +468,7 @@ def _share_stems(units: list[tuple[str, int, int, str]], text: str, base: int) -
     a head written alone after 和/及 shares the stem of the unit before it, and the bare places
     listed right before that unit share its heads. `text`/`base`: the list and its offset."""
     units = _share_office(units, text, base)
-    if not any(_bare_head(n) for n, *_x in units):
+    if not any(n in _SHARED_HEADS for n, *_x in units):
         return units
     out = list(units)
     i = 1
@@ -480,7 +476,7 @@ def _share_stems(units: list[tuple[str, int, int, str]], text: str, base: int) -
         name, a, b, _k = out[i]
         prev = out[i - 1]
         head = next((h for h in _SHARED_HEADS if prev[0].endswith(h) and len(prev[0]) > len(h)), None)
-        if _bare_head(name) and head and _CONJ.fullmatch(text[prev[2] - base:a - base]):
+        if name in _SHARED_HEADS and head and _CONJ.fullmatch(text[prev[2] - base:a - base]):
             stem = prev[0][:-len(head)]
             heads = [head, name]
             out[i] = (stem + name, a, b, unit_kind(stem + name) or "org")
@@ -1352,14 +1348,14 @@ def _trailing_owner_cells(text: str, covered: list[tuple[int, int]]) -> list[tup
         start, pos = pos, pos + len(line) + 1
         if "|" not in line or any(a <= start < b for a, b in covered):
             continue
-        parts = line.split("|")
+        parts = line.split("|")  # (one '|' is enough: 'task | units', a row's last pipe dropped)
         while parts and not parts[-1].strip():
             parts.pop()
         if len(parts) < 2 or not parts[0].strip():
             continue
         last = parts[-1]
-        off = start + len(line[:len("|".join(parts[:-1])) + 1]) + (len(last) - len(last.lstrip()))
-        groups = _parse_groups(last.strip(), off, in_note=True, bare=True)
+        at = start + len("|".join(parts[:-1])) + 1  # where the last cell starts
+        groups = _parse_groups(last.strip(), at + len(last) - len(last.lstrip()), in_note=True, bare=True)
         if groups.found and groups.only_owners:
             for f in groups.found:
                 f.kind = "table"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from typing import Callable, Optional
 
 from pipeline.records import Commitment, Deadline, Document, Owner
@@ -194,30 +195,20 @@ def cell_deadlines(doc: Document, c: Commitment, header_start: int, starts: froz
 _CONTENT_SHARE = 0.6  # of a column's cells that must be units for the column to name owners
 
 
+@lru_cache(maxsize=64)  # (grids are immutable; every row of a grid asks)
 def _content_owner_columns(grid: Grid, unit_list: Callable) -> frozenset[int]:
     """Columns named for nothing in particular (`备注`, `说明`) whose cells are units in most rows
     (`人力资源社会保障局`, `交通局`, …): in a table with no owner column they name each row's
-    owner. Asked once per grid."""
-    key = id(grid)
-    hit = _CONTENT_COLUMNS.get(key)
-    if hit is not None and hit[0] is grid:
-        return hit[1]
+    owner."""
     found = set()
-    if not any(c.kind == "owner" for c in grid.columns):
-        for k, col in enumerate(grid.columns):
-            if col.kind != "other":
-                continue
-            cells = [c for r in grid.rows for c in r.cells if c.column == k and c.text.strip()]
-            units = sum(bool(unit_list(c.text.strip(), c.start)) for c in cells)
-            if len(cells) >= 2 and units >= _CONTENT_SHARE * len(cells):
-                found.add(k)
-    if len(_CONTENT_COLUMNS) > 64:
-        _CONTENT_COLUMNS.clear()
-    _CONTENT_COLUMNS[key] = (grid, frozenset(found))
+    for k, col in enumerate(grid.columns):
+        if col.kind != "other":
+            continue
+        cells = [c for r in grid.rows for c in r.cells if c.column == k and c.text.strip()]
+        units = sum(bool(unit_list(c.text.strip(), c.start)) for c in cells)
+        if len(cells) >= 2 and units >= _CONTENT_SHARE * len(cells):
+            found.add(k)
     return frozenset(found)
-
-
-_CONTENT_COLUMNS: dict[int, tuple[Grid, frozenset[int]]] = {}  # (a cache: grids are immutable)
 
 
 def grid_owners(grid: Grid, row: Row, unit_list: Callable) -> list[Owner]:
