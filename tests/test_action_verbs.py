@@ -1,7 +1,8 @@
 """The committing verb of a target when the entity reading left it out or swallowed it: a verb the
 entity opens with ('转移农村劳动力52万人次'), the verb right before the entity or the number
 ('扩充公办幼儿园学位至1800个', '继续抓好12个…乡镇'), a verb read as the entity before a number whose
-noun follows ('启动8个新建接续煤矿项目'). GOLD.md: the entity is what is counted, the action the verb."""
+noun follows ('启动8个新建接续煤矿项目'), a verbal noun or a verb inside one noun opening the entity
+('发展农业产业化联合体', '筹集资金'). GOLD.md: the entity is what is counted, the action the verb."""
 import pytest
 
 from pipeline.config import Settings
@@ -18,6 +19,9 @@ RULES = Settings(chain="rules")
     ("保障全社会电量供给35亿千瓦时左右。", "35亿千瓦时左右", "全社会电量供给", "保障"),
     ("继续抓好12个省级乡村振兴特色乡镇。", "12个", "省级乡村振兴特色乡镇", "抓好"),
     ("启动8个新建接续煤矿项目。", "8个", "新建接续煤矿项目", "启动"),
+    # a delivery verb the tagger reads as a verbal noun, or one noun with its object
+    ("引导新型农业经营主体开展合作，发展农业产业化联合体5家以上。", "5家以上", "农业产业化联合体", "发展"),
+    ("坚持民生优先，筹集资金65亿元。", "65亿元", "资金", "筹集"),
 ])
 def test_the_verb_left_out_is_the_action(sentence, raw, entity, action):
     doc = process_text(sentence, year=2024, extractors=RULES)

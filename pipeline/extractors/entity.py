@@ -1200,6 +1200,12 @@ def _in_lexicon(word: str) -> bool:
     return any(word in g[c] for c in ("action", "extra_verbs", "change_verbs", "comparator_verbs"))
 
 
+def verbal_noun_verb(word: str) -> bool:
+    """A word the tagger reads as a verbal noun that commits as a verb (`发展`, `投资`, `培育`)."""
+    g = _grammar()
+    return word in g["nouny_verbs"] or _in_lexicon(word)
+
+
 def _continues(text: str, q: Quantity, prev_end: int, cs: int) -> bool:
     """Whether q continues the list of the previous target: '选拔100名正职后备人才、200名副职…',
     '…10名在全国有影响的青年拔尖人才，60名在全省…' (a clause that starts with its number)."""

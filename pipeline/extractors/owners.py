@@ -80,6 +80,7 @@ def _grammar() -> dict:
     g["bare_top_re"] = re.compile(g["bare_top_bodies"])
     cues = "|".join(sorted(g["predicate_cues"], key=len, reverse=True))
     g["cue_re"] = re.compile(f"(?:{cues})")
+    g["reporting_re"] = re.compile("|".join(map(re.escape, sorted(g["reporting"], key=len, reverse=True))))
     g["handover_re"] = re.compile(g["handover"] + r"(?P<units>[^，。；;：:\n（）()]{2,80}?)"
                                   r"(?P<role>牵头负责|负责|落实|牵头|承担|办理|组织实施)")
     # the same lists in the forms the hot checks need (one C-level test instead of a Python loop
@@ -319,6 +320,8 @@ def _strong_name(name: str) -> bool:
     return True
 
 
+# '市建委', '区教委': a level and a department's short name, which jieba reads as one word
+_SHORT_FORM = re.compile(r"[省市县区州旗盟][\u4e00-\u9fff]{1,3}[办局委厅]")
 _OPENING_WORDS = {"各", "省", "市", "县", "区", "州", "旗", "盟", "乡", "镇", "自治区", "自治州", "国家", "中央",
                   "国务院", "全国", "中国", "中共", "团", "区县", "县区", "市县", "省级", "市级", "县级",
                   "区级", "乡级", "省委", "市委", "县委", "区委", "省政府", "市政府", "县政府", "区政府"}
@@ -337,7 +340,8 @@ def opens_like_unit(name: str) -> bool:
         return False
     first = words[0]
     return first in _OPENING_WORDS or first.startswith("各") or tags[0] == "nt" or _starts_with_place(name) or \
-        any(first.startswith(w) for w in ("省委", "省政府", "市委", "市政府", "县委", "县政府"))
+        any(first.startswith(w) for w in ("省委", "省政府", "市委", "市政府", "县委", "县政府")) or \
+        _SHORT_FORM.fullmatch(_core(name)) is not None
 
 
 @lru_cache(maxsize=1)
@@ -794,7 +798,15 @@ def _parse_groups(body: str, offset: int, in_note: bool, first_leads: bool = Fal
         if lab:
             role_seen = True
             label_role = g["labels"][label]
-            parsed, whole = _label_units(s[lab.end():], off + lab.end())
+            rest = s[lab.end():]
+            joint = rest.find("会同")
+            if label_role and joint > 1:  # '责任单位：市农委会同水务局、三县': the partners support
+                head = split_units(rest[:joint], off + lab.end(), "list", tolerant=True)
+                partners = split_units(rest[joint + 2:], off + lab.end() + joint + 2, "list", tolerant=True)
+                if head and partners:
+                    found.extend(_owners(head, label_role, "label") + _owners(partners, "support", "label"))
+                    continue
+            parsed, whole = _label_units(rest, off + lab.end())
             if parsed and label_role:
                 units, role = parsed
                 found.extend(_owners(units, role or label_role, "label"))
@@ -1150,8 +1162,8 @@ def _subject(clause: str, offset: int, known: frozenset[str] = frozenset()) -> l
 
     if not typed and not _predicate_at(clause, end):
         return []
-    if _listed_project(clause[end:]):
-        return []
+    if _listed_project(clause[end:]) or g["reporting_re"].match(clause, end):
+        return []  # ('近日，X发布…', 'X召开新闻发布会': the unit reports, it carries no task)
     units = [u for u in units if not g["bare_top_re"].match(u[0])]
     role = _role_after(clause[end:])
     out = _owners([(n, offset + a, offset + b, k) for n, a, b, k in units], role, "running")

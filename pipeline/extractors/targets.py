@@ -18,7 +18,8 @@ from pipeline.stages.tokens import first_action, tag
 from pipeline.extractors import register
 from pipeline.extractors.status import progress_cells
 from pipeline.stages.grid import BARE_FIGURE, Grid, Row, grid_rows
-from pipeline.extractors.entity import entity_and_action, part_of_action, place_as_subject, verb_over_framing
+from pipeline.extractors.entity import (entity_and_action, part_of_action, place_as_subject, verb_over_framing,
+                                       verbal_noun_verb)
 from pipeline.extractors.standards import char_patterns, comparator_before, is_standard, issuer_fund
 
 _CLAUSE_END = "，,；;：:。！？!?\n"
@@ -747,9 +748,14 @@ def leading_verb(entity: str) -> tuple[str, Optional[str]]:
     reads as one (not a noun it opens, '建设用地'), before a noun phrase of two characters or more."""
     bare = _TRAILING_LINK.sub("", entity)
     words, tags = tag(bare)
+    if len(words) == 1 and bare[:2] in _ACTION_WORDS and len(bare) >= 4:
+        # '筹集资金' (one noun to the tagger): a delivery verb and its object
+        words, tags = [bare[:2]] + (w := tag(bare[2:]))[0], ["v"] + w[1]
     k = 0
-    while k < len(words) - 1 and tags[k] == "v":
-        k += 1
+    while k < len(words) - 1 and (tags[k] == "v" or k == 0 and tags[0] == "vn" and verbal_noun_verb(words[0])
+                                  and len(bare) - len(words[0]) >= 4):
+        k += 1  # ('发展|农业产业化联合体': a delivery verb the tagger reads as a verbal noun, before a
+        # noun phrase of its own; '建设用地' is one compound)
     if k == 0:
         return entity, None
     verb = "".join(words[:k])

@@ -315,7 +315,9 @@ def _pipe_grids(lines: list[tuple[int, int, str]]) -> list[Grid]:
             and 2 * sum(len(r) > width for *_x, r in found) >= len(found) else None
         rows = []
         for num, line, rest in found:
-            if len(rest) <= width:  # (a short row: its empty last cells dropped)
+            if len(rest) < width and _merged_left(rest, columns, h):
+                cols = [j + h + 1 + width - len(rest) for j in range(len(rest))]
+            elif len(rest) <= width:  # (a short row: its empty last cells dropped)
                 cols = [j + h + 1 for j in range(len(rest))]
             elif shift is not None and len(rest) - width == shift:
                 cols = [j - shift + h + 1 if j >= shift else None for j in range(len(rest))]
@@ -326,6 +328,21 @@ def _pipe_grids(lines: list[tuple[int, int, str]]) -> list[Grid]:
             grids.append(Grid(tuple(columns), tuple(rows)))
         i = max(k, i + 1)
     return grids
+
+
+def _merged_left(rest: list[tuple[int, int, str]], columns: list[Column], h: int) -> bool:
+    """A short row whose cells end under the owner columns: its missing cells are group cells
+    merged over the rows above ('类别 | 主要任务' written once), not empty last ones: its first cell
+    is a task's text, the others (no sentence) fill the owner columns only when aligned from the
+    right."""
+    n, first = len(rest), len(columns) - len(rest)
+    last = rest[-1][2].strip()
+    if n < 2 or not is_text_cell(rest[0][2]) or not last or "。" in last or len(last) > 80:
+        return False
+    right = [columns[first + j].kind for j in range(n)]
+    left = [columns[h + 1 + j].kind for j in range(n)]
+    return right[0] != "owner" and all(k == "owner" for k in right[1:]) \
+        and any(k != "owner" for k in left[1:])
 
 
 def _names_with_owner_column(head: list[tuple[int, int, str]]) -> bool:

@@ -1,0 +1,60 @@
+"""Owners of the eleventh round: a unit that reports (`近日，X发布…通知`, `X召开新闻发布会`) is no
+subject carrying a task; the partners after `会同` inside a label support while the unit before
+it keeps the label's role; a level and a department's short name (`市建委`) opens like a unit;
+a pipe row short of cells whose group cells were merged over the rows above lines up with the
+owner columns from the right — on sentences and on real development documents."""
+from conftest import rules_doc as _doc
+from pipeline.config import Settings
+from pipeline.extractors.owners import labelled_owners_found, opens_like_unit, running_owners_found
+from pipeline.language import process_text
+
+RULES = Settings(chain="rules")
+
+
+def _explicit(doc, head: str) -> set[tuple[str, str]]:
+    c = next(c for c in doc.commitments if head in c.text)
+    return {(o.name, o.role) for o in c.owners if o.source == "explicit"}
+
+
+def _running(text: str) -> list[tuple[str, str]]:
+    return [(f.owner.name, f.owner.role) for f in running_owners_found(text)]
+
+
+def test_a_unit_that_reports_carries_no_task():
+    assert _running("近日,安徽省人民政府发布关于年重点工作及责任分解的通知。") == []
+    assert _running("德州市人民政府新闻办公室召开新闻发布会,介绍有关情况。") == []
+    # the same unit charged with a task is its owner
+    assert _running("安徽省人民政府办公厅负责统筹协调。") == [("安徽省人民政府办公厅", "responsible")]
+
+
+def test_a_news_lead_names_no_owner_in_a_real_document():
+    doc = _doc("2022_anhui_zhongdiangongzuo_zerenfenjie_excerpt")
+    lead = [c for c in doc.commitments if "发布关于" in c.text]
+    assert lead and all(o.source == "issuer" for c in lead for o in c.owners)
+
+
+def test_partners_after_huitong_in_a_label_support():
+    got = [(f.owner.name, f.owner.role) for f in labelled_owners_found("责任单位:市农委会同水务局、农业综合开发办及三县。")]
+    assert got == [("市农委", "responsible"), ("水务局", "support"), ("农业综合开发办", "support"), ("三县", "support")]
+    doc = _doc("2008_fushun_zhongdiangongzuo_zerenfenjie_excerpt")
+    assert {("市农委", "responsible"), ("水务局", "support")} <= _explicit(doc, "市农委会同水务局")
+
+
+def test_a_short_form_department_opens_like_a_unit():
+    assert opens_like_unit("市建委") and opens_like_unit("区教委")
+    assert not opens_like_unit("建设大数据中心")
+    assert _running("由吴继德副市长负责,市建委牵头,相关部门配合,尽快完善项目申报。") == [("市建委", "lead")]
+
+
+def test_a_short_pipe_row_lines_up_with_the_owner_columns_from_the_right():
+    text = ("序号 | 类别 | 主要任务 | 细化措施 | 牵头单位 | 参与单位 | 责任单位\n"
+            "1 | 加强水资源保护 | 严守水资源开发利用控制红线 | 实施水资源消耗总量和强度双控行动,防止不合理新增取水,"
+            "切实做到以水定需、量水而行。 | 市水利局 | 市发展改革委 | 各县(市、区)人民政府\n"
+            "2 | 抓好工业节水。加快实施工业节水技术改造,坚决遏制用水浪费,高耗水行业达到国内先进定额标准。"
+            " | 市工业和信息化委、市水利局 | 市发展改革委 | 各县(市、区)人民政府\n")
+    doc = process_text(text, year=2018, extractors=RULES)
+    assert _explicit(doc, "抓好工业节水") == {("市工业和信息化委", "lead"), ("市水利局", "lead"),
+                                        ("市发展改革委", "support"), ("各县(市、区)人民政府", "responsible")}
+    real = _doc("2018_pingdingshan_hezhangzhi_renwufenjie_excerpt")
+    assert {("市工业和信息化委", "lead"), ("水利局", "lead"), ("市发展改革委", "support")} <= \
+        _explicit(real, "抓好工业节水。加快实施")
