@@ -28,7 +28,7 @@ from typing import Optional
 
 from pipeline.records import Deadline, Document
 from pipeline.extractors import register
-from pipeline.extractors.table_cells import cell_deadlines, deadline_table, grid_deadlines
+from pipeline.extractors.table_cells import cell_deadlines, deadline_table, grid_deadlines, limit_value
 from pipeline.stages.cn_numerals import cn_int
 from pipeline.stages.grid import grid_rows
 
@@ -435,6 +435,31 @@ def issue_date(text: str) -> Optional[dt.date]:
         return None
 
 
+# a field that states a task's limit, and its value up to the next field or clause
+_LABELLED = re.compile(r"(?:完成时限|完成时间|时间节点|办结时限|完成期限|时限要求|时间要求|完成日期|截止时间|截止日期"
+                       r"|推进时限|实施时限|时限)\s*[:：]\s*(?P<v>[^；;，,。）)\n|｜:：]{1,24})")
+_LABEL_PARTS = re.compile(r"[、和及]")
+
+
+def _labelled_limits(text: str, offset: int, found: list[Deadline], find, plan_year: Optional[int]) -> list[Deadline]:
+    """The limits a time-limit label states (`完成时限：2023年第二季度`, `时间节点：2023.10`,
+    `完成时限：2023年6月、12月`) that the patterns of running text did not read: the label types
+    its value as a time, as a deadline column does."""
+    if plan_year is None or "：" not in text and ":" not in text:
+        return []
+    out: list[Deadline] = []
+    for m in _LABELLED.finditer(text):
+        pos = m.start("v")
+        for part in _LABEL_PARTS.split(m.group("v")):
+            a, b = offset + pos, offset + pos + len(part)
+            pos += len(part) + 1
+            value = part.strip()
+            if not value or any(d.start < b and a < d.end for d in found + out):
+                continue
+            out += limit_value(value, a + part.index(value[0]), plan_year, find)
+    return out
+
+
 @register("deadlines")
 def extract_deadlines(doc: Document) -> Document:
     issued: Optional[dt.date] = None
@@ -453,6 +478,7 @@ def extract_deadlines(doc: Document) -> Document:
         for d in found:
             d.start += c.start
             d.end += c.start
+        found += _labelled_limits(c.text, c.start, found, lambda t: find_deadlines(t, doc.year, issued), doc.year)
         if not found and table is not None:
             found = cell_deadlines(doc, c, table, starts, lambda t: find_deadlines(t, doc.year, issued))
         if rows and c.start in rows:  # a task table read as a grid: its deadline column

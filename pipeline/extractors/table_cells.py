@@ -333,23 +333,37 @@ def grid_deadlines(grid: Grid, row: Row, plan_year: Optional[int], find: Callabl
         cells = [c for c in row.cells if c.column is None and not is_text_cell(c.text)
                  and (is_time_cell(c.text) or _YEAR_CELL.match(c.text) or _PERIOD_END.search(c.text))]
     for cell in cells:
-        line = cell.text
-        found = find(line)
-        if found:
-            for d in found:
-                d.start, d.end = d.start + cell.start, d.end + cell.start
-            out += found
-            continue
-        date = None
-        year = _YEAR_CELL.match(line)
-        period = _PERIOD_END.search(line)
-        if year:
-            date = f"{year.group('y')}-12-31"
-        elif period and (period.group("y") or plan_year):
-            y, m = int(period.group("y") or plan_year), int(period.group("m"))
-            date = f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
-        elif plan_year is not None:
-            date = _bare_time(line, plan_year)
-        if date:
-            out.append(Deadline(raw=line, date=date, start=cell.start, end=cell.end, kind="by"))
+        out += limit_value(cell.text, cell.start, plan_year, find)
     return out
+
+
+_RANGE_START = re.compile(r"^(?:(?:19|20)\d\d\s*[.．/年]\s*)?(?:1[0-2]|0?[1-9])\s*月?\s*(?:份|初|上旬|中旬)?\s*[-—–~～至到]")
+# a date written with dots or dashes: '2023.10', '2023-12', '2023.6.30'
+_DOTTED = re.compile(r"^(?P<y>(?:19|20)\d\d)\s*[.．/\-]\s*(?P<m>1[0-2]|0?[1-9])(?:\s*[.．/\-]\s*(?P<d>[1-3]?\d))?(?:前|之前)?$")
+
+
+def limit_value(line: str, start: int, plan_year: Optional[int], find: Callable) -> list[Deadline]:
+    """The limits of the text a deadline column's cell or a time-limit label (`完成时限：`) holds:
+    a limit as written ('2023年12月底前'), a bare month, quarter or half (`_bare_time`), a year
+    alone (its end), the end of a period ('2023.01-2023.12'), a date with dots ('2023.10')."""
+    period = _PERIOD_END.search(line)
+    found = [] if period and _RANGE_START.match(line) else find(line)  # ('2023年6月至12月': its end)
+    if found:
+        for d in found:
+            d.start, d.end = d.start + start, d.end + start
+        return found
+    date = None
+    year = _YEAR_CELL.match(line)
+    dotted = _DOTTED.match(line)
+    if year:
+        date = f"{year.group('y')}-12-31"
+    elif dotted:
+        y, m = int(dotted.group("y")), int(dotted.group("m"))
+        day = int(dotted.group("d")) if dotted.group("d") else calendar.monthrange(y, m)[1]
+        date = f"{y:04d}-{m:02d}-{day:02d}" if day <= calendar.monthrange(y, m)[1] else None
+    elif period and (period.group("y") or plan_year):
+        y, m = int(period.group("y") or plan_year), int(period.group("m"))
+        date = f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
+    elif plan_year is not None:
+        date = _bare_time(line, plan_year)
+    return [Deadline(raw=line, date=date, start=start, end=start + len(line), kind="by")] if date else []

@@ -2,7 +2,9 @@
 subject carrying a task; the partners after `会同` inside a label support while the unit before
 it keeps the label's role; a level and a department's short name (`市建委`) opens like a unit;
 a pipe row short of cells whose group cells were merged over the rows above lines up with the
-owner columns from the right — on sentences and on real development documents."""
+owner columns from the right; a time-limit label (`完成时限：`, `时间节点：`) types its value as a
+time, as a deadline column does (a quarter, a half, a year alone, `全年`, `2023.10`, a list of
+months) — on sentences and on real development documents."""
 from conftest import rules_doc as _doc
 from pipeline.config import Settings
 from pipeline.extractors.owners import labelled_owners_found, opens_like_unit, running_owners_found
@@ -58,3 +60,32 @@ def test_a_short_pipe_row_lines_up_with_the_owner_columns_from_the_right():
     real = _doc("2018_pingdingshan_hezhangzhi_renwufenjie_excerpt")
     assert {("市工业和信息化委", "lead"), ("水利局", "lead"), ("市发展改革委", "support")} <= \
         _explicit(real, "抓好工业节水。加快实施")
+
+
+# --------------------------------------------------------------------------------------------
+# a time-limit label types its value as a time, as a deadline column does
+
+import pytest  # noqa: E402
+from conftest import rules_dates  # noqa: E402
+
+
+@pytest.mark.parametrize("value, want", [
+    ("2023年第二季度", [("2023年第二季度", "2023-06-30")]),
+    ("二季度", [("二季度", "2023-06-30")]),
+    ("2023年上半年", [("2023年上半年", "2023-06-30")]),
+    ("2023年", [("2023年", "2023-12-31")]),
+    ("全年", [("全年", "2023-12-31")]),
+    ("2023.10", [("2023.10", "2023-10-31")]),
+    ("2023-12", [("2023-12", "2023-12-31")]),
+    ("2023年6月、12月", [("2023年6月", "2023-06-30"), ("12月", "2023-12-31")]),
+    ("长期坚持", []),
+])
+def test_a_limit_label_reads_its_value_as_a_time(value, want):
+    assert rules_dates(f"组织开展业务培训。完成时限：{value}", 2023) == want
+    assert rules_dates(f"组织开展业务培训。（责任单位：市人社局；时间节点：{value}）", 2023) == want
+
+
+def test_a_limit_label_in_a_real_task_list():
+    doc = _doc("2023_xiangyangdushiquan_zhongdiangongzuo_qingdan_excerpt")
+    c = next(c for c in doc.commitments if c.text.endswith("完成时限:2023"))  # the excerpt ends there
+    assert [(d.raw, d.date) for d in c.deadlines] == [("2023", "2023-12-31")]
