@@ -89,3 +89,32 @@ def test_a_limit_label_in_a_real_task_list():
     doc = _doc("2023_xiangyangdushiquan_zhongdiangongzuo_qingdan_excerpt")
     c = next(c for c in doc.commitments if c.text.endswith("完成时限:2023"))  # the excerpt ends there
     assert [(d.raw, d.date) for d in c.deadlines] == [("2023", "2023-12-31")]
+
+
+def test_a_row_whose_owner_cell_was_merged_with_the_one_above_takes_its_owners():
+    text = ("工作任务 | 具体要求 | 责任单位\n三、做好财政信息公开。\n"
+            "7.积极推进部门单位财政预算、决算及相关报表公开。 | 市财政局牵头,市直各部门落实;各镇(街)参照落实 |\n"
+            "8.持续深化地方政府债务信息公开,定期公开地方政府债务限额、余额等信息。\n")
+    doc = process_text(text, year=2021, extractors=RULES)
+    assert {n for n, _r in _explicit(doc, "8.持续深化")} == {"市财政局", "各镇(街)"}
+    real = _doc("2021_taishan_zhengwugongkai_gongzuoyaodian_fengong_excerpt")
+    assert {"市财政局", "各镇(街)"} <= {n for n, _r in _explicit(real, "8.持续深化地方政府债务信息公开")}
+
+
+def test_an_owner_line_is_a_commitment_annotators_can_quote():
+    doc = _doc("2023_hengshui_minshengshishi_excerpt")
+    lines = [c for c in doc.commitments if c.text.strip() == "责任部门:市卫生健康委"]
+    assert lines and {o.name for o in lines[0].owners} == {"市卫生健康委"}
+
+
+def test_comma_groups_between_you_and_the_role_word_are_owners():
+    got = _running("力争年内开通航线,由漯阜铁路公司、市发展改革委,川汇区、商水县、项城市、沈丘县人民政府,"
+                   "市经济开发区管委会负责落实。")
+    assert {"漯阜铁路公司", "市发展改革委", "项城市", "沈丘县人民政府", "市经济开发区管委会"} <= {n for n, _r in got}
+    assert _running("由于天气原因,工程延期,市住建局负责协调。") == [("市住建局", "responsible")]
+
+
+def test_a_gazetteer_place_ending_in_chengshi_is_a_place():
+    from pipeline.extractors.owners import unit_kind
+    assert unit_kind("项城市") == "place" and unit_kind("晋城市") == "place"
+    assert unit_kind("文明城市") is None

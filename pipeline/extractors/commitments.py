@@ -16,7 +16,7 @@ from pipeline.stages.structure import match_heading
 from pipeline.stages.tokens import tag
 from pipeline.extractors import register
 from pipeline.extractors.table_cells import is_cell_line, owner_table
-from pipeline.extractors.owners import cell_split
+from pipeline.extractors.owners import cell_split, is_owner_line
 
 # Page furniture: labelled metadata lines, salutations, and addressee lines ending in a colon.
 _FURNITURE = re.compile(
@@ -151,8 +151,9 @@ def find_commitments(doc: Document) -> Document:
                                                 sec.section_id not in parents, own_line):
             continue  # the heading line itself
         sent.words, sent.tags = tag(sent.text)
-        if not _HAS_NUMBER.search(text) and not any(t.startswith("v") for t in sent.tags):
-            continue
+        if not _HAS_NUMBER.search(text) and not any(t.startswith("v") for t in sent.tags) \
+                and not (_LABEL.match(text) and is_owner_line(text)):
+            continue  # (an owner line, '责任部门：市卫生健康委', stays: annotators quote it)
         out.append(Commitment(
             commitment_id=f"{doc.doc_id}:c{len(out) + 1:04d}",
             section_id=sent.section_id,

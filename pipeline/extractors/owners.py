@@ -226,7 +226,8 @@ def unit_kind(name: str) -> Optional[str]:
     if zone is not None:
         return zone
     if name in g["not_units_set"] or name.endswith(g["not_unit_endings_t"]):
-        return None
+        # ('项城市', '晋城市': a place the gazetteer names, though '…城市' ends no unit: '文明城市')
+        return "place" if core in _place_names()[0] else None
     suffix = _org_suffix(core)
     if suffix and len(suffix) == 1 and core[:-1] in g["unit_verbs_set"]:
         return "org"  # '建设厅', '审计局': a department named by its field alone (the province's)
@@ -1235,8 +1236,23 @@ def defined_bodies(text: str) -> frozenset[str]:
 _CHARGED = re.compile(r"[^，,。；;]{0,16}?(?:要|应|须|必须|负责|牵头|负总责)")
 
 
-def running_owners_found(text: str, offset: int = 0, known: frozenset[str] = frozenset()) -> list[_Found]:
+# '由A、B,C、D人民政府,E管委会负责落实': comma groups of units between 由 and the role word
+_BY_GROUPS = re.compile(r"(?<![于此理自缘经来])由(?P<units>[^。；;：:由（）()]{4,160}?[,，][^。；;：:由（）()]{2,160}?)"
+                        r"(?:共同|分别|按职责分工|按职责)?(?P<role>牵头负责|负责落实|负责|牵头|落实|办理|组织实施)")
+
+
+def _by_groups(text: str, offset: int) -> list[_Found]:
     out: list[_Found] = []
+    for m in _BY_GROUPS.finditer(text):
+        units = cell_unit_list(m.group("units"), offset + m.start("units"))
+        if units and len(units) >= 2:
+            role = _grammar()["roles"].get(m.group("role"), "responsible")
+            out.extend(_owners([u for u in units if u[3] != "generic"], role, "running"))
+    return out
+
+
+def running_owners_found(text: str, offset: int = 0, known: frozenset[str] = frozenset()) -> list[_Found]:
+    out: list[_Found] = _by_groups(text, offset) if "由" in text and ("," in text or "，" in text) else []
     listed: list[tuple[str, int, int, str]] = []  # a clause that is only a list of organisations
     for cm in _CLAUSE.finditer(text):
         clause, off = cm.group(0), offset + cm.start()
@@ -1344,6 +1360,7 @@ def _delimited_rows(text: str) -> list[tuple[int, int, list[_Found]]]:
     return out
 
 
+_ITEM_ROW = re.compile(r"\s*(?:\d{1,3}[.．、](?!\d)|[（(]\d{1,3}[）)])")
 _OWNER_HEADER = re.compile(r"(?:^|\|)[ \t]*(?:牵头|责任|配合|主办|承办|负责)(?:单位|部门)[ \t]*(?:\||$)", re.M)
 
 
@@ -1356,13 +1373,20 @@ def _trailing_owner_cells(text: str, covered: list[tuple[int, int]]) -> list[tup
         return []
     out: list[tuple[int, int, list[_Found]]] = []
     pos = 0
+    above: list[_Found] = []  # the owners of the row right above, if it is a row of this table
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
-        if "|" not in line or any(a <= start < b for a, b in covered):
-            continue
         parts = line.split("|")  # (one '|' is enough: 'task | units', a row's last pipe dropped)
         while parts and not parts[-1].strip():
             parts.pop()
+        if len(parts) == 1 and above and _ITEM_ROW.match(parts[0]):
+            # '8.…任务。' under '7.… | 市财政局牵头,…': a row whose owner cell is empty, the cell
+            # merged with the one above (written once, on the merge's first row)
+            out.append((start, start + len(line), [_Found(_copy(f.owner), "table") for f in above]))
+            continue
+        above = []
+        if "|" not in line or any(a <= start < b for a, b in covered):
+            continue
         if len(parts) < 2 or not parts[0].strip():
             continue
         last = parts[-1]
@@ -1372,6 +1396,7 @@ def _trailing_owner_cells(text: str, covered: list[tuple[int, int]]) -> list[tup
             for f in groups.found:
                 f.kind = "table"
             out.append((start, start + len(line), groups.found))
+            above = groups.found
     return out
 
 
