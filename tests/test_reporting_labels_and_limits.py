@@ -118,3 +118,9 @@ def test_a_gazetteer_place_ending_in_chengshi_is_a_place():
     from pipeline.extractors.owners import unit_kind
     assert unit_kind("项城市") == "place" and unit_kind("晋城市") == "place"
     assert unit_kind("文明城市") is None
+
+
+def test_an_items_sentence_above_a_line_of_its_owners_is_its_task():
+    doc = _doc("2013_zhoukou_zhongdiangongzuo_renwufenjie_excerpt")
+    c = next(c for c in doc.commitments if c.text.startswith("2.全面完成漯阜铁路复线电气化改造"))
+    assert [(d.raw, d.date) for d in c.deadlines] == [("年内", "2013-12-31")]

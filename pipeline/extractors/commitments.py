@@ -130,7 +130,7 @@ def find_commitments(doc: Document) -> Document:
     paths = {sec.section_id: sec.path for sec in doc.sections}
     parents = {sec.parent_id for sec in doc.sections}
     # sections holding text of their own besides the heading's (labels and notes are not text:
-    # '责任单位：县财政局', '（牵头单位：市发展改革委）')
+    # '责任单位：县财政局', '（牵头单位：市发展改革委）', nor is a line naming the owners: '由A、B负责落实')
     cells = _owner_cells(doc) | _row_part_titles(doc, parents)
     # (nor is the progress an item reports: '贯彻落实情况：已完成…' under '1.严格落实…。')
     progress = [(m.start(), doc.text.find("\n", m.start())) for m in _PROGRESS_LINE.finditer(doc.text)] \
@@ -138,6 +138,7 @@ def find_commitments(doc: Document) -> Document:
     with_body = {sent.section_id for sent in doc.sentences
                  if sent.section_id and sent.start not in heading_ends and sent.start not in cells
                  and not _LABEL.match(sent.text.strip()) and not _TRAILING_NOTES.fullmatch(sent.text.strip())
+                 and not (sent.text.lstrip().startswith("由") and is_owner_line(sent.text.strip()))
                  and not any(a <= sent.start and (b < 0 or sent.start < b) for a, b in progress)}
     out = []
     for sent in doc.sentences:
