@@ -1,4 +1,4 @@
-"""The command line: one group that imports its commands (no cycle), --verbose/--quiet on every
+"""The command line: one group that imports its commands when they run (no cycle), --verbose/--quiet on every
 command, and the exit status of evaluate when a gold document has no predicted one."""
 from __future__ import annotations
 
@@ -44,13 +44,29 @@ def test_no_command_module_imports_the_group():
     assert not (ROOT / "pipeline" / "tools" / "cli_compare.py").exists()
 
 
+def _command(name: str):
+    import click
+    return main.get_command(click.Context(main), name)
+
+
 def test_the_group_has_every_command():
-    assert set(main.commands) == {"extract", "evaluate", "compare", "report", "metrics"}
+    import click
+    assert set(main.list_commands(click.Context(main))) == {"extract", "evaluate", "compare", "report", "metrics"}
+    assert all(_command(n) is not None for n in ("extract", "evaluate", "compare", "report", "metrics"))
+
+
+def test_a_command_module_is_imported_only_when_its_command_runs():
+    """Start-up: `extract` does not import the evaluator's, the comparison's or the report's modules."""
+    code = ("import sys, pipeline.tools.cli as c, click; c.main.get_command(click.Context(c.main), 'extract'); "
+            "print(sorted(m for m in sys.modules if m.startswith('pipeline.tools.cli.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert "pipeline.tools.cli.extract" in out
+    assert not any(f"pipeline.tools.cli.{m}'" in out for m in ("evaluate", "compare", "report", "metrics"))
 
 
 @pytest.mark.parametrize("name", ["extract", "evaluate", "compare", "report", "metrics"])
 def test_every_command_has_verbose_and_quiet(name):
-    opts = {o for p in main.commands[name].params for o in getattr(p, "opts", [])}
+    opts = {o for p in _command(name).params for o in getattr(p, "opts", [])}
     assert {"--verbose", "-v", "--quiet", "-q"} <= opts
 
 
