@@ -124,3 +124,15 @@ def test_an_items_sentence_above_a_line_of_its_owners_is_its_task():
     doc = _doc("2013_zhoukou_zhongdiangongzuo_renwufenjie_excerpt")
     c = next(c for c in doc.commitments if c.text.startswith("2.全面完成漯阜铁路复线电气化改造"))
     assert [(d.raw, d.date) for d in c.deadlines] == [("年内", "2013-12-31")]
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("次年3月底前完成验收。", [("3月底前", "2024-03-31")]),  # the year after the plan's
+    ("明年6月底前建成投用。", [("6月底前", "2024-06-30")]),
+    ("2023年内建成。", [("2023年内", "2023-12-31")]),
+    ("2023年度内完成改造任务。", [("2023年度内", "2023-12-31")]),
+    ("本年度完成。", [("本年度", "2023-12-31")]),
+    ("2023年内到期的债务。", []),
+])
+def test_next_year_and_within_the_year(sentence, want):
+    assert rules_dates(sentence, 2023) == want

@@ -181,6 +181,9 @@ def _rules() -> list[_Rule]:
         rule("this_year", "this_year", 1, ("年内",), r"(?<![\d一二两三四五六七八九十百几数多近当每 \u3000])年内",
              r"(?![的]|到期|[，。；]|$)"),
         rule("this_year", "this_year", 1, ("今年",), rf"今年(?:内|底前|年底前)?(?={verb})"),
+        # '2023年内建成', '本年度完成': the year's end, with the completion verb ('2023年内到期的' is none)
+        rule("by_year", "by", 1, ("年",), rf"(?P<y>{_Y}){_SP}年(?:度)?内(?![的]|到期)(?={verb}|{delivers})"),
+        rule("this_year", "this_year", 1, ("本年",), rf"本年(?:度)?(?:内)?(?={verb})"),
         # '到“十四五”末', '“十四五”期间完成…' in a task (not in a heading); '“十四五”时期是…' describes
         # the period
         rule("plan_period", "plan_period", 1, ("五",), rf"(?:到|至|在|于)?{fyp}(?:末期|期末|末)(?!的)"),
@@ -350,6 +353,7 @@ def resolve(name: str, m: re.Match, plan_year: int, issued: Optional[dt.date] = 
 
 
 _SUB_YEAR = {"month", "stage", "half", "quarter", "season", "year_end"}
+_NEXT_YEAR = ("明年", "次年", "翌年", "下一年", "下年")
 
 
 def _candidates(text: str, plan_year: int, issued: Optional[dt.date], heading: bool) -> list[tuple]:
@@ -379,6 +383,8 @@ def _candidates(text: str, plan_year: int, issued: Optional[dt.date], heading: b
                 kind = "recurring"
             elif _NOT_DEADLINE.search(text[max(0, start - 2):end]):
                 continue
+            if rule.name in _SUB_YEAR and not m.groupdict().get("y") and before.endswith(_NEXT_YEAR):
+                year = plan_year + 1  # '次年3月底前', '明年6月底前': the year after the plan's
             date = resolve(rule.name, m, year, issued)
             if date is None and rule.name != "relative":
                 continue
