@@ -136,3 +136,12 @@ def test_an_items_sentence_above_a_line_of_its_owners_is_its_task():
 ])
 def test_next_year_and_within_the_year(sentence, want):
     assert rules_dates(sentence, 2023) == want
+
+
+def test_a_style_that_ranks_above_the_one_an_excerpt_opened_with_is_a_part_of_its_own():
+    from pipeline.stages.structure import find_sections
+    text = "（一）制订方案\n各区县要抓紧制订方案。\n（二）集中整治\n集中力量整治。\n四、保障措施\n（一）明确责任分工\n加强协调配合。\n"
+    assert [(s.level, s.number) for s in find_sections(text)] == \
+        [(1, "一"), (1, "二"), (1, "四"), (2, "一")]
+    real = _doc("2021_hainan_kejichuangxin_sannianxingdong_excerpt")
+    assert [(s.level, s.number) for s in real.sections] == [(1, "1"), (1, "二"), (2, "一"), (3, "1")]

@@ -290,6 +290,10 @@ def _markdown_title_line(lines: list[str]) -> Optional[int]:
     return first
 
 
+# the conventional rank of the numbering styles (一、 over （一） over 1. over （1） over ①)
+_RANK = {"cn": 0, "cn_paren": 1, "arabic": 2, "arabic_paren": 3, "arabic_half": 3, "circled": 4}
+
+
 def _open_section(found: tuple, line: str, start: int, text: str, sections: list[Section],
                   stack: list, last_value: dict[str, int]) -> list:
     """The stack of open sections after the heading ``found`` on ``line`` (appended to
@@ -317,6 +321,13 @@ def _open_section(found: tuple, line: str, start: int, text: str, sections: list
         # a style opens at 1 or continues its last number (else: a list in a sentence); a
         # part heading on a line of its own opens where it stands (an excerpt, a lost line)
         return stack
+    if stack and kind not in kinds and _RANK.get(kind, -1) >= 0 and \
+            _RANK.get(kind, 99) < _RANK.get(stack[0][0], -1):
+        # '（一）…（三）' and then '四、保障措施': an excerpt that opens inside a part; the style that
+        # ranks above the one it opened with ('一、' over '（一）' over '1.') is a part of its own
+        for _closed_kind, closed in stack:
+            closed.end = start
+        stack = []
     parent = stack[-1][1] if stack else None
     level = len(stack) + 1
     sec = Section(section_id="", parent_id=parent.section_id if parent else None,
