@@ -145,3 +145,24 @@ def test_a_style_that_ranks_above_the_one_an_excerpt_opened_with_is_a_part_of_it
         [(1, "一"), (1, "二"), (1, "四"), (2, "一")]
     real = _doc("2021_hainan_kejichuangxin_sannianxingdong_excerpt")
     assert [(s.level, s.number) for s in real.sections] == [(1, "1"), (1, "二"), (2, "一"), (3, "1")]
+
+
+@pytest.mark.parametrize("text", [
+    "1.推进老旧小区改造，完成改造10个小区。——市住建局\n2.加快推进项目建设，完成投资5亿元。——市发改委",
+    "1.推进老旧小区改造，完成改造10个小区。 市住建局\n2.加快推进项目建设，完成投资5亿元。 市发改委",
+    "1.推进老旧小区改造，完成改造10个小区。\n市住建局\n2.加快推进项目建设，完成投资5亿元。\n市发改委\n",
+])
+def test_units_right_after_a_task_with_no_label_own_it(text):
+    doc = process_text(text, year=2023, extractors=RULES)
+    assert _explicit(doc, "1.推进") == {("市住建局", "responsible")}
+    assert _explicit(doc, "2.加快") == {("市发改委", "responsible")}
+
+
+def test_one_unit_line_or_a_signature_is_no_owner():
+    once = process_text("1.推进老旧小区改造，完成改造10个小区。\n市住建局\n2.加快推进项目建设。\n", year=2023, extractors=RULES)
+    assert _explicit(once, "1.推进") == set()  # the text does it for two tasks at least
+    signed = process_text("1.完成改造10个小区。\n市住建局\n2.完成投资5亿元。\n市发改委\n请各单位认真对照各自承担的工作任务,确保如期完成。\n"
+                          "沈河区人民政府\n2024年3月1日\n", year=2024, extractors=RULES)
+    assert _explicit(signed, "请各单位") == set()
+    real = _doc("2024_shenhequ_zhengfugongzuobaogao_renwufenjie_excerpt")
+    assert _explicit(real, "请各单位认真对照") == set()

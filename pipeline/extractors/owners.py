@@ -443,6 +443,54 @@ def _candidate_ends(s: str, pos: int, limit: int = 40) -> tuple[int, ...]:
 
 
 # the heads a list may write once for several stems: '各县（市、区）党委和人民政府', '高新区党工委和管委会'
+_DATE_START = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月|(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}")
+_TAIL_LEAD = re.compile(r"[\s—－\-–]*")
+
+
+def _unit_tail(text: str, start: int) -> Optional[list[Owner]]:
+    """The owners a bare list of units names (`市住建局 市财政局`, `——市住建局`, `市住建局、市财政局`):
+    every piece a unit, one at least an organisation, no label, no sentence."""
+    lead = _TAIL_LEAD.match(text).end()
+    body = text[lead:].rstrip()
+    if not body or len(body) > 80 or _STOP_CHARS.sub("", body[-1:]) == "" or "：" in body or ":" in body:
+        return None
+    units = cell_unit_list(body, start + lead)
+    if not units or not any(k == "org" for *_x, k in units):
+        return None
+    return [Owner(n, "responsible", "explicit", a, b) for n, a, b, k in units if k != "generic"]
+
+
+def _bare_unit_tails(doc: Document) -> None:
+    """A task line followed by the units that own it with no label: on the same line after the
+    task's last sentence (`…完成改造10个小区。 市住建局 市财政局`, `…。——市住建局`: a row of a table
+    flattened with spaces) or alone on the next line (`市住建局、市财政局`: the owner cell of a row
+    written a cell a line), where the text does this for two tasks at least."""
+    text = doc.text
+    found: list[tuple[Commitment, list[Owner]]] = []
+    for c in doc.commitments:
+        if c.owners:
+            continue
+        eol = text.find("\n", c.end)
+        eol = len(text) if eol < 0 else eol
+        tail = text[c.end:eol]
+        if tail.strip() and c.text.rstrip()[-1:] in "。；;":
+            owners = _unit_tail(tail, c.end)
+        elif not tail.strip():
+            nxt = text.find("\n", eol + 1)
+            line = text[eol + 1:len(text) if nxt < 0 else nxt]
+            after = text[len(text) if nxt < 0 else nxt + 1:][:40].lstrip()
+            # (not the signature: the issuer's name over the date, '沈河区人民政府' / '2024年3月1日')
+            owners = _unit_tail(line, eol + 1) if line.strip() and not _DATE_START.match(after) \
+                and line.strip() != doc.issuer else None
+        else:
+            owners = None
+        if owners:
+            found.append((c, owners))
+    if len(found) >= 2:
+        for c, owners in found:
+            c.owners = owners
+
+
 _SHARED_HEADS = ("人民政府", "党工委", "管委会", "管理委员会", "党委", "政府")
 
 
@@ -1873,6 +1921,7 @@ def extract_owners(doc: Document) -> Document:
             found = grid_owners(*rows[c.start], cell_unit_list)
             if found:
                 c.owners = found + [o for o in c.owners if all(o.name != f.name for f in found)]
+    _bare_unit_tails(doc)  # (after the table readers: a header's columns know their cells better)
     issuer_at = doc.text.find(doc.issuer) if doc.issuer else -1
     for c in doc.commitments:
         if c.owners:
