@@ -136,7 +136,7 @@ def test_slogan_verbs_commit_to_nothing():
 
 @pytest.mark.parametrize("text, expected", [
     # the per-unit tail of the previous number is not the next one's subject
-    ("能繁母猪由1000元/头提高至1500元/头。", [("1000元", "能繁母猪", None), ("1500元", "能繁母猪", "提高至")]),
+    ("能繁母猪由1000元/头提高至1500元/头。", [("1000元/头", "能繁母猪", "提高至"), ("1500元/头", "能繁母猪", "提高至")]),
     # a verb with a goal marker ('用于') predicates of the counted phrase
     ("74.3%的财政支出用于民生。", [("74.3%", "财政支出", "用于")]),
     ("自治区849名医护人员驰援湖北。", [("849名", "医护人员", "驰援")]),

@@ -166,3 +166,22 @@ def test_one_unit_line_or_a_signature_is_no_owner():
     assert _explicit(signed, "请各单位") == set()
     real = _doc("2024_shenhequ_zhengfugongzuobaogao_renwufenjie_excerpt")
     assert _explicit(real, "请各单位认真对照") == set()
+
+
+def _targets(sentence: str, year: int = 2023) -> list[tuple]:
+    doc = process_text(sentence, year=year, extractors=RULES)
+    return [(t.raw, t.value, t.unit, t.comparator) for t in doc.targets]
+
+
+def test_an_amount_per_person_or_head_keeps_its_words_and_its_comparator():
+    # (its unit stays 元, as the development gold writes it: 835元/人月 → 元; rates per time keep theirs)
+    assert _targets("3.全员劳动生产率46000元/人以上。") == [("46000元/人以上", 46000.0, "元", ">=")]
+    assert _targets("城乡居民基础养老金标准由80元/人月提高到108元/人月。") == [("108元/人月", 108.0, "元", "=")]
+    assert _targets("能繁母猪保额由1000元/头提高至1500元/头。") == [("1500元/头", 1500.0, "元", "=")]
+    assert _targets("修缮约500m²的活动场所。") == [("约500m²", 500.0, "m²", "~")]
+
+
+def test_the_count_of_a_lists_own_items_is_no_target():
+    assert _targets("市政府研究确定了2021年11个方面173项重点工作,由市长负总责。") == []
+    assert _targets("大会票决确定2025年10项区级民生实事项目。", 2025) == []
+    assert _targets("年内完成10项重点工作。") == [("10项", 10.0, "项", "=")]

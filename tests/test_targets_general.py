@@ -157,5 +157,7 @@ def test_a_rate_keeps_its_time_unit_as_written():
     from pipeline.stages.numbers import find_quantities
     q = find_quantities("新增污水处理能力30万吨/日")[0]
     assert (q.raw, q.unit, q.unit_kind, q.value) == ("30万吨/日", "吨/日", "mass", 300000.0)
-    q = find_quantities("补助标准提高到1000元/头")[0]  # a price per head is no rate
-    assert (q.raw, q.unit) == ("1000元", "元")
+    q = find_quantities("补助标准提高到1000元/头")[0]  # a price per head is no rate: its unit stays 元
+    assert (q.raw, q.unit) == ("1000元/头", "元")
+    q = find_quantities("污水处理能力2600吨/日以上")[0]  # a comparator after the rate is the quantity's
+    assert (q.raw, q.unit, q.comparator) == ("2600吨/日以上", "吨/日", ">=")

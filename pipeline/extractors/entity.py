@@ -1369,7 +1369,7 @@ def entity_and_action(sent: Sentence, q: Quantity, fallback: Union[Pair, Callabl
                                                     or action in _grammar()["framing"]):
         action = entity  # '实现|增贷200亿元': the word names the measure and its verb  # '、增贷200亿元': the member names its own measure and verb (增贷), as written
     change = _CHANGE_FROM.search(text, cs, q.start)
-    if change and (entity is None or entity[:1].isdigit() or _FROM_LEVEL.search(entity)):
+    if change and (entity is None or entity[:1].isdigit() or entity[:1] in "/／" or _FROM_LEVEL.search(entity)):
         # '城镇职工由13万元|提高至60万元': what changes is named before the level it starts from
         entity = _clean(text[cs:change.start()]) or entity
     if entity is None:

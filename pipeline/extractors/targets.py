@@ -71,6 +71,11 @@ _CONTENTS_VERB_BEFORE = re.compile(r"(?:明确|细化|列出|梳理|提出|确�
 _PLAN_SET_BEFORE = re.compile(r"(?:规划|纲要|方案|计划|清单|意见|》)(?:中)?(?:明确|确定|提出|列出|部署)的\s*$")
 _CONTENTS_AFTER = re.compile(r"^(?:具体|主要|重点|重大|专项|约束性|预期性)?[\u4e00-\u9fff]{0,6}?"
                              r"(?:任务|指标|措施|举措|行动|工程|目标|政策|事项|单位|部门|条款|内容|方面)")
+# the act that fixed the document's own list, done ('确定了', '梳理出') or voted ('票决确定'), before
+# the count of its items (a year and a count of fields may stand between: '确定了2021年11个方面')
+_SET_FIXED_BEFORE = re.compile(r"(?:(?:确定|明确|梳理|分解|筛选)(?:了|出)|票决(?:确定|产生|通过)?(?:了|出)?)"
+                               r"(?:\s*(?:19|20)\d\d\s*年(?:度)?)?(?:\s*\d+\s*个方面)?(?:共)?\s*$")
+_SET_ITEMS_AFTER = re.compile(r"^[\u4e00-\u9fff\d]{0,12}?(?:重点工作|工作任务|重点任务|任务|民生实事|实事|事项|项目)")
 _CAPACITY_BEFORE = re.compile(r"(年产|年处理|年加工|年吞吐|日处理|日产)(能力)?$")
 _PROJECT_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,8}(项目|工程|生产线|装置|电站|基地)")
 _STAGE_UNITS = {"批", "期", "步", "档", "级", "类", "轮", "个阶段"}
@@ -228,6 +233,9 @@ def _not_a_deliverable_count(q: Quantity, text: str, before: str, after: str) ->
             _CONTENTS_AFTER.match(after) and _TEXT_SUBJECT.search(
                 text, max(_last_of(text, "；;。", max(0, q.start - 80), q.start) + 1, q.start - 80), q.start):
         return True  # the counts a plan gives of its own contents
+    if q.unit in ("项", "件", "个", "条", "类") and _SET_ITEMS_AFTER.match(after) and \
+            _SET_FIXED_BEFORE.search(text, max(0, q.start - 30), q.start):
+        return True  # '市政府研究确定了2021年…173项重点工作', '票决确定10项民生实事项目': the list itself
     if _BASELINE_BEFORE.search(text, clause_start, q.start) and _BASELINE_AFTER.match(text, q.end):
         return True  # '在现有…等62项便民服务的基础上': the stock a task starts from
     if q.unit_kind in ("energy", "mass") and (_CAPACITY_BEFORE.search(before) and _MODIFIER_AFTER.match(after)

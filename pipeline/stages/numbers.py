@@ -207,8 +207,16 @@ def find_quantities(text: str) -> list[Quantity]:
         kind = kinds.get(unit) if unit else None
         if unit and end == m.end():
             per = _PER_TIME.match(text, end)
-            if per:  # '新增污水处理能力30万吨/日': a rate, its unit as written
-                unit, end = unit + "/" + per.group("t"), per.end()
+            if per:  # '新增污水处理能力30万吨/日': a rate, its unit as written; '46000元/人以上',
+                # '835元/人月', '1000元/头': an amount per person, head or area keeps its unit (the
+                # annotators' '元'), the tail and a comparator after it are the quantity's words
+                t = per.group("t")
+                unit, end = (unit + "/" + t if t in _TIME_PER else unit), per.end()
+                tail = _POST_AFTER.match(text, end)
+                if tail:
+                    end = tail.end()
+                    if comparator in ("=", "<=", ">"):
+                        comparator = _POST[tail.group(0)]
             alt = _ALT_UNIT.match(text, end)
             if alt and alt.group("u") in kinds and kinds.get(alt.group("u")) == kind:
                 end = alt.end()  # '5000户（套）': the unit's alternative belongs to the quantity
@@ -228,7 +236,9 @@ def find_quantities(text: str) -> list[Quantity]:
 
 
 _ALT_UNIT = re.compile(r"[（(](?P<u>[^（）()\d]{1,2})[）)]")
-_PER_TIME = re.compile(r"\s*/\s*(?P<t>小时|日|天|年|月|周|时|秒)")
+_PER_TIME = re.compile(r"\s*/\s*(?P<t>(?:人|户)(?:[·•]?(?:年|月|日|天))?|小时|日|天|年|月|周|时|秒|亩|吨|头|床|辆|台|平方米)")
+_TIME_PER = frozenset({"小时", "日", "天", "年", "月", "周", "时", "秒"})
+_POST_AFTER = re.compile("|".join(w for w, _ in sorted(POST_COMPARATORS, key=lambda x: -len(x[0]))))
 _RATIO = re.compile(r"\s*[:：∶]\s*1(?![\d.:：∶])")  # 'N:1'; '8:30' (a time) has no second term 1
 _BARE_MAGNITUDE = re.compile(r"^[十百千万亿]{1,3}$")
 
