@@ -28,7 +28,9 @@ from pipeline.ml.models import MODELS_DIR, models_version
 # as page markup) score targets 0.50 on arrival-and-after; the 125 before them rose to 0.960
 # (owners 0.960, sections 0.973): the whole set's 0.949 moved the targets bars again. The tenth
 # round's 21 (flattened notices, pipe and space tables with notes or progress columns, dated
-# plans) score targets 0.87, deadlines 0.83 after its fixes; the whole set 0.952 / 0.955.
+# plans) score targets 0.87, deadlines 0.83 after its fixes; the whole set 0.952 / 0.955. The
+# eleventh round's 7 (short openings of task lists, a 若干意见) targets 0.82, deadlines 0.90 after
+# its fixes; the whole set 0.951 / 0.952.
 BARS = {
     ("targets_lenient", "f1"): 0.94,
     ("targets_strict", "f1"): 0.935,
@@ -37,9 +39,10 @@ BARS = {
     ("sections", "f1"): 0.96,
 }
 # The blind split (97 documents, mostly page excerpts of task lists and plans since the eighth
-# round): bars a little under today's figures (targets 0.931, deadlines 0.828, owners 0.755,
-# sections 0.947), to catch a rule that fits the development documents only.
-BLIND_BARS = {("targets_lenient", "f1"): 0.92, ("deadlines", "f1"): 0.81, ("owners", "f1"): 0.74,
+# round): bars a little under today's figures (eleventh round, 111 documents: targets 0.931,
+# deadlines 0.844, owners 0.764, sections 0.947), to catch a rule that fits the development
+# documents only.
+BLIND_BARS = {("targets_lenient", "f1"): 0.92, ("deadlines", "f1"): 0.83, ("owners", "f1"): 0.75,
               ("sections", "f1"): 0.93}
 BLIND = ROOT / "data" / "blind"
 BLIND_GOLD = ROOT / "data" / "gold_blind"
