@@ -36,8 +36,8 @@ _Y = r"(?:19|20)\d\d"
 # the period after a stage's name ('动员部署阶段（2015年6月~7月）')
 _STAGE = "(?:" + "|".join(f"(?<=阶段{re.escape(b)})" for b in ("(", "（", ":", "：", "")) + ")"
 # a field that states a task's limit ('完成时限：', '时间节点:'), in a note or a row flattened to text
-_LIMIT_LABEL = "(?:" + "|".join(f"(?<={w}[:：])" for w in (
-    "完成时限", "完成时间", "时间节点", "办结时限", "完成期限", "时限要求", "时限")) + ")"
+_LIMIT_WORDS = ("完成时限", "完成时间", "时间节点", "办结时限", "完成期限", "时限要求", "时限")
+_LIMIT_LABEL = "(?:" + "|".join(f"(?<={w}[:：])" for w in _LIMIT_WORDS) + ")"
 _SP = r"[ \u3000]?"  # PDF text has spaces inside dates: '2021 年 3 月'
 _MONTH = rf"(?<![\d一二三四五六七八九十])(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _YEAR_OPT = rf"(?:(?P<y>{_Y}){_SP}年{_SP})?"
@@ -442,8 +442,9 @@ def issue_date(text: str) -> Optional[dt.date]:
 
 
 # a field that states a task's limit, and its value up to the next field or clause
-_LABELLED = re.compile(r"(?:完成时限|完成时间|时间节点|办结时限|完成期限|时限要求|时间要求|完成日期|截止时间|截止日期"
-                       r"|推进时限|实施时限|时限)\s*[:：]\s*(?P<v>[^；;，,。）)\n|｜:：]{1,24})")
+_LABELLED = re.compile("(?:" + "|".join(sorted(_LIMIT_WORDS + ("时间要求", "完成日期", "截止时间", "截止日期", "推进时限",
+                                                               "实施时限"), key=len, reverse=True))
+                       + r")\s*[:：]\s*(?P<v>[^；;，,。）)\n|｜:：]{1,24})")
 _LABEL_PARTS = re.compile(r"[、和及]")
 
 

@@ -477,8 +477,8 @@ def _bare_unit_tails(doc: Document) -> None:
             owners = _unit_tail(tail, c.end)
         elif not tail.strip():
             nxt = text.find("\n", eol + 1)
-            line = text[eol + 1:len(text) if nxt < 0 else nxt]
-            after = text[len(text) if nxt < 0 else nxt + 1:][:40].lstrip()
+            nxt = len(text) if nxt < 0 else nxt
+            line, after = text[eol + 1:nxt], text[nxt + 1:nxt + 41].lstrip()
             # (not the signature: the issuer's name over the date, '沈河区人民政府' / '2024年3月1日')
             owners = _unit_tail(line, eol + 1) if line.strip() and not _DATE_START.match(after) \
                 and line.strip() != doc.issuer else None
