@@ -452,7 +452,7 @@ def _unit_tail(text: str, start: int) -> Optional[list[Owner]]:
     every piece a unit, one at least an organisation, no label, no sentence."""
     lead = _TAIL_LEAD.match(text).end()
     body = text[lead:].rstrip()
-    if not body or len(body) > 80 or _STOP_CHARS.sub("", body[-1:]) == "" or "：" in body or ":" in body:
+    if not body or len(body) > 80 or _STOP_CHARS.match(body[-1]) or "：" in body or ":" in body:
         return None
     units = cell_unit_list(body, start + lead)
     if not units or not any(k == "org" for *_x, k in units):

@@ -321,8 +321,7 @@ def _open_section(found: tuple, line: str, start: int, text: str, sections: list
         # a style opens at 1 or continues its last number (else: a list in a sentence); a
         # part heading on a line of its own opens where it stands (an excerpt, a lost line)
         return stack
-    if stack and kind not in kinds and _RANK.get(kind, -1) >= 0 and \
-            _RANK.get(kind, 99) < _RANK.get(stack[0][0], -1):
+    if stack and kind not in kinds and kind in _RANK and _RANK[kind] < _RANK.get(stack[0][0], -1):
         # '（一）…（三）' and then '四、保障措施': an excerpt that opens inside a part; the style that
         # ranks above the one it opened with ('一、' over '（一）' over '1.') is a part of its own
         for _closed_kind, closed in stack:
